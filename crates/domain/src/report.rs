@@ -62,6 +62,79 @@ pub struct Deadline {
 pub struct CheckReport {
     pub violations: Vec<Violation>,
     pub deadlines: Vec<Deadline>,
+    /// Where the case stands after its last event.
+    pub stage: CaseStage,
+}
+
+/// The stage a case has reached (the furthest step taken so far; stages never go back).
+///
+/// Ordered: a later variant is a later stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStage {
+    /// 线索: nothing registered yet (also the stage of a timeline without events).
+    #[default]
+    Lead,
+    /// 立案.
+    Registered,
+    /// 调查取证 (evidence, preservation, coercive measures).
+    Investigating,
+    /// 事先告知 given.
+    Notified,
+    /// The party requested a hearing.
+    HearingRequested,
+    /// The hearing notice was served.
+    HearingScheduled,
+    /// The hearing was held.
+    Heard,
+    /// 决定 (or 当场处罚) made.
+    Decided,
+    /// The decision was served.
+    Served,
+    /// 执行: the fine was paid in full, or enforcement was applied for.
+    Executed,
+    /// 结案.
+    Closed,
+    /// 归档.
+    Archived,
+}
+
+impl CaseStage {
+    /// The snake_case id used in the JSON answer.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CaseStage::Lead => "lead",
+            CaseStage::Registered => "registered",
+            CaseStage::Investigating => "investigating",
+            CaseStage::Notified => "notified",
+            CaseStage::HearingRequested => "hearing_requested",
+            CaseStage::HearingScheduled => "hearing_scheduled",
+            CaseStage::Heard => "heard",
+            CaseStage::Decided => "decided",
+            CaseStage::Served => "served",
+            CaseStage::Executed => "executed",
+            CaseStage::Closed => "closed",
+            CaseStage::Archived => "archived",
+        }
+    }
+
+    /// Chinese name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            CaseStage::Lead => "线索",
+            CaseStage::Registered => "已立案",
+            CaseStage::Investigating => "调查取证",
+            CaseStage::Notified => "已事先告知",
+            CaseStage::HearingRequested => "已申请听证",
+            CaseStage::HearingScheduled => "已通知听证",
+            CaseStage::Heard => "已听证",
+            CaseStage::Decided => "已决定",
+            CaseStage::Served => "已送达",
+            CaseStage::Executed => "执行",
+            CaseStage::Closed => "已结案",
+            CaseStage::Archived => "已归档",
+        }
+    }
 }
 
 impl CheckReport {

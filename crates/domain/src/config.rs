@@ -1,0 +1,173 @@
+//! Every number the rule engine uses, with its legal source (`RulesConfig`).
+//!
+//! Defaults are national law (行政处罚法 2021, 行政强制法, 民事诉讼法, 行诉解释) plus Henan
+//! (河南省行政处罚听证办法, 省政府令第204号). Lower-level rules may override national defaults
+//! ("法律、法规、规章另有规定的，从其规定"), so a deployment loads its own values from TOML
+//! (`data/rules/henan.toml` holds the defaults with their sources). Rules marked [U] or [L] in
+//! `legal-rules.md` are switches here.
+
+use fazhi_calendar::RestDays;
+use serde::{Deserialize, Serialize};
+
+use crate::timeline::{PartyKind, Yuan};
+
+/// The numbers and switches of the penalty-case rules. Field names are the keys of the TOML file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Working days after the advance notice within which the party may request a hearing.
+    /// 行政处罚法第六十四条第一项、第八十五条 (five days, counted as working days). [P]
+    pub hearing_request_working_days: u32,
+    /// The hearing notice must reach the party at least this many working days before the
+    /// hearing. 行政处罚法第六十四条第二项、第八十五条. [P]
+    pub hearing_notice_working_days: u32,
+    /// Working days after the decision within which it must be served when the party was absent.
+    /// 行政处罚法第六十一条、第八十五条. [P]
+    pub service_working_days: u32,
+    /// Working days after 先行登记保存 within which the handling decision is due.
+    /// 行政处罚法第五十六条、第八十五条. [P]
+    pub preservation_decision_working_days: u32,
+    /// Days from 立案 within which the decision is due. 行政处罚法第六十条. [P]
+    pub decision_days: u32,
+    /// Days from receipt of the decision within which the fine is paid. 行政处罚法第六十七条. [P]
+    pub payment_days: u32,
+    /// Days after a public notice (公告送达) at which service takes effect.
+    /// 民事诉讼法第九十五条. [P]
+    pub public_notice_effect_days: u32,
+    /// Largest fine an individual may get on the spot (简易程序). 行政处罚法第五十一条. [P]
+    pub summary_max_fine_individual: Yuan,
+    /// Largest fine an organisation may get on the spot (简易程序). 行政处罚法第五十一条. [P]
+    pub summary_max_fine_organisation: Yuan,
+    /// Largest fine officers may collect on the spot (当场收缴). 行政处罚法第六十八条第一项. [P]
+    pub onsite_collection_max: Yuan,
+    /// Fine (or confiscated value) from which an individual may request a hearing (较大数额).
+    /// 河南省行政处罚听证办法（省政府令第204号）第四条: 5,000 yuan, "以上" includes it. [S]
+    pub hearing_fine_individual: Yuan,
+    /// Fine (or confiscated value) from which an organisation may request a hearing.
+    /// 河南省行政处罚听证办法（省政府令第204号）第四条: 50,000 yuan. [S]
+    pub hearing_fine_organisation: Yuan,
+    /// Limitation period in years (追责时效). 行政处罚法第三十六条第一款. [P]
+    pub limitation_years: u32,
+    /// Limitation period in years when life, health or financial safety was endangered and harm
+    /// occurred. 行政处罚法第三十六条第一款. [P]
+    pub limitation_years_serious: u32,
+    /// Late-payment surcharge per day, in percent of the fine (加处罚款); the total may not
+    /// exceed the fine. 行政处罚法第七十二条第一项；行政强制法第四十五条. [P]
+    pub surcharge_percent_per_day: u32,
+    /// Months after the end of the litigation period within which the bureau applies to the
+    /// court for enforcement. 行政强制法第五十三条；行诉解释第一百五十六条. [P]
+    pub court_application_months: u32,
+    /// Months from service within which the party may sue (起诉期限); the court application
+    /// waits until it has passed. 行政诉讼法第四十六条；行政强制法第五十三条. [P]
+    pub litigation_months: u32,
+    /// Working days after the demand (催告) before the court application may be filed.
+    /// 行政强制法第五十四条、第六十九条. [P]
+    pub demand_wait_working_days: u32,
+    /// Longest seizure or impoundment (查封、扣押) in days. 行政强制法第二十五条. [P]
+    pub seizure_days: u32,
+    /// Longest extension of a seizure, in days, with approval. 行政强制法第二十五条. [P]
+    pub seizure_extension_days: u32,
+    /// A pending deadline due within this many working days is reported as `near_due`.
+    /// Bureau practice, not law.
+    pub near_due_working_days: u32,
+    /// Which days count as rest days when the last day of a calendar-day or month period is
+    /// rolled forward (民事诉讼法第八十五条). Weekends in practice: [U] in legal-rules.md A2.
+    pub rest_days: RestDays,
+    /// Require a legal review (法制审核) whenever the decided penalty gives a hearing right
+    /// (besides hearings held and major cases). 行政处罚法第五十八条；河南省行政执法条例第二十八条:
+    /// local practice. [L]
+    pub review_when_hearing_scope: bool,
+    /// Require collective deliberation (集体讨论) whenever the decided penalty gives a hearing
+    /// right (besides major cases). 行政处罚法第五十七条第二款；河南省行政执法条例第二十八条:
+    /// local practice. [L]
+    pub deliberation_when_hearing_scope: bool,
+}
+
+impl Default for RulesConfig {
+    fn default() -> Self {
+        RulesConfig {
+            hearing_request_working_days: 5,
+            hearing_notice_working_days: 7,
+            service_working_days: 7,
+            preservation_decision_working_days: 7,
+            decision_days: 90,
+            payment_days: 15,
+            public_notice_effect_days: 30,
+            summary_max_fine_individual: Yuan::from_yuan(200),
+            summary_max_fine_organisation: Yuan::from_yuan(3000),
+            onsite_collection_max: Yuan::from_yuan(100),
+            hearing_fine_individual: Yuan::from_yuan(5000),
+            hearing_fine_organisation: Yuan::from_yuan(50_000),
+            limitation_years: 2,
+            limitation_years_serious: 5,
+            surcharge_percent_per_day: 3,
+            court_application_months: 3,
+            litigation_months: 6,
+            demand_wait_working_days: 10,
+            seizure_days: 30,
+            seizure_extension_days: 30,
+            near_due_working_days: 3,
+            rest_days: RestDays::HolidaysAndWeekends,
+            review_when_hearing_scope: true,
+            deliberation_when_hearing_scope: true,
+        }
+    }
+}
+
+/// Why a rules file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("规则配置无效：{0}")]
+pub struct ConfigError(String);
+
+impl RulesConfig {
+    /// Reads a rules file (TOML); missing keys keep their defaults, unknown keys are errors.
+    pub fn from_toml(text: &str) -> Result<RulesConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError(e.to_string()))
+    }
+
+    /// The hearing threshold amount (较大数额) for a kind of party.
+    pub const fn hearing_fine(&self, party: PartyKind) -> Yuan {
+        match party {
+            PartyKind::Individual => self.hearing_fine_individual,
+            PartyKind::Organisation => self.hearing_fine_organisation,
+        }
+    }
+
+    /// The largest fine allowed on the spot for a kind of party.
+    pub const fn summary_max_fine(&self, party: PartyKind) -> Yuan {
+        match party {
+            PartyKind::Individual => self.summary_max_fine_individual,
+            PartyKind::Organisation => self.summary_max_fine_organisation,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn henan_file_equals_the_defaults() {
+        let text = include_str!("../../../data/rules/henan.toml");
+        assert_eq!(
+            RulesConfig::from_toml(text).unwrap(),
+            RulesConfig::default()
+        );
+    }
+
+    #[test]
+    fn partial_file_keeps_defaults_and_unknown_keys_fail() {
+        let c =
+            RulesConfig::from_toml("decision_days = 60\nrest_days = \"holidays_only\"\n").unwrap();
+        assert_eq!(c.decision_days, 60);
+        assert_eq!(c.rest_days, RestDays::HolidaysOnly);
+        assert_eq!(c.payment_days, 15);
+        let err = RulesConfig::from_toml("decision_dayz = 60\n").unwrap_err();
+        assert!(err.to_string().starts_with("规则配置无效"), "{err}");
+        assert!(RulesConfig::from_toml("hearing_fine_individual = -1\n").is_err());
+        let c = RulesConfig::from_toml("hearing_fine_individual = 1000.5\n").unwrap();
+        assert_eq!(c.hearing_fine_individual, Yuan::from_fen(100_050));
+    }
+}

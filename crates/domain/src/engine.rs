@@ -1,0 +1,1324 @@
+//! The rule engine: checks a case timeline against the penalty-case rules of
+//! `docs/rules-engine.md` and computes its legal deadlines.
+//!
+//! [`check_timeline`] folds the events, in order, through a [`Case`]: the case's
+//! [`CaseStage`] plus the facts accumulated so far (first registration, latest advance notice,
+//! hearing steps, reviews, the decision, service, payments, open deadlines). At each event it
+//! evaluates exactly the rules the contract attaches to that event type, so a violation is
+//! reported at the first event at which it becomes certain — the event the live case API
+//! refuses. After the last event the open deadlines are given a status on `today`.
+//!
+//! Pure: no I/O, no clock. The calendar, the numbers ([`RulesConfig`]), the catalogue and the
+//! evaluation date come in through [`CheckContext`].
+
+mod days;
+#[cfg(test)]
+mod tests;
+
+use std::fmt::Write as _;
+
+use chrono::{Months, NaiveDate};
+use fazhi_calendar::{Calendar, CalendarError};
+
+use crate::catalogue::{Catalogue, ViolationEntry};
+use crate::config::RulesConfig;
+use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Violation};
+use crate::rule::{Basis, RuleId};
+use crate::timeline::{
+    CertificateStatus, CnDate, DecisionOutcome, Event, EventKind, EventType, PaymentMethod,
+    Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod, Timeline, TimelineError,
+    Yuan,
+};
+use days::{Days, Due};
+
+/// Everything a check needs besides the timeline.
+#[derive(Clone, Copy)]
+pub struct CheckContext<'a> {
+    /// The working-day calendar.
+    pub calendar: &'a Calendar,
+    /// The numbers and switches.
+    pub rules: &'a RulesConfig,
+    /// The violation catalogue; without it `penalty_types` is not checked and the timeline's
+    /// `violation` code is not looked up.
+    pub catalogue: Option<&'a Catalogue>,
+    /// The evaluation date for deadline statuses.
+    pub today: NaiveDate,
+}
+
+/// Why a timeline could not be checked at all (as opposed to a violation found in it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    /// The timeline is not valid (unknown officer, events out of order, unknown violation code…).
+    #[error("{0}")]
+    InvalidTimeline(#[from] TimelineError),
+    /// A date lies in a year the calendar has not loaded (or the holiday data is broken).
+    #[error("{0}")]
+    Calendar(#[from] CalendarError),
+}
+
+impl CheckError {
+    /// Stable machine-readable code: `invalid_timeline`, `calendar_year_not_loaded` or
+    /// `calendar_invalid`. The timeline error's own code is [`TimelineError::code`].
+    pub const fn code(&self) -> &'static str {
+        match self {
+            CheckError::InvalidTimeline(_) => "invalid_timeline",
+            CheckError::Calendar(CalendarError::YearNotLoaded(_)) => "calendar_year_not_loaded",
+            CheckError::Calendar(CalendarError::Invalid(_)) => "calendar_invalid",
+        }
+    }
+}
+
+/// Checks `timeline` against the rules and computes its deadlines as of `ctx.today`.
+///
+/// Errors (not violations): the timeline fails [`Timeline::validate`], its `violation` code is
+/// not in the catalogue (when one is given), or an event date lies in a year the calendar has
+/// not loaded.
+pub fn check_timeline(
+    timeline: &Timeline,
+    ctx: &CheckContext<'_>,
+) -> Result<CheckReport, CheckError> {
+    timeline.validate()?;
+    let entry = match (ctx.catalogue, timeline.violation.as_deref()) {
+        (Some(catalogue), Some(code)) => {
+            Some(
+                catalogue
+                    .get(code)
+                    .ok_or_else(|| TimelineError::UnknownViolationCode {
+                        code: code.to_owned(),
+                    })?,
+            )
+        }
+        _ => None,
+    };
+    for e in &timeline.events {
+        ctx.calendar.is_working_day(e.on)?;
+        match e.kind {
+            EventKind::HearingNotice { hearing_on } => {
+                ctx.calendar.is_working_day(hearing_on)?;
+            }
+            EventKind::CoerciveMeasure { until, .. } => {
+                ctx.calendar.is_working_day(until)?;
+            }
+            _ => {}
+        }
+    }
+    let mut case = Case::new(timeline, ctx, entry);
+    for (index, event) in timeline.events.iter().enumerate() {
+        case.step(index, event)?;
+    }
+    case.finish()
+}
+
+/// Whether a penalty gives the party the right to request a hearing (Art. 63; Henan 204号 Art. 4).
+pub fn gives_hearing_right(
+    penalty: &Penalty,
+    party: crate::timeline::PartyKind,
+    rules: &RulesConfig,
+) -> bool {
+    let threshold = rules.hearing_fine(party);
+    penalty.fine.is_some_and(|f| f >= threshold)
+        || penalty.confiscation.is_some_and(|c| c >= threshold)
+        || penalty.kinds().any(PenaltyKind::always_gives_hearing_right)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case state
+// ---------------------------------------------------------------------------------------------
+
+/// An event's position and date.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    index: usize,
+    on: NaiveDate,
+}
+
+/// The latest advance notice.
+#[derive(Debug, Clone, Copy)]
+struct Notice<'t> {
+    at: At,
+    proposed: &'t Penalty,
+    offers_hearing: bool,
+}
+
+/// The latest decision (ordinary `decision` or `summary_penalty`).
+#[derive(Debug, Clone, Copy)]
+struct Decided {
+    at: At,
+    summary: bool,
+    /// The fine decided, if any.
+    fine: Option<Yuan>,
+    /// The first service after it.
+    service: Option<Served>,
+    /// Index into `Case::deadlines` of its service deadline (ordinary decisions).
+    service_deadline: Option<usize>,
+    /// Index into `Case::deadlines` of its payment deadline.
+    payment_deadline: Option<usize>,
+    /// Index into `Case::deadlines` of its court-application deadline.
+    court_deadline: Option<usize>,
+    /// Fine paid so far.
+    paid: Yuan,
+    /// The day the fine was paid in full.
+    paid_in_full_on: Option<NaiveDate>,
+}
+
+/// Service of the decision.
+#[derive(Debug, Clone, Copy)]
+struct Served {
+    /// The day of the service event.
+    on: NaiveDate,
+    /// The day service takes effect (public notice: 30 days after the notice; may lie in a year
+    /// not loaded).
+    effective: NaiveDate,
+}
+
+/// A deadline being tracked.
+#[derive(Debug, Clone)]
+struct Tracked {
+    rule: RuleId,
+    label: &'static str,
+    from: usize,
+    due: Due,
+    /// The day the required act happened.
+    done: Option<NaiveDate>,
+    /// A party's optional window (hearing request): unused and past → `lapsed`.
+    optional: bool,
+    /// The party waived the window.
+    waived: bool,
+    /// Reported only while the fine is unpaid or once the act happened.
+    only_if_unpaid: bool,
+}
+
+/// The case as it stands after the events folded so far.
+struct Case<'t, 'c> {
+    t: &'t Timeline,
+    rules: &'c RulesConfig,
+    days: Days<'c>,
+    calendar: &'c Calendar,
+    entry: Option<&'c ViolationEntry>,
+    today: NaiveDate,
+
+    stage: CaseStage,
+    violations: Vec<Violation>,
+    deadlines: Vec<Tracked>,
+
+    limitation_checked: bool,
+    register: Option<At>,
+    decision_deadline: Option<usize>,
+    first_decision_checked: bool,
+    notice: Option<Notice<'t>>,
+    hearing_window: Option<usize>,
+    hearing_requested_in_window: Option<At>,
+    hearing_notice: bool,
+    hearing_held: bool,
+    hearing_waived: bool,
+    review: Option<ReviewResult>,
+    deliberation: bool,
+    decided: Option<Decided>,
+    /// Preservations without a handling decision yet, with their deadline index.
+    preservations: Vec<(At, usize)>,
+    demand: Option<At>,
+}
+
+impl<'t, 'c> Case<'t, 'c> {
+    fn new(t: &'t Timeline, ctx: &CheckContext<'c>, entry: Option<&'c ViolationEntry>) -> Self {
+        Case {
+            t,
+            rules: ctx.rules,
+            days: Days {
+                calendar: ctx.calendar,
+                rest: ctx.rules.rest_days,
+            },
+            calendar: ctx.calendar,
+            entry,
+            today: ctx.today,
+            stage: CaseStage::Lead,
+            violations: Vec::new(),
+            deadlines: Vec::with_capacity(6),
+            limitation_checked: false,
+            register: None,
+            decision_deadline: None,
+            first_decision_checked: false,
+            notice: None,
+            hearing_window: None,
+            hearing_requested_in_window: None,
+            hearing_notice: false,
+            hearing_held: false,
+            hearing_waived: false,
+            review: None,
+            deliberation: false,
+            decided: None,
+            preservations: Vec::new(),
+            demand: None,
+        }
+    }
+
+    /// Applies one event: evaluates the rules attached to its type (in the order of the
+    /// contract table), records its facts and advances the stage.
+    fn step(&mut self, index: usize, e: &'t Event) -> Result<(), CheckError> {
+        let at = At { index, on: e.on };
+        let t = e.event_type();
+        let next = match &e.kind {
+            EventKind::Lead => {
+                self.certificates(at, e);
+                self.limitation(at, t);
+                Some(CaseStage::Lead)
+            }
+            EventKind::Register => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                self.limitation(at, t);
+                if self.register.is_none() {
+                    self.register = Some(at);
+                    let due = self.days.calendar_days(e.on, self.rules.decision_days)?;
+                    self.decision_deadline =
+                        Some(self.track(RuleId::DecisionDeadline90d, "作出行政处罚决定", at, due));
+                }
+                Some(CaseStage::Registered)
+            }
+            EventKind::Evidence => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                Some(CaseStage::Investigating)
+            }
+            EventKind::Preservation => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                let due = self
+                    .days
+                    .working(e.on, self.rules.preservation_decision_working_days)?;
+                let k = self.track(
+                    RuleId::EvidencePreservation7wd,
+                    "对先行登记保存的证据作出处理决定",
+                    at,
+                    due,
+                );
+                self.preservations.push((at, k));
+                Some(CaseStage::Investigating)
+            }
+            EventKind::PreservationDecision => {
+                self.certificates(at, e);
+                self.preservation_decision(at)?;
+                Some(CaseStage::Investigating)
+            }
+            EventKind::AdvanceNotice { proposed, rights } => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                self.case_filing(at, t);
+                self.advance_notice(at, proposed, rights)?;
+                Some(CaseStage::Notified)
+            }
+            EventKind::Defence => {
+                self.certificates(at, e);
+                None
+            }
+            EventKind::HearingRequest => {
+                self.certificates(at, e);
+                self.hearing_request(at)?;
+                Some(CaseStage::HearingRequested)
+            }
+            EventKind::HearingNotice { hearing_on } => {
+                self.certificates(at, e);
+                self.hearing_notice_period(at, *hearing_on)?;
+                self.hearing_notice = true;
+                Some(CaseStage::HearingScheduled)
+            }
+            EventKind::Hearing { chair } => {
+                self.certificates(at, e);
+                self.hearing(at, chair.as_deref());
+                self.hearing_held = true;
+                Some(CaseStage::Heard)
+            }
+            EventKind::HearingWaiver => {
+                self.certificates(at, e);
+                self.hearing_waived = true;
+                if let Some(k) = self.hearing_window
+                    && self.deadlines[k].done.is_none()
+                {
+                    self.deadlines[k].waived = true;
+                }
+                None
+            }
+            EventKind::LegalReview { result } => {
+                self.certificates(at, e);
+                self.review = Some(*result);
+                None
+            }
+            EventKind::Deliberation => {
+                self.certificates(at, e);
+                self.deliberation = true;
+                None
+            }
+            EventKind::Decision { outcome } => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                self.case_filing(at, t);
+                self.decision(at, outcome)?;
+                Some(CaseStage::Decided)
+            }
+            EventKind::Service { method, consent } => {
+                self.certificates(at, e);
+                self.service(at, *method, *consent)?
+            }
+            EventKind::Payment {
+                amount,
+                surcharge,
+                method,
+                remote,
+            } => {
+                self.certificates(at, e);
+                self.payment(at, *amount, *surcharge, *method, *remote)?
+            }
+            EventKind::Demand => {
+                self.certificates(at, e);
+                self.demand = Some(at);
+                None
+            }
+            EventKind::CourtEnforcementApplication => {
+                self.certificates(at, e);
+                self.court_application(at)?;
+                Some(CaseStage::Executed)
+            }
+            EventKind::Close => {
+                self.certificates(at, e);
+                self.close(at);
+                Some(CaseStage::Closed)
+            }
+            EventKind::Archive => {
+                self.certificates(at, e);
+                Some(CaseStage::Archived)
+            }
+            EventKind::SummaryPenalty { penalty } => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                self.limitation(at, t);
+                self.summary_penalty(at, penalty);
+                Some(CaseStage::Decided)
+            }
+            EventKind::CoerciveMeasure {
+                until,
+                extended,
+                emergency,
+            } => {
+                self.min_two_certified(at, e);
+                self.certificates(at, e);
+                self.coercive_measure(at, *until, *extended, *emergency)?;
+                Some(CaseStage::Investigating)
+            }
+        };
+        if let Some(next) = next {
+            self.stage = self.stage.max(next);
+        }
+        Ok(())
+    }
+
+    // ---- reporting helpers ------------------------------------------------------------------
+
+    fn flag(&mut self, rule: RuleId, basis: Basis, at: At, message: String) {
+        self.violations.push(Violation {
+            rule: rule.as_str().to_owned(),
+            event: Some(at.index),
+            basis: basis.text(rule),
+            message,
+        });
+    }
+
+    fn track(&mut self, rule: RuleId, label: &'static str, from: At, due: Due) -> usize {
+        self.deadlines.push(Tracked {
+            rule,
+            label,
+            from: from.index,
+            due,
+            done: None,
+            optional: false,
+            waived: false,
+            only_if_unpaid: false,
+        });
+        self.deadlines.len() - 1
+    }
+
+    fn complete(&mut self, deadline: Option<usize>, on: NaiveDate) {
+        if let Some(k) = deadline
+            && let Some(d) = self.deadlines.get_mut(k)
+            && d.done.is_none()
+        {
+            d.done = Some(on);
+        }
+    }
+
+    // ---- officers ---------------------------------------------------------------------------
+
+    /// `officers_min_two_certified`: at least two distinct listed officers hold a certificate
+    /// valid that day.
+    fn min_two_certified(&mut self, at: At, e: &Event) {
+        let mut count = 0usize;
+        for (j, id) in e.officers.iter().enumerate() {
+            if e.officers[..j].contains(id) {
+                continue;
+            }
+            if self.certificate_status(id, at.on) == Some(CertificateStatus::Valid) {
+                count += 1;
+            }
+        }
+        if count < 2 {
+            let label = e.event_type().label();
+            let message = if e.officers.is_empty() {
+                format!(
+                    "{}{label}未记录执法人员，应由两名以上持有效执法证的执法人员实施",
+                    CnDate(at.on)
+                )
+            } else {
+                format!(
+                    "{}{label}的执法人员（{}）中持有效执法证的只有{count}名，应不少于两名",
+                    CnDate(at.on),
+                    e.officers.join("、")
+                )
+            };
+            self.flag(RuleId::OfficersMinTwoCertified, Basis::Rule, at, message);
+        }
+    }
+
+    /// `certificate_required`: one violation per listed officer without a valid certificate.
+    fn certificates(&mut self, at: At, e: &Event) {
+        for (j, id) in e.officers.iter().enumerate() {
+            if e.officers[..j].contains(id) {
+                continue;
+            }
+            let Some(officer) = self.t.officer(id) else {
+                continue;
+            };
+            let problem = match &officer.certificate {
+                None => "没有行政执法证".to_owned(),
+                Some(c) => match c.status_on(at.on) {
+                    CertificateStatus::Valid => continue,
+                    CertificateStatus::NotYetValid => {
+                        format!("的行政执法证（{}）自{}起才生效", c.no, CnDate(c.valid_from))
+                    }
+                    CertificateStatus::Expired => {
+                        format!("的行政执法证（{}）已于{}到期", c.no, CnDate(c.valid_until))
+                    }
+                    CertificateStatus::Suspended => {
+                        let mut s = format!("的行政执法证（{}）被暂扣", c.no);
+                        if let Some(from) = c.suspended_from {
+                            let _ = write!(s, "（自{}", CnDate(from));
+                            match c.suspended_until {
+                                Some(to) => {
+                                    let _ = write!(s, "至{}）", CnDate(to));
+                                }
+                                None => s.push_str("起）"),
+                            }
+                        }
+                        s
+                    }
+                },
+            };
+            let message = format!(
+                "{}{}时，执法人员{id}{problem}，不得从事执法活动",
+                CnDate(at.on),
+                e.event_type().label()
+            );
+            self.flag(RuleId::CertificateRequired, Basis::Rule, at, message);
+        }
+    }
+
+    fn certificate_status(&self, id: &str, day: NaiveDate) -> Option<CertificateStatus> {
+        self.t
+            .officer(id)?
+            .certificate
+            .as_ref()
+            .map(|c| c.status_on(day))
+    }
+
+    // ---- registration -----------------------------------------------------------------------
+
+    /// `limitation_period` at the first of `lead` / `register` / `summary_penalty`.
+    fn limitation(&mut self, at: At, t: EventType) {
+        if self.limitation_checked {
+            return;
+        }
+        self.limitation_checked = true;
+        let years = if self.t.serious_harm {
+            self.rules.limitation_years_serious
+        } else {
+            self.rules.limitation_years
+        };
+        let Some(end) = self
+            .t
+            .act_date
+            .checked_add_months(Months::new(years.saturating_mul(12)))
+        else {
+            return;
+        };
+        if at.on > end {
+            let message = format!(
+                "{}日期{}已超过违法行为发生之日{}起{years}年的追责时效（至{}止），不再给予行政处罚",
+                t.label(),
+                CnDate(at.on),
+                CnDate(self.t.act_date),
+                CnDate(end)
+            );
+            self.flag(RuleId::LimitationPeriod, Basis::Rule, at, message);
+        }
+    }
+
+    /// `case_filing`: ordinary procedure, advance notice or decision without an earlier `register`.
+    fn case_filing(&mut self, at: At, t: EventType) {
+        if self.t.procedure == Procedure::Ordinary && self.register.is_none() {
+            let message = format!(
+                "{}作出{}前未立案：普通程序案件应当先立案",
+                CnDate(at.on),
+                t.label()
+            );
+            self.flag(RuleId::CaseFiling, Basis::Rule, at, message);
+        }
+    }
+
+    // ---- investigation ----------------------------------------------------------------------
+
+    /// `evidence_preservation_7wd` at `preservation_decision`: every pending preservation must
+    /// be decided within 7 working days.
+    fn preservation_decision(&mut self, at: At) -> Result<(), CheckError> {
+        let mut late = String::new();
+        for (p, k) in std::mem::take(&mut self.preservations) {
+            let due = self.deadlines[k].due;
+            self.complete(Some(k), at.on);
+            if due.is_missed_by(at.on)? {
+                if !late.is_empty() {
+                    late.push('；');
+                }
+                let _ = write!(
+                    late,
+                    "{}先行登记保存的证据应于{}（第{}个工作日）前作出处理决定",
+                    CnDate(p.on),
+                    due,
+                    self.rules.preservation_decision_working_days
+                );
+            }
+        }
+        if !late.is_empty() {
+            let message = format!("{}才作出处理决定，已超期：{late}", CnDate(at.on));
+            self.flag(RuleId::EvidencePreservation7wd, Basis::Rule, at, message);
+        }
+        Ok(())
+    }
+
+    /// `evidence_preservation_7wd` at `close`: a preservation never decided.
+    fn close(&mut self, at: At) {
+        if self.preservations.is_empty() {
+            return;
+        }
+        let mut dates = String::new();
+        for (p, _) in &self.preservations {
+            if !dates.is_empty() {
+                dates.push('、');
+            }
+            let _ = write!(dates, "{}", CnDate(p.on));
+        }
+        let message = format!("结案时，{dates}先行登记保存的证据仍未作出处理决定");
+        self.flag(RuleId::EvidencePreservation7wd, Basis::Rule, at, message);
+    }
+
+    // ---- advance notice and hearing ---------------------------------------------------------
+
+    fn advance_notice(
+        &mut self,
+        at: At,
+        proposed: &'t Penalty,
+        rights: &[Right],
+    ) -> Result<(), CheckError> {
+        // pre_decision_notice: the rights to state and defend.
+        let statement = rights.contains(&Right::Statement);
+        let defence = rights.contains(&Right::Defence);
+        if !statement || !defence {
+            let missing = match (statement, defence) {
+                (false, false) => "陈述权、申辩权",
+                (false, true) => "陈述权",
+                _ => "申辩权",
+            };
+            let message = format!("{}的事先告知未告知当事人依法享有的{missing}", CnDate(at.on));
+            self.flag(RuleId::PreDecisionNotice, Basis::Art44, at, message);
+        }
+        // hearing_right_scope
+        let offers_hearing = rights.contains(&Right::Hearing);
+        if !offers_hearing && gives_hearing_right(proposed, self.t.party.kind, self.rules) {
+            let message = format!(
+                "拟作出的处罚（{proposed}）属于听证范围（{}罚款或没收价值达{}以上，或暂扣、吊销许可证件，降低资质等级，责令停产停业、责令关闭、限制从业），但{}的事先告知未告知当事人有要求听证的权利",
+                self.t.party.kind.label(),
+                self.rules.hearing_fine(self.t.party.kind),
+                CnDate(at.on)
+            );
+            self.flag(RuleId::HearingRightScope, Basis::Rule, at, message);
+        }
+        self.notice = Some(Notice {
+            at,
+            proposed,
+            offers_hearing,
+        });
+        self.hearing_window = None;
+        if offers_hearing {
+            let due = self
+                .days
+                .working(at.on, self.rules.hearing_request_working_days)?;
+            let k = self.track(RuleId::HearingRequestDeadline, "当事人申请听证", at, due);
+            self.deadlines[k].optional = true;
+            self.hearing_window = Some(k);
+        }
+        Ok(())
+    }
+
+    fn hearing_request(&mut self, at: At) -> Result<(), CheckError> {
+        if let Some(notice) = self.notice {
+            let end = self
+                .days
+                .working(notice.at.on, self.rules.hearing_request_working_days)?;
+            if !end.is_missed_by(at.on)? {
+                self.hearing_requested_in_window = Some(at);
+            }
+        }
+        self.complete(self.hearing_window, at.on);
+        Ok(())
+    }
+
+    /// `hearing_notice_period` at `hearing_notice`: the hearing is at least 7 working days after
+    /// the notice.
+    fn hearing_notice_period(&mut self, at: At, hearing_on: NaiveDate) -> Result<(), CheckError> {
+        let n = self.rules.hearing_notice_working_days;
+        let earliest = self.days.working(at.on, n)?;
+        if earliest.is_after(hearing_on)? {
+            let message = format!(
+                "听证通知于{}送达，听证日期{}早于第{n}个工作日（{earliest}）",
+                CnDate(at.on),
+                CnDate(hearing_on)
+            );
+            self.flag(RuleId::HearingNoticePeriod, Basis::Rule, at, message);
+        }
+        Ok(())
+    }
+
+    /// At `hearing`: a notice was served (`hearing_notice_period`) and the chair did not
+    /// investigate the case (`hearing_conduct`).
+    fn hearing(&mut self, at: At, chair: Option<&str>) {
+        if !self.hearing_notice {
+            let message = format!(
+                "{}举行听证前未将听证的时间、地点通知当事人（无听证通知）",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::HearingNoticePeriod, Basis::Art64Item2, at, message);
+        }
+        if let Some(chair) = chair {
+            let investigated = self.t.events[..at.index].iter().enumerate().find(|(_, e)| {
+                matches!(
+                    e.kind,
+                    EventKind::Evidence | EventKind::Register | EventKind::Preservation
+                ) && e.lists_officer(chair)
+            });
+            if let Some((j, e)) = investigated {
+                let message = format!(
+                    "听证主持人{chair}参与了本案的调查（事件#{j}，{}{}），不得主持听证",
+                    CnDate(e.on),
+                    e.event_type().label()
+                );
+                self.flag(RuleId::HearingConduct, Basis::Art64Item4, at, message);
+            }
+        }
+    }
+
+    // ---- decision ---------------------------------------------------------------------------
+
+    fn decision(&mut self, at: At, outcome: &'t DecisionOutcome) -> Result<(), CheckError> {
+        let penalty = match outcome {
+            DecisionOutcome::Penalty(p) => Some(p),
+            DecisionOutcome::NoPenalty | DecisionOutcome::Transfer => None,
+        };
+        let party = self.t.party.kind;
+
+        // pre_decision_notice
+        if penalty.is_some() && self.notice.is_none() {
+            let message = format!(
+                "{}作出行政处罚决定前，未告知当事人拟作出的行政处罚内容及事实、理由、依据和陈述、申辩、要求听证的权利",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::PreDecisionNotice, Basis::Rule, at, message);
+        }
+
+        // hearing_request_deadline
+        if let Some(notice) = self.notice
+            && notice.offers_hearing
+            && !self.hearing_waived
+            && !self.hearing_held
+        {
+            let end = self
+                .days
+                .working(notice.at.on, self.rules.hearing_request_working_days)?;
+            if !end.is_missed_by(at.on)? {
+                let message = format!(
+                    "事先告知于{}送达，当事人可在{end}（第{}个工作日）前申请听证，处罚决定却于{}作出，当事人未放弃听证，申请期限尚未届满",
+                    CnDate(notice.at.on),
+                    self.rules.hearing_request_working_days,
+                    CnDate(at.on)
+                );
+                self.flag(RuleId::HearingRequestDeadline, Basis::Rule, at, message);
+            }
+        }
+
+        // hearing_conduct: a requested hearing was held (or waived) before the decision.
+        if let Some(request) = self.hearing_requested_in_window
+            && !self.hearing_held
+            && !self.hearing_waived
+        {
+            let message = format!(
+                "当事人于{}在期限内申请听证，但{}作出决定前未举行听证",
+                CnDate(request.on),
+                CnDate(at.on)
+            );
+            self.flag(RuleId::HearingConduct, Basis::Rule, at, message);
+        }
+
+        // no_aggravation_after_defense
+        if let (Some(decided), Some(notice)) = (penalty, self.notice) {
+            let proposed = notice.proposed;
+            let mut reasons = String::new();
+            if let (Some(f), Some(p)) = (decided.fine, proposed.fine)
+                && f > p
+            {
+                let _ = write!(reasons, "罚款{f}高于拟处罚的{p}");
+            }
+            if let (Some(c), Some(p)) = (decided.confiscation, proposed.confiscation)
+                && c > p
+            {
+                if !reasons.is_empty() {
+                    reasons.push('；');
+                }
+                let _ = write!(reasons, "没收价值{c}高于拟处罚的{p}");
+            }
+            let mut added = decided.kinds().filter(|k| !proposed.has(*k)).peekable();
+            if added.peek().is_some() {
+                if !reasons.is_empty() {
+                    reasons.push('；');
+                }
+                reasons.push_str("增加了事先告知中没有的处罚种类：");
+                for (n, k) in added.enumerate() {
+                    if n > 0 {
+                        reasons.push('、');
+                    }
+                    reasons.push_str(k.label());
+                }
+            }
+            if !reasons.is_empty() {
+                let message = format!(
+                    "处罚决定（{decided}）重于{}事先告知的拟处罚（{proposed}）：{reasons}",
+                    CnDate(notice.at.on)
+                );
+                self.flag(RuleId::NoAggravationAfterDefense, Basis::Rule, at, message);
+            }
+        }
+
+        let in_hearing_scope = penalty.is_some_and(|p| gives_hearing_right(p, party, self.rules));
+
+        // legal_review_before_decision
+        let review_reason = if self.hearing_held {
+            Some("已举行听证")
+        } else if self.t.major {
+            Some("属于重大执法决定")
+        } else if self.rules.review_when_hearing_scope && in_hearing_scope {
+            Some("决定的处罚属于听证范围")
+        } else {
+            None
+        };
+        if let Some(reason) = review_reason
+            && self.review != Some(ReviewResult::Pass)
+        {
+            let state = match self.review {
+                None => "未经法制审核",
+                Some(_) => "最近一次法制审核未通过",
+            };
+            let message = format!(
+                "本案{reason}，作出决定前应当进行法制审核并通过，但{}作出决定时{state}",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::LegalReviewBeforeDecision, Basis::Rule, at, message);
+        }
+
+        // investigation_outcomes: collective deliberation
+        let deliberation_reason = if self.t.major {
+            Some("属于重大执法决定")
+        } else if self.rules.deliberation_when_hearing_scope && in_hearing_scope {
+            Some("决定的处罚属于听证范围")
+        } else {
+            None
+        };
+        if let Some(reason) = deliberation_reason
+            && !self.deliberation
+        {
+            let message = format!(
+                "本案{reason}，应当由行政机关负责人集体讨论决定，但{}作出决定前未经集体讨论",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::InvestigationOutcomes, Basis::Rule, at, message);
+        }
+
+        // decision_deadline_90d (the first decision meets the deadline)
+        if !self.first_decision_checked {
+            self.first_decision_checked = true;
+            if let (Some(register), Some(k)) = (self.register, self.decision_deadline) {
+                let due = self.deadlines[k].due;
+                if due.is_missed_by(at.on)? {
+                    let message = format!(
+                        "{}立案，应于{due}前（{}日）作出决定，实际于{}作出，已超过办案期限",
+                        CnDate(register.on),
+                        self.rules.decision_days,
+                        CnDate(at.on)
+                    );
+                    self.flag(RuleId::DecisionDeadline90d, Basis::Rule, at, message);
+                }
+            }
+            self.complete(self.decision_deadline, at.on);
+        }
+
+        // penalty_types
+        if let Some(p) = penalty {
+            self.penalty_types(at, p);
+        }
+
+        let due = self.days.working(at.on, self.rules.service_working_days)?;
+        let k = self.track(RuleId::ServiceDeadline, "送达行政处罚决定书", at, due);
+        self.decided = Some(Decided {
+            at,
+            summary: false,
+            fine: penalty.and_then(|p| p.fine),
+            service: None,
+            service_deadline: Some(k),
+            payment_deadline: None,
+            court_deadline: None,
+            paid: Yuan::ZERO,
+            paid_in_full_on: None,
+        });
+        Ok(())
+    }
+
+    /// `penalty_types`: the penalty fits the violation's penalty basis in the catalogue.
+    fn penalty_types(&mut self, at: At, p: &Penalty) {
+        let (Some(entry), Some(code)) = (self.entry, self.t.violation.as_deref()) else {
+            return;
+        };
+        let mut reasons = String::new();
+        let mut not_allowed = p
+            .kinds()
+            .filter(|k| !entry.allowed_penalties.contains(k))
+            .peekable();
+        if not_allowed.peek().is_some() {
+            reasons.push_str("处罚依据未规定");
+            for (n, k) in not_allowed.enumerate() {
+                if n > 0 {
+                    reasons.push('、');
+                }
+                reasons.push_str(k.label());
+            }
+        }
+        if let (Some(fine), Some((min, max))) = (p.fine, entry.fine_range(self.t.party.kind))
+            && (fine < min || fine > max)
+        {
+            if !reasons.is_empty() {
+                reasons.push('；');
+            }
+            let _ = write!(
+                reasons,
+                "罚款{fine}不在{}的法定幅度{min}至{max}内",
+                self.t.party.kind.label()
+            );
+        }
+        if !reasons.is_empty() {
+            let message = format!(
+                "违法行为“{}”（{code}）的处罚（{p}）不符合其处罚依据：{reasons}",
+                entry.name
+            );
+            // The catalogue's 处罚依据 reads "《条例》第四十二条：责令限期改正，可以…"; cite the article.
+            let article = entry
+                .penalty_basis
+                .split_once('：')
+                .map_or(entry.penalty_basis.as_str(), |(a, _)| a);
+            let basis = if article.is_empty() {
+                RuleId::PenaltyTypes.basis()
+            } else {
+                format!("《中华人民共和国行政处罚法》第九条；{article}")
+            };
+            self.violations.push(Violation {
+                rule: RuleId::PenaltyTypes.as_str().to_owned(),
+                event: Some(at.index),
+                basis,
+                message,
+            });
+        }
+    }
+
+    fn summary_penalty(&mut self, at: At, p: &Penalty) {
+        let party = self.t.party.kind;
+        let mut reasons = String::new();
+        let mut other = p
+            .kinds()
+            .filter(|k| !matches!(k, PenaltyKind::Warning | PenaltyKind::Fine))
+            .peekable();
+        if other.peek().is_some() {
+            reasons.push_str("当场处罚只能是警告或者罚款，不能是");
+            for (n, k) in other.enumerate() {
+                if n > 0 {
+                    reasons.push('、');
+                }
+                reasons.push_str(k.label());
+            }
+        }
+        let max = self.rules.summary_max_fine(party);
+        if let Some(fine) = p.fine
+            && fine > max
+        {
+            if !reasons.is_empty() {
+                reasons.push('；');
+            }
+            let _ = write!(
+                reasons,
+                "罚款{fine}超过对{}当场处罚{max}的上限",
+                party.label()
+            );
+        }
+        if !reasons.is_empty() {
+            let message = format!("{}适用简易程序不当：{reasons}", CnDate(at.on));
+            self.flag(RuleId::SummaryProcedureThreshold, Basis::Rule, at, message);
+        }
+        self.penalty_types(at, p);
+        self.decided = Some(Decided {
+            at,
+            summary: true,
+            fine: p.fine,
+            service: None,
+            service_deadline: None,
+            payment_deadline: None,
+            court_deadline: None,
+            paid: Yuan::ZERO,
+            paid_in_full_on: None,
+        });
+    }
+
+    // ---- service and execution --------------------------------------------------------------
+
+    fn service(
+        &mut self,
+        at: At,
+        method: ServiceMethod,
+        consent: bool,
+    ) -> Result<Option<CaseStage>, CheckError> {
+        let mut next = None;
+        if let Some(mut d) = self.decided
+            && d.service.is_none()
+        {
+            // service_deadline: within 7 working days of the decision.
+            if let Some(k) = d.service_deadline {
+                let due = self.deadlines[k].due;
+                if due.is_missed_by(at.on)? {
+                    let message = format!(
+                        "处罚决定于{}作出，{}才送达，超过第{}个工作日（{due}）",
+                        CnDate(d.at.on),
+                        CnDate(at.on),
+                        self.rules.service_working_days
+                    );
+                    self.flag(RuleId::ServiceDeadline, Basis::Rule, at, message);
+                }
+                self.complete(Some(k), at.on);
+            }
+            // A public notice takes effect `public_notice_effect_days` later (not rolled); the
+            // payment period runs from then.
+            let delay = if method == ServiceMethod::PublicNotice {
+                self.rules.public_notice_effect_days
+            } else {
+                0
+            };
+            let served = Served {
+                on: at.on,
+                effective: at
+                    .on
+                    .checked_add_days(chrono::Days::new(u64::from(delay)))
+                    .unwrap_or(NaiveDate::MAX),
+            };
+            d.service = Some(served);
+            if d.fine.is_some() {
+                let pay_due = self
+                    .days
+                    .calendar_days(at.on, delay.saturating_add(self.rules.payment_days))?;
+                let k = self.track(RuleId::PaymentDeadline15d, "缴纳罚款", at, pay_due);
+                if let Some(paid_on) = d.paid_in_full_on {
+                    self.deadlines[k].done = Some(paid_on);
+                }
+                d.payment_deadline = Some(k);
+                let litigation_end = self.litigation_end(served)?;
+                let court_due = self
+                    .days
+                    .months(litigation_end, self.rules.court_application_months)?;
+                let k = self.track(
+                    RuleId::CourtEnforcementApplication,
+                    "申请人民法院强制执行",
+                    at,
+                    court_due,
+                );
+                self.deadlines[k].only_if_unpaid = true;
+                d.court_deadline = Some(k);
+            }
+            self.decided = Some(d);
+            next = Some(CaseStage::Served);
+        }
+        if matches!(method, ServiceMethod::Fax | ServiceMethod::Email) && !consent {
+            let message = format!(
+                "{}以{}方式送达，但没有当事人同意以该方式送达的记录",
+                CnDate(at.on),
+                method.label()
+            );
+            self.flag(RuleId::ServiceDeadline, Basis::Art61Para2, at, message);
+        }
+        Ok(next)
+    }
+
+    /// End of the litigation period: `litigation_months` after the effective service, rolled.
+    fn litigation_end(&self, served: Served) -> Result<Due, CheckError> {
+        Ok(self
+            .days
+            .months_after(served.effective, self.rules.litigation_months, served.on)?)
+    }
+
+    fn payment(
+        &mut self,
+        at: At,
+        amount: Yuan,
+        surcharge: Yuan,
+        method: PaymentMethod,
+        remote: bool,
+    ) -> Result<Option<CaseStage>, CheckError> {
+        let decided = self.decided;
+        let fine = decided.and_then(|d| d.fine).unwrap_or(Yuan::ZERO);
+
+        // onsite_fine_collection
+        if method == PaymentMethod::OnSpot {
+            let reason = match decided {
+                Some(d) if d.summary => (fine > self.rules.onsite_collection_max && !remote)
+                    .then(|| {
+                        format!(
+                            "当场收缴的罚款为{fine}，超过{}，且不属于边远、水上、交通不便地区当事人提出的当场缴纳",
+                            self.rules.onsite_collection_max
+                        )
+                    }),
+                _ => Some("当场收缴罚款只适用于依简易程序当场作出的罚款决定".to_owned()),
+            };
+            if let Some(reason) = reason {
+                let message = format!("{}当场收缴罚款不当：{reason}", CnDate(at.on));
+                self.flag(RuleId::OnsiteFineCollection, Basis::Rule, at, message);
+            }
+        }
+
+        // late_payment_surcharge
+        if !surcharge.is_zero() {
+            let due = decided
+                .and_then(|d| d.payment_deadline)
+                .and_then(|k| self.deadlines[k].due.date());
+            let days_late = due.map_or(0, |due| (at.on - due).num_days().max(0));
+            let days_late = u64::try_from(days_late).unwrap_or(0);
+            let pct = u64::from(self.rules.surcharge_percent_per_day);
+            // surcharge ≤ fine × pct% × days, compared exactly in fen × 100.
+            let cap_x100 = u128::from(fine.fen()) * u128::from(pct) * u128::from(days_late);
+            let over_rate = u128::from(surcharge.fen()) * 100 > cap_x100;
+            let over_fine = surcharge > fine;
+            if over_rate || over_fine {
+                let reason = if over_fine {
+                    format!("超过罚款数额{fine}")
+                } else if days_late == 0 {
+                    match due {
+                        Some(due) => format!("缴款未超过缴纳期限（{}），不应加处罚款", CnDate(due)),
+                        None => "没有逾期缴纳的依据（缴纳期限未开始计算），不应加处罚款".to_owned(),
+                    }
+                } else {
+                    let cap = Yuan::from_fen(u64::try_from(cap_x100 / 100).unwrap_or(u64::MAX));
+                    format!("超过逾期{days_late}日按罚款{fine}每日{pct}%计算的上限{cap}")
+                };
+                let message = format!("{}缴纳的加处罚款{surcharge}{reason}", CnDate(at.on));
+                self.flag(RuleId::LatePaymentSurcharge, Basis::Rule, at, message);
+            }
+        }
+
+        let mut next = None;
+        if let Some(mut d) = decided {
+            d.paid = d.paid.saturating_add(amount);
+            if d.paid_in_full_on.is_none()
+                && let Some(fine) = d.fine
+                && d.paid >= fine
+            {
+                d.paid_in_full_on = Some(at.on);
+                self.complete(d.payment_deadline, at.on);
+                next = Some(CaseStage::Executed);
+            }
+            self.decided = Some(d);
+        }
+        Ok(next)
+    }
+
+    fn court_application(&mut self, at: At) -> Result<(), CheckError> {
+        // demand_before_enforcement
+        let Some(demand) = self.demand else {
+            let message = format!(
+                "{}申请人民法院强制执行前，未书面催告当事人履行义务",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::DemandBeforeEnforcement, Basis::Rule, at, message);
+            return self.court_window(at, String::new());
+        };
+        let mut reasons = String::new();
+        let n = self.rules.demand_wait_working_days;
+        let earliest = self.days.working(demand.on, n)?;
+        if earliest.is_after(at.on)? {
+            let _ = write!(
+                reasons,
+                "催告书于{}送达，须满{n}个工作日（{earliest}）当事人仍未履行才可申请",
+                CnDate(demand.on)
+            );
+        }
+        self.court_window(at, reasons)
+    }
+
+    /// `court_enforcement_application`: after the litigation period has expired and within
+    /// 3 months of that.
+    fn court_window(&mut self, at: At, mut reasons: String) -> Result<(), CheckError> {
+        if let Some(d) = self.decided {
+            self.complete(d.court_deadline, at.on);
+            if let Some(served) = d.service {
+                let litigation_end = self.litigation_end(served)?;
+                if !litigation_end.is_missed_by(at.on)? {
+                    if !reasons.is_empty() {
+                        reasons.push('；');
+                    }
+                    let _ = write!(
+                        reasons,
+                        "当事人的起诉期限（{}个月）至{litigation_end}届满，申请时尚未届满",
+                        self.rules.litigation_months
+                    );
+                } else {
+                    let last = self
+                        .days
+                        .months(litigation_end, self.rules.court_application_months)?;
+                    if last.is_missed_by(at.on)? {
+                        if !reasons.is_empty() {
+                            reasons.push('；');
+                        }
+                        let _ = write!(
+                            reasons,
+                            "应在起诉期限届满后{}个月内（{last}前）申请，已超期",
+                            self.rules.court_application_months
+                        );
+                    }
+                }
+            }
+        }
+        if !reasons.is_empty() {
+            let message = format!("{}申请人民法院强制执行不当：{reasons}", CnDate(at.on));
+            self.flag(
+                RuleId::CourtEnforcementApplication,
+                Basis::Rule,
+                at,
+                message,
+            );
+        }
+        Ok(())
+    }
+
+    // ---- coercive measures ------------------------------------------------------------------
+
+    fn coercive_measure(
+        &mut self,
+        at: At,
+        until: NaiveDate,
+        extended: bool,
+        emergency: bool,
+    ) -> Result<(), CheckError> {
+        // seizure_duration
+        let days = if extended {
+            self.rules
+                .seizure_days
+                .saturating_add(self.rules.seizure_extension_days)
+        } else {
+            self.rules.seizure_days
+        };
+        let last = self.days.calendar_days(at.on, days)?;
+        if last.is_missed_by(until)? {
+            let message = format!(
+                "{}实施的查封、扣押期限至{}，超过{}{days}日的法定期限（{last}）",
+                CnDate(at.on),
+                CnDate(until),
+                if extended { "延长后" } else { "" }
+            );
+            self.flag(RuleId::SeizureDuration, Basis::Rule, at, message);
+        }
+        // no_night_holiday_enforcement
+        if !emergency && self.calendar.is_statutory_holiday(at.on)? {
+            let message = format!(
+                "{}为法定节假日，除情况紧急外不得实施行政强制措施",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::NoNightHolidayEnforcement, Basis::Rule, at, message);
+        }
+        Ok(())
+    }
+
+    // ---- the answer -------------------------------------------------------------------------
+
+    /// Gives every tracked deadline its status on `today` and builds the report.
+    fn finish(self) -> Result<CheckReport, CheckError> {
+        let unpaid = self
+            .decided
+            .is_none_or(|d| d.fine.is_some() && d.paid_in_full_on.is_none());
+        let mut deadlines = Vec::with_capacity(self.deadlines.len());
+        for d in &self.deadlines {
+            let Some(due) = d.due.date() else {
+                // The due date lies in a year whose holidays are not published yet.
+                continue;
+            };
+            if d.only_if_unpaid && !unpaid && d.done.is_none() {
+                continue;
+            }
+            let status = match d.done {
+                Some(done) if done <= due => DeadlineStatus::Met,
+                Some(_) => DeadlineStatus::Missed,
+                None if d.optional && (d.waived || self.today > due) => DeadlineStatus::Lapsed,
+                None if self.today > due => DeadlineStatus::Overdue,
+                None => {
+                    if self.is_near(due)? {
+                        DeadlineStatus::NearDue
+                    } else {
+                        DeadlineStatus::Pending
+                    }
+                }
+            };
+            let met = match status {
+                DeadlineStatus::Met => Some(true),
+                DeadlineStatus::Missed | DeadlineStatus::Overdue => Some(false),
+                DeadlineStatus::Pending | DeadlineStatus::NearDue | DeadlineStatus::Lapsed => None,
+            };
+            deadlines.push(Deadline {
+                rule: d.rule.as_str().to_owned(),
+                label: d.label.to_owned(),
+                from_event: Some(d.from),
+                due,
+                met,
+                status,
+                basis: d.rule.basis(),
+            });
+        }
+        Ok(CheckReport {
+            violations: self.violations,
+            deadlines,
+            stage: self.stage,
+        })
+    }
+
+    /// Whether an open deadline (`today <= due`) is due within `near_due_working_days`.
+    fn is_near(&self, due: NaiveDate) -> Result<bool, CheckError> {
+        // More than a month away is never near (no holiday block is that long).
+        if (due - self.today).num_days() > 31 {
+            return Ok(false);
+        }
+        let n = self.calendar.working_days_between(self.today, due)?;
+        Ok(n <= i64::from(self.rules.near_due_working_days))
+    }
+}

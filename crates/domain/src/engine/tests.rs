@@ -1,0 +1,1798 @@
+//! Unit tests of the rule engine: for every rule of `docs/rules-engine.md` at least one timeline
+//! that passes and one that breaks it, the deadline statuses, errors, the stage, and a property
+//! test that random event sequences never panic.
+//!
+//! Calendar facts used (2025): 4 Apr–6 Apr, 1 May–5 May, 31 May–2 Jun and 1 Oct–8 Oct are off;
+//! Sunday 27 Apr is a make-up working day.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::timeline::{Party, PartyKind};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn calendar() -> &'static Calendar {
+    static CAL: OnceLock<Calendar> = OnceLock::new();
+    CAL.get_or_init(Calendar::china)
+}
+
+/// Officers: A, B, D valid throughout; C without certificate (协管员); E expired on
+/// 2025-03-31; F suspended 2025-06-01..=2025-06-30; G valid only from 2025-07-01.
+const OFFICERS: &str = r#"officers:
+  - { id: A, certificate: { no: "豫41000001", valid_from: 2024-01-01, valid_until: 2026-12-31 } }
+  - { id: B, certificate: { no: "豫41000002", valid_from: 2024-01-01, valid_until: 2026-12-31 } }
+  - { id: C }
+  - { id: D, certificate: { no: "豫41000004", valid_from: 2024-01-01, valid_until: 2026-12-31 } }
+  - { id: E, certificate: { no: "豫41000005", valid_from: 2022-01-01, valid_until: 2025-03-31 } }
+  - { id: F, certificate: { no: "豫41000006", valid_from: 2024-01-01, valid_until: 2026-12-31, suspended_from: 2025-06-01, suspended_until: 2025-06-30 } }
+  - { id: G, certificate: { no: "豫41000007", valid_from: 2025-07-01, valid_until: 2028-06-30 } }
+"#;
+
+/// A timeline with the given header lines (party, procedure, act_date, flags) and events.
+fn timeline_with(header: &str, events: &str) -> Timeline {
+    let text = format!("{header}\n{OFFICERS}events:\n{events}");
+    match Timeline::from_yaml(&text) {
+        Ok(t) => t,
+        Err(e) => panic!("test timeline invalid: {e}\n{text}"),
+    }
+}
+
+const INDIVIDUAL: &str =
+    "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2025-02-20";
+const ORGANISATION: &str = "party: { kind: organisation, name: 某某餐饮有限公司 }\nprocedure: ordinary\nact_date: 2025-02-20";
+
+fn timeline(events: &str) -> Timeline {
+    timeline_with(INDIVIDUAL, events)
+}
+
+fn run(t: &Timeline, today: NaiveDate) -> CheckReport {
+    run_with(t, today, &RulesConfig::default(), None)
+}
+
+fn run_with(
+    t: &Timeline,
+    today: NaiveDate,
+    rules: &RulesConfig,
+    catalogue: Option<&Catalogue>,
+) -> CheckReport {
+    let ctx = CheckContext {
+        calendar: calendar(),
+        rules,
+        catalogue,
+        today,
+    };
+    match check_timeline(t, &ctx) {
+        Ok(r) => r,
+        Err(e) => panic!("check failed: {e}"),
+    }
+}
+
+/// `(rule, event)` of every violation, in report order.
+fn found(r: &CheckReport) -> Vec<(&str, Option<usize>)> {
+    r.violations
+        .iter()
+        .map(|v| (v.rule.as_str(), v.event))
+        .collect()
+}
+
+/// The violations of one rule.
+fn of<'r>(r: &'r CheckReport, rule: RuleId) -> Vec<&'r Violation> {
+    r.violations
+        .iter()
+        .filter(|v| v.rule == rule.as_str())
+        .collect()
+}
+
+fn deadline<'r>(r: &'r CheckReport, rule: RuleId) -> &'r Deadline {
+    r.deadlines
+        .iter()
+        .find(|x| x.rule == rule.as_str())
+        .unwrap_or_else(|| panic!("no deadline {rule} in {:?}", r.deadlines))
+}
+
+/// The evaluation date of tests that do not care about it: after every event.
+fn today() -> NaiveDate {
+    d(2025, 12, 31)
+}
+
+/// A complete, lawful ordinary case with a hearing (the format's example plus deliberation).
+const LAWFUL_HEARING_CASE: &str = r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-03-05, type: evidence, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }
+  - { on: 2025-04-03, type: hearing_request }
+  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }
+  - { on: 2025-04-18, type: hearing, chair: D }
+  - { on: 2025-04-22, type: legal_review, result: pass }
+  - { on: 2025-04-23, type: deliberation }
+  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }
+  - { on: 2025-04-28, type: service, method: direct }
+  - { on: 2025-05-09, type: payment, amount: 6000, method: bank }
+  - { on: 2025-05-12, type: close }
+  - { on: 2025-05-20, type: archive }
+";
+
+#[test]
+fn a_lawful_case_has_no_violations() {
+    let r = run(&timeline(LAWFUL_HEARING_CASE), today());
+    assert_eq!(found(&r), vec![]);
+    assert_eq!(r.stage, CaseStage::Archived);
+    let statuses: Vec<_> = r
+        .deadlines
+        .iter()
+        .map(|x| (x.rule.as_str(), x.due, x.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("decision_deadline_90d", d(2025, 6, 3), DeadlineStatus::Met),
+            (
+                "hearing_request_deadline",
+                d(2025, 4, 9),
+                DeadlineStatus::Met
+            ),
+            ("service_deadline", d(2025, 5, 8), DeadlineStatus::Met),
+            ("payment_deadline_15d", d(2025, 5, 13), DeadlineStatus::Met),
+        ]
+    );
+    assert!(r.deadlines.iter().all(|x| x.met == Some(true)));
+}
+
+// ---- officers_min_two_certified / certificate_required ----------------------------------------
+
+#[test]
+fn two_certified_officers_pass() {
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-05, type: evidence, officers: [A, B, C] }\n",
+        ),
+        today(),
+    );
+    // C (协管员) may assist, but is flagged for acting without a certificate.
+    assert_eq!(found(&r), vec![("certificate_required", Some(1))]);
+}
+
+#[test]
+fn fewer_than_two_certified_officers_is_a_violation() {
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, C] }
+  - { on: 2025-03-05, type: evidence }
+  - { on: 2025-03-06, type: preservation, officers: [A, A] }
+  - { on: 2025-03-07, type: preservation_decision, officers: [A] }
+  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10 }
+",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&r),
+        vec![
+            ("officers_min_two_certified", Some(0)),
+            ("certificate_required", Some(0)),
+            ("officers_min_two_certified", Some(1)),
+            ("officers_min_two_certified", Some(2)),
+            // preservation_decision is not among the two-officer events
+            ("officers_min_two_certified", Some(4)),
+            ("certificate_required", Some(4)),
+        ]
+    );
+    let v = &of(&r, RuleId::OfficersMinTwoCertified)[0];
+    assert_eq!(v.event, Some(0));
+    assert!(v.message.contains("只有1名"), "{}", v.message);
+    assert_eq!(
+        v.basis,
+        "《中华人民共和国行政处罚法》第四十二条、第五十五条；《河南省行政执法条例》第二十四条"
+    );
+    assert!(
+        of(&r, RuleId::OfficersMinTwoCertified)[1]
+            .message
+            .contains("未记录执法人员")
+    );
+}
+
+#[test]
+fn certificate_problems_one_violation_per_officer() {
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-06-10, type: register, officers: [A, B, C, E, F, G, C] }
+  - { on: 2025-07-02, type: evidence, officers: [F, G] }
+",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&r),
+        vec![
+            ("certificate_required", Some(0)),
+            ("certificate_required", Some(0)),
+            ("certificate_required", Some(0)),
+            ("certificate_required", Some(0)),
+        ]
+    );
+    let messages: Vec<_> = of(&r, RuleId::CertificateRequired)
+        .iter()
+        .map(|v| v.message.clone())
+        .collect();
+    assert!(
+        messages[0].contains("执法人员C没有行政执法证"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("已于2025年3月31日到期"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].contains("被暂扣（自2025年6月1日至2025年6月30日）"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3].contains("自2025年7月1日起才生效"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn certificate_checked_on_any_event_listing_officers() {
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-20, type: legal_review, officers: [E], result: pass }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("certificate_required", Some(1))]);
+}
+
+// ---- limitation_period ------------------------------------------------------------------------
+
+#[test]
+fn limitation_period() {
+    let late = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2023-03-03",
+        "  - { on: 2025-03-04, type: register, officers: [A, B] }\n",
+    );
+    let r = run(&late, today());
+    assert_eq!(found(&r), vec![("limitation_period", Some(0))]);
+    assert!(
+        r.violations[0].message.contains("至2025年3月3日止"),
+        "{}",
+        r.violations[0].message
+    );
+
+    let on_the_day = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2023-03-03",
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n",
+    );
+    assert_eq!(found(&run(&on_the_day, today())), vec![]);
+
+    let serious = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2021-03-03\nserious_harm: true",
+        "  - { on: 2025-03-04, type: register, officers: [A, B] }\n",
+    );
+    assert_eq!(found(&run(&serious, today())), vec![]);
+    let too_late_even_serious = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: summary\nact_date: 2020-03-03\nserious_harm: true",
+        "  - { on: 2025-03-04, type: summary_penalty, officers: [A, B], penalty: { warning: true } }\n",
+    );
+    assert_eq!(
+        found(&run(&too_late_even_serious, today())),
+        vec![("limitation_period", Some(0))]
+    );
+}
+
+#[test]
+fn limitation_checked_only_at_the_first_lead_register_or_summary() {
+    let t = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2023-03-03",
+        "  - { on: 2025-01-06, type: lead }\n  - { on: 2025-03-10, type: register, officers: [A, B] }\n",
+    );
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+// ---- case_filing ------------------------------------------------------------------------------
+
+#[test]
+fn case_filing() {
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 500 }, rights: [statement, defence] }
+  - { on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 500 } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&r),
+        vec![("case_filing", Some(0)), ("case_filing", Some(1))]
+    );
+    let registered = run(
+        &timeline(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 500 }, rights: [statement, defence] }
+  - { on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 500 } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&registered), vec![]);
+}
+
+#[test]
+fn case_filing_not_required_in_summary_procedure() {
+    let t = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: summary\nact_date: 2025-02-20",
+        "  - { on: 2025-04-15, type: decision, officers: [A, B], outcome: no_penalty }\n",
+    );
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+// ---- pre_decision_notice ----------------------------------------------------------------------
+
+#[test]
+fn advance_notice_must_offer_statement_and_defence() {
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 500 }, rights: [statement] }
+  - { on: 2025-04-02, type: advance_notice, officers: [A, B], proposed: { fine: 500 } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&r),
+        vec![
+            ("pre_decision_notice", Some(1)),
+            ("pre_decision_notice", Some(2))
+        ]
+    );
+    assert!(r.violations[0].message.contains("申辩权"));
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第四十四条"
+    );
+    assert!(r.violations[1].message.contains("陈述权、申辩权"));
+}
+
+#[test]
+fn penalty_decision_requires_an_advance_notice() {
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: { warning: true } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("pre_decision_notice", Some(1))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第四十四条、第六十二条"
+    );
+    // no notice is needed for a decision not to punish
+    let none = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-15, type: decision, officers: [A, B], outcome: no_penalty }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&none), vec![]);
+}
+
+// ---- hearing_right_scope ----------------------------------------------------------------------
+
+fn notice_only(header: &str, proposed: &str, rights: &str) -> CheckReport {
+    run(
+        &timeline_with(
+            header,
+            &format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ {proposed} }}, rights: [{rights}] }}\n"
+            ),
+        ),
+        d(2025, 4, 1),
+    )
+}
+
+#[test]
+fn hearing_right_scope() {
+    let without = "statement, defence";
+    let with = "statement, defence, hearing";
+    let flagged = |r: &CheckReport| found(r) == vec![("hearing_right_scope", Some(1))];
+    // individual: 5,000 yuan and more ("以上" includes the amount)
+    assert!(flagged(&notice_only(INDIVIDUAL, "fine: 5000", without)));
+    assert!(found(&notice_only(INDIVIDUAL, "fine: 4999.99", without)).is_empty());
+    assert!(found(&notice_only(INDIVIDUAL, "fine: 5000", with)).is_empty());
+    assert!(flagged(&notice_only(
+        INDIVIDUAL,
+        "confiscation: 5000",
+        without
+    )));
+    // organisation: 50,000 yuan
+    assert!(found(&notice_only(ORGANISATION, "fine: 49999", without)).is_empty());
+    assert!(flagged(&notice_only(ORGANISATION, "fine: 50000", without)));
+    // kinds that always give the right
+    for kind in [
+        "licence_suspension",
+        "licence_revocation",
+        "qualification_lowering",
+        "stop_business",
+        "closure",
+        "practice_restriction",
+    ] {
+        assert!(
+            flagged(&notice_only(
+                ORGANISATION,
+                &format!("{kind}: true"),
+                without
+            )),
+            "{kind}"
+        );
+    }
+    assert!(
+        found(&notice_only(
+            ORGANISATION,
+            "warning: true, criticism: true",
+            without
+        ))
+        .is_empty()
+    );
+    let r = notice_only(INDIVIDUAL, "fine: 6000", without);
+    assert!(
+        r.violations[0].message.contains("罚款6000元"),
+        "{}",
+        r.violations[0].message
+    );
+}
+
+#[test]
+fn hearing_threshold_comes_from_the_config() {
+    let rules = RulesConfig {
+        hearing_fine_individual: Yuan::from_yuan(2000),
+        ..RulesConfig::default()
+    };
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 3000 }, rights: [statement, defence] }\n",
+    );
+    assert_eq!(
+        found(&run_with(&t, today(), &rules, None)),
+        vec![("hearing_right_scope", Some(1))]
+    );
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+// ---- hearing_request_deadline -----------------------------------------------------------------
+
+/// Register, then an advance notice on Tue 2025-04-01 offering a hearing for a 1,000-yuan fine
+/// with a licence suspension; window ends Wed 2025-04-09 (4–6 April off).
+fn hearing_offered(rest: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence, hearing] }}\n{rest}"
+    ))
+}
+
+#[test]
+fn deciding_inside_the_hearing_request_window_is_a_violation() {
+    let r = run(
+        &hearing_offered(
+            "  - { on: 2025-04-09, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("hearing_request_deadline", Some(2))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("2025年4月9日（第5个工作日）"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(
+        deadline(&r, RuleId::HearingRequestDeadline).status,
+        DeadlineStatus::Lapsed
+    );
+}
+
+#[test]
+fn deciding_after_the_window_or_after_a_waiver_is_lawful() {
+    let after = run(
+        &hearing_offered(
+            "  - { on: 2025-04-10, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&after), vec![]);
+    let waived = run(
+        &hearing_offered(
+            "  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-03, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        d(2025, 4, 3),
+    );
+    assert_eq!(found(&waived), vec![]);
+    // the waived window is lapsed even before its end
+    let x = deadline(&waived, RuleId::HearingRequestDeadline);
+    assert_eq!((x.status, x.met), (DeadlineStatus::Lapsed, None));
+}
+
+#[test]
+fn hearing_request_deadline_statuses() {
+    let open = hearing_offered("");
+    let x = run(&open, d(2025, 4, 2)).deadlines[1].clone();
+    assert_eq!(
+        (x.rule.as_str(), x.due),
+        ("hearing_request_deadline", d(2025, 4, 9))
+    );
+    assert_eq!(x.status, DeadlineStatus::Pending);
+    assert_eq!(
+        run(&open, d(2025, 4, 7)).deadlines[1].status,
+        DeadlineStatus::NearDue
+    );
+    assert_eq!(
+        run(&open, d(2025, 4, 9)).deadlines[1].status,
+        DeadlineStatus::NearDue
+    );
+    assert_eq!(
+        run(&open, d(2025, 4, 10)).deadlines[1].status,
+        DeadlineStatus::Lapsed
+    );
+    let requested = run(
+        &hearing_offered("  - { on: 2025-04-09, type: hearing_request }\n"),
+        today(),
+    );
+    assert_eq!(requested.deadlines[1].status, DeadlineStatus::Met);
+    let late = run(
+        &hearing_offered("  - { on: 2025-04-10, type: hearing_request }\n"),
+        today(),
+    );
+    assert_eq!(
+        (late.deadlines[1].status, late.deadlines[1].met),
+        (DeadlineStatus::Missed, Some(false))
+    );
+}
+
+// ---- hearing_notice_period --------------------------------------------------------------------
+
+#[test]
+fn hearing_notice_period() {
+    let short = run(
+        &hearing_offered(
+            "  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-15 }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&short), vec![("hearing_notice_period", Some(3))]);
+    assert_eq!(
+        short.violations[0].message,
+        "听证通知于2025年4月8日送达，听证日期2025年4月15日早于第7个工作日（2025年4月17日）"
+    );
+    assert_eq!(
+        short.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十四条第二项、第八十五条"
+    );
+    let exact = run(
+        &hearing_offered(
+            "  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-17 }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&exact), vec![]);
+}
+
+#[test]
+fn hearing_without_a_notice_is_a_violation() {
+    let r = run(
+        &hearing_offered(
+            "  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-18, type: hearing, chair: D }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(3))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十四条第二项"
+    );
+}
+
+// ---- hearing_conduct --------------------------------------------------------------------------
+
+#[test]
+fn the_chair_must_not_have_investigated() {
+    let events = |chair: &str| {
+        format!(
+            "  - {{ on: 2025-04-03, type: hearing_request }}\n  - {{ on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }}\n  - {{ on: 2025-04-18, type: hearing, chair: {chair} }}\n"
+        )
+    };
+    let r = run(&hearing_offered(&events("A")), today());
+    assert_eq!(found(&r), vec![("hearing_conduct", Some(4))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("听证主持人A参与了本案的调查（事件#0"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十四条第四项"
+    );
+    // B only signed the advance notice: not an investigation step
+    assert_eq!(found(&run(&hearing_offered(&events("D")), today())), vec![]);
+}
+
+#[test]
+fn a_requested_hearing_must_be_held_before_the_decision() {
+    let r = run(
+        &hearing_offered(
+            "  - { on: 2025-04-09, type: hearing_request }\n  - { on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("hearing_conduct", Some(3))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("2025年4月9日在期限内申请听证")
+    );
+    // a request after the window creates no duty
+    let late = run(
+        &hearing_offered(
+            "  - { on: 2025-04-10, type: hearing_request }\n  - { on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&late), vec![]);
+    // a withdrawn request (waiver) creates no duty either
+    let withdrawn = run(
+        &hearing_offered(
+            "  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-07, type: hearing_waiver }\n  - { on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&withdrawn), vec![]);
+}
+
+// ---- no_aggravation_after_defense -------------------------------------------------------------
+
+fn notice_then_decision(proposed: &str, decided: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ {proposed} }}, rights: [statement, defence] }}\n  - {{ on: 2025-04-02, type: defence }}\n  - {{ on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: {{ {decided} }} }}\n"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn no_aggravation_after_defense() {
+    let heavier = notice_then_decision("fine: 3000", "fine: 4000");
+    assert_eq!(
+        found(&heavier),
+        vec![("no_aggravation_after_defense", Some(3))]
+    );
+    assert!(
+        heavier.violations[0]
+            .message
+            .contains("罚款4000元高于拟处罚的3000元")
+    );
+    let added = notice_then_decision("fine: 3000", "fine: 3000, warning: true");
+    assert_eq!(
+        found(&added),
+        vec![("no_aggravation_after_defense", Some(3))]
+    );
+    assert!(added.violations[0].message.contains("警告"));
+    let confiscation = notice_then_decision(
+        "fine: 100, confiscation: 200",
+        "fine: 100, confiscation: 300",
+    );
+    assert_eq!(
+        found(&confiscation),
+        vec![("no_aggravation_after_defense", Some(3))]
+    );
+    assert_eq!(
+        found(&notice_then_decision("fine: 3000", "fine: 3000")),
+        vec![]
+    );
+    assert_eq!(
+        found(&notice_then_decision("fine: 3000", "fine: 2000")),
+        vec![]
+    );
+    assert_eq!(
+        found(&notice_then_decision(
+            "fine: 3000, warning: true",
+            "warning: true"
+        )),
+        vec![]
+    );
+}
+
+#[test]
+fn the_latest_advance_notice_is_the_reference() {
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 1000 }, rights: [statement, defence] }
+  - { on: 2025-04-08, type: advance_notice, officers: [A, B], proposed: { fine: 2000 }, rights: [statement, defence] }
+  - { on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 2000 } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+}
+
+// ---- legal_review_before_decision / investigation_outcomes ------------------------------------
+
+fn major_case(steps: &str) -> CheckReport {
+    run(
+        &timeline_with(
+            &format!("{INDIVIDUAL}\nmajor: true"),
+            &format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n{steps}  - {{ on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n"
+            ),
+        ),
+        today(),
+    )
+}
+
+#[test]
+fn major_decisions_need_review_and_deliberation() {
+    let bare = major_case("");
+    assert_eq!(
+        found(&bare),
+        vec![
+            ("legal_review_before_decision", Some(2)),
+            ("investigation_outcomes", Some(2))
+        ]
+    );
+    assert!(bare.violations[0].message.contains("重大执法决定"));
+    let ok = major_case(
+        "  - { on: 2025-04-15, type: legal_review, result: pass }\n  - { on: 2025-04-16, type: deliberation }\n",
+    );
+    assert_eq!(found(&ok), vec![]);
+}
+
+#[test]
+fn a_later_failed_review_cancels_an_earlier_pass() {
+    let r = major_case(
+        "  - { on: 2025-04-15, type: legal_review, result: pass }\n  - { on: 2025-04-16, type: legal_review, result: fail }\n  - { on: 2025-04-17, type: deliberation }\n",
+    );
+    assert_eq!(found(&r), vec![("legal_review_before_decision", Some(5))]);
+    assert!(r.violations[0].message.contains("未通过"));
+    let fixed = major_case(
+        "  - { on: 2025-04-15, type: legal_review, result: fail }\n  - { on: 2025-04-16, type: legal_review, result: pass }\n  - { on: 2025-04-17, type: deliberation }\n",
+    );
+    assert_eq!(found(&fixed), vec![]);
+}
+
+#[test]
+fn a_hearing_requires_legal_review() {
+    let r = run(
+        &hearing_offered(
+            r"
+  - { on: 2025-04-03, type: hearing_request }
+  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }
+  - { on: 2025-04-18, type: hearing, chair: D }
+  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("legal_review_before_decision", Some(5))]);
+    assert!(r.violations[0].message.contains("已举行听证"));
+}
+
+#[test]
+fn penalties_in_hearing_scope_need_review_and_deliberation_by_default() {
+    let t = timeline(
+        r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { licence_suspension: true }, rights: [statement, defence, hearing] }
+  - { on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: { licence_suspension: true } }
+",
+    );
+    assert_eq!(
+        found(&run(&t, today())),
+        vec![
+            ("legal_review_before_decision", Some(2)),
+            ("investigation_outcomes", Some(2))
+        ]
+    );
+    let rules = RulesConfig {
+        review_when_hearing_scope: false,
+        deliberation_when_hearing_scope: false,
+        ..RulesConfig::default()
+    };
+    assert_eq!(found(&run_with(&t, today(), &rules, None)), vec![]);
+}
+
+// ---- decision_deadline_90d --------------------------------------------------------------------
+
+fn registered_then_decided(register: &str, decision: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: {register}, type: register, officers: [A, B] }}\n  - {{ on: {decision}, type: decision, officers: [A, B], outcome: no_penalty }}\n"
+    ))
+}
+
+#[test]
+fn decision_deadline_90d_is_rolled_over_rest_days() {
+    // 2025-03-03 + 90 days = Sun 2025-06-01 (Dragon Boat, off until 06-02) → Tue 06-03.
+    let on_time = run(
+        &registered_then_decided("2025-03-03", "2025-06-03"),
+        today(),
+    );
+    assert_eq!(found(&on_time), vec![]);
+    let x = deadline(&on_time, RuleId::DecisionDeadline90d);
+    assert_eq!(
+        (x.due, x.status, x.met),
+        (d(2025, 6, 3), DeadlineStatus::Met, Some(true))
+    );
+    let late = run(
+        &registered_then_decided("2025-03-03", "2025-06-04"),
+        today(),
+    );
+    assert_eq!(found(&late), vec![("decision_deadline_90d", Some(1))]);
+    assert!(
+        late.violations[0].message.contains("应于2025年6月3日前"),
+        "{}",
+        late.violations[0].message
+    );
+    assert_eq!(
+        deadline(&late, RuleId::DecisionDeadline90d).status,
+        DeadlineStatus::Missed
+    );
+}
+
+#[test]
+fn weekend_roll_forward_is_a_switch() {
+    // Sun 2025-03-09 + 90 days = Sat 2025-06-07: Mon 06-09 with weekends, 06-07 without.
+    let t = registered_then_decided("2025-03-09", "2025-06-09");
+    assert_eq!(found(&run(&t, today())), vec![]);
+    let rules = RulesConfig {
+        rest_days: fazhi_calendar::RestDays::HolidaysOnly,
+        ..RulesConfig::default()
+    };
+    let r = run_with(&t, today(), &rules, None);
+    assert_eq!(found(&r), vec![("decision_deadline_90d", Some(1))]);
+    assert_eq!(deadline(&r, RuleId::DecisionDeadline90d).due, d(2025, 6, 7));
+}
+
+#[test]
+fn decision_deadline_statuses_while_open() {
+    let t = timeline("  - { on: 2025-03-03, type: register, officers: [A, B] }\n");
+    let status = |today| deadline(&run(&t, today), RuleId::DecisionDeadline90d).status;
+    assert_eq!(status(d(2025, 5, 20)), DeadlineStatus::Pending);
+    // Thu 05-29 → Tue 06-03: 30 May, 3 June are working days.
+    assert_eq!(status(d(2025, 5, 29)), DeadlineStatus::NearDue);
+    assert_eq!(status(d(2025, 6, 3)), DeadlineStatus::NearDue);
+    let overdue = deadline(&run(&t, d(2025, 6, 4)), RuleId::DecisionDeadline90d).clone();
+    assert_eq!(
+        (overdue.status, overdue.met),
+        (DeadlineStatus::Overdue, Some(false))
+    );
+}
+
+// ---- service_deadline -------------------------------------------------------------------------
+
+fn decided_then_served(service: &str) -> CheckReport {
+    // Decision Fri 2025-04-25; Sun 04-27 is a working day, 1–5 May off: 7th working day = 05-08.
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 500 }}, rights: [statement, defence] }}\n  - {{ on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 500 }} }}\n{service}"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn service_within_seven_working_days() {
+    let ok = decided_then_served("  - { on: 2025-05-08, type: service, method: postal }\n");
+    assert_eq!(found(&ok), vec![]);
+    assert_eq!(deadline(&ok, RuleId::ServiceDeadline).due, d(2025, 5, 8));
+    let late = decided_then_served("  - { on: 2025-05-09, type: service, method: lodged }\n");
+    assert_eq!(found(&late), vec![("service_deadline", Some(3))]);
+    assert!(
+        late.violations[0]
+            .message
+            .contains("超过第7个工作日（2025年5月8日）")
+    );
+    assert_eq!(
+        deadline(&late, RuleId::ServiceDeadline).status,
+        DeadlineStatus::Missed
+    );
+    let never = decided_then_served("");
+    assert_eq!(
+        deadline(&never, RuleId::ServiceDeadline).status,
+        DeadlineStatus::Overdue
+    );
+}
+
+#[test]
+fn fax_and_email_need_consent() {
+    let fax = decided_then_served("  - { on: 2025-04-28, type: service, method: fax }\n");
+    assert_eq!(found(&fax), vec![("service_deadline", Some(3))]);
+    assert_eq!(
+        fax.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十一条第二款"
+    );
+    let email = decided_then_served("  - { on: 2025-04-28, type: service, method: email }\n");
+    assert_eq!(found(&email), vec![("service_deadline", Some(3))]);
+    let consented = decided_then_served(
+        "  - { on: 2025-04-28, type: service, method: email, consent: true }\n",
+    );
+    assert_eq!(found(&consented), vec![]);
+    let both = decided_then_served("  - { on: 2025-05-09, type: service, method: fax }\n");
+    assert_eq!(
+        found(&both),
+        vec![("service_deadline", Some(3)), ("service_deadline", Some(3))]
+    );
+}
+
+// ---- payment_deadline_15d ---------------------------------------------------------------------
+
+#[test]
+fn payment_deadline_statuses() {
+    // Service Mon 2025-04-28 + 15 days = Tue 05-13.
+    let paid = |rest: &str, today| {
+        run(
+            &timeline(&format!(
+                "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n{rest}"
+            )),
+            today,
+        )
+    };
+    let x = paid(
+        "  - { on: 2025-05-13, type: payment, amount: 500 }\n",
+        today(),
+    );
+    assert_eq!(
+        (
+            deadline(&x, RuleId::PaymentDeadline15d).due,
+            deadline(&x, RuleId::PaymentDeadline15d).status
+        ),
+        (d(2025, 5, 13), DeadlineStatus::Met)
+    );
+    let x = paid(
+        "  - { on: 2025-05-14, type: payment, amount: 500 }\n",
+        today(),
+    );
+    assert_eq!(
+        deadline(&x, RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::Missed
+    );
+    // instalments: met only when the full fine is paid
+    let x = paid(
+        "  - { on: 2025-05-06, type: payment, amount: 200 }\n  - { on: 2025-05-20, type: payment, amount: 300 }\n",
+        today(),
+    );
+    assert_eq!(
+        deadline(&x, RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::Missed
+    );
+    let x = paid(
+        "  - { on: 2025-05-06, type: payment, amount: 200 }\n",
+        d(2025, 5, 6),
+    );
+    assert_eq!(
+        deadline(&x, RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::Pending
+    );
+    assert_eq!(
+        deadline(&paid("", d(2025, 5, 9)), RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::NearDue
+    );
+    assert_eq!(
+        deadline(&paid("", d(2025, 5, 14)), RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::Overdue
+    );
+}
+
+/// Register, notice and a 500-yuan decision on Fri 2025-04-25.
+const LAWFUL_PREFIX: &str = r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 500 }, rights: [statement, defence] }
+  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 500 } }
+";
+
+#[test]
+fn public_notice_takes_effect_thirty_days_later() {
+    // 2025-04-28 + 30 = 05-28, + 15 = Thu 06-12.
+    let r = run(
+        &timeline(&format!(
+            "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: public_notice }}\n"
+        )),
+        d(2025, 5, 1),
+    );
+    assert_eq!(deadline(&r, RuleId::PaymentDeadline15d).due, d(2025, 6, 12));
+    // Litigation ends Fri 2025-11-28 (six months after 05-28); + 3 months = Sat 2026-02-28,
+    // a make-up working day.
+    assert_eq!(
+        deadline(&r, RuleId::CourtEnforcementApplication).due,
+        d(2026, 2, 28)
+    );
+}
+
+// ---- evidence_preservation_7wd ----------------------------------------------------------------
+
+#[test]
+fn preservation_decided_within_seven_working_days() {
+    // Mon 2025-03-10 + 7 working days = Wed 03-19.
+    let events = |decision: &str| {
+        timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-10, type: preservation, officers: [A, B] }}\n  - {{ on: {decision}, type: preservation_decision }}\n"
+        ))
+    };
+    let ok = run(&events("2025-03-19"), today());
+    assert_eq!(found(&ok), vec![]);
+    let x = deadline(&ok, RuleId::EvidencePreservation7wd);
+    assert_eq!((x.due, x.status), (d(2025, 3, 19), DeadlineStatus::Met));
+    let late = run(&events("2025-03-20"), today());
+    assert_eq!(found(&late), vec![("evidence_preservation_7wd", Some(2))]);
+    assert!(late.violations[0].message.contains("2025年3月19日"));
+}
+
+#[test]
+fn closing_with_undecided_preservation_is_a_violation() {
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-12, type: close }\n",
+        ),
+        d(2025, 3, 12),
+    );
+    assert_eq!(found(&r), vec![("evidence_preservation_7wd", Some(2))]);
+    assert_eq!(
+        deadline(&r, RuleId::EvidencePreservation7wd).status,
+        DeadlineStatus::Pending
+    );
+    let closed_ok = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-11, type: preservation_decision }\n  - { on: 2025-03-12, type: close }\n",
+        ),
+        d(2025, 3, 12),
+    );
+    assert_eq!(found(&closed_ok), vec![]);
+}
+
+// ---- summary_procedure_threshold --------------------------------------------------------------
+
+fn summary(header_party: &str, penalty: &str) -> CheckReport {
+    run(
+        &timeline_with(
+            &format!("{header_party}\nprocedure: summary\nact_date: 2025-03-01"),
+            &format!(
+                "  - {{ on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: {{ {penalty} }} }}\n"
+            ),
+        ),
+        today(),
+    )
+}
+
+#[test]
+fn summary_procedure_threshold() {
+    let ind = "party: { kind: individual, name: 李四 }";
+    let org = "party: { kind: organisation, name: 某某公司 }";
+    assert_eq!(found(&summary(ind, "fine: 200")), vec![]);
+    assert_eq!(found(&summary(ind, "warning: true")), vec![]);
+    assert_eq!(
+        found(&summary(ind, "fine: 200.01")),
+        vec![("summary_procedure_threshold", Some(0))]
+    );
+    assert_eq!(found(&summary(org, "fine: 3000")), vec![]);
+    assert_eq!(
+        found(&summary(org, "fine: 3000.01")),
+        vec![("summary_procedure_threshold", Some(0))]
+    );
+    let r = summary(org, "criticism: true, licence_suspension: true");
+    assert_eq!(found(&r), vec![("summary_procedure_threshold", Some(0))]);
+    assert!(
+        r.violations[0].message.contains("通报批评、暂扣许可证件"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(r.stage, CaseStage::Decided);
+}
+
+// ---- onsite_fine_collection -------------------------------------------------------------------
+
+fn summary_paid(fine: &str, payment: &str) -> CheckReport {
+    run(
+        &timeline_with(
+            "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01",
+            &format!(
+                "  - {{ on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: {{ fine: {fine} }} }}\n  - {{ on: 2025-03-03, type: payment, amount: {fine}, {payment} }}\n"
+            ),
+        ),
+        today(),
+    )
+}
+
+#[test]
+fn onsite_fine_collection() {
+    assert_eq!(found(&summary_paid("100", "method: on_spot")), vec![]);
+    assert_eq!(
+        found(&summary_paid("150", "method: on_spot")),
+        vec![("onsite_fine_collection", Some(1))]
+    );
+    assert_eq!(
+        found(&summary_paid("150", "method: on_spot, remote: true")),
+        vec![]
+    );
+    assert_eq!(found(&summary_paid("150", "method: bank")), vec![]);
+    let r = summary_paid("100", "method: on_spot");
+    assert_eq!(r.stage, CaseStage::Executed);
+    // never for a decision of the ordinary procedure
+    let ordinary = run(
+        &timeline(&format!(
+            "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n  - {{ on: 2025-04-28, type: payment, amount: 50, method: on_spot }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&ordinary), vec![("onsite_fine_collection", Some(4))]);
+}
+
+// ---- late_payment_surcharge -------------------------------------------------------------------
+
+fn paid_with_surcharge(on: &str, surcharge: &str) -> CheckReport {
+    // 500-yuan fine served Mon 2025-04-28: due Tue 05-13.
+    run(
+        &timeline(&format!(
+            "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n  - {{ on: {on}, type: payment, amount: 500, surcharge: {surcharge} }}\n"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn late_payment_surcharge() {
+    // 10 days late: at most 3 % × 500 × 10 = 150 yuan.
+    assert_eq!(found(&paid_with_surcharge("2025-05-23", "150")), vec![]);
+    let over = paid_with_surcharge("2025-05-23", "150.01");
+    assert_eq!(found(&over), vec![("late_payment_surcharge", Some(4))]);
+    assert!(
+        over.violations[0].message.contains("上限150元"),
+        "{}",
+        over.violations[0].message
+    );
+    // on time: no surcharge at all
+    assert_eq!(
+        found(&paid_with_surcharge("2025-05-13", "1")),
+        vec![("late_payment_surcharge", Some(4))]
+    );
+    assert_eq!(found(&paid_with_surcharge("2025-05-13", "0")), vec![]);
+    // never more than the fine, however late
+    assert_eq!(found(&paid_with_surcharge("2025-09-01", "500")), vec![]);
+    let r = paid_with_surcharge("2025-09-01", "500.01");
+    assert_eq!(found(&r), vec![("late_payment_surcharge", Some(4))]);
+    assert!(r.violations[0].message.contains("超过罚款数额500元"));
+}
+
+// ---- penalty_types ----------------------------------------------------------------------------
+
+fn with_violation(code: &str, header_party: &str, penalty: &str) -> Timeline {
+    timeline_with(
+        &format!("{header_party}\nprocedure: ordinary\nact_date: 2025-02-20\nviolation: {code}"),
+        &format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ {penalty} }}, rights: [statement, defence, hearing] }}\n  - {{ on: 2025-04-10, type: legal_review, result: pass }}\n  - {{ on: 2025-04-11, type: deliberation }}\n  - {{ on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: {{ {penalty} }} }}\n"
+        ),
+    )
+}
+
+#[test]
+fn penalty_types_against_the_catalogue() {
+    let catalogue = Catalogue::sample();
+    let rules = RulesConfig::default();
+    let check = |t: &Timeline| run_with(t, today(), &rules, Some(&catalogue));
+    let ind = "party: { kind: individual, name: 张三 }";
+    // 占道经营: fine only, up to 20,000 yuan.
+    assert_eq!(
+        found(&check(&with_violation(
+            "zhan_dao_jing_ying",
+            ind,
+            "fine: 6000"
+        ))),
+        vec![]
+    );
+    let r = check(&with_violation("zhan_dao_jing_ying", ind, "fine: 30000"));
+    assert_eq!(found(&r), vec![("penalty_types", Some(4))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("不在公民的法定幅度0元至20000元内"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第九条；《城市道路管理条例》第四十二条"
+    );
+    let r = check(&with_violation("zhan_dao_jing_ying", ind, "warning: true"));
+    assert_eq!(found(&r), vec![("penalty_types", Some(4))]);
+    assert!(r.violations[0].message.contains("处罚依据未规定警告"));
+    // without a catalogue the rule is not checked
+    let t = with_violation("zhan_dao_jing_ying", ind, "warning: true");
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+#[test]
+fn penalty_types_in_summary_procedure() {
+    let catalogue = Catalogue::sample();
+    let t = timeline_with(
+        "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01\nviolation: luan_dui_luan_fang",
+        "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 20 } }\n",
+    );
+    // 乱堆乱放: 50–1,000 yuan
+    let r = run_with(&t, today(), &RulesConfig::default(), Some(&catalogue));
+    assert_eq!(found(&r), vec![("penalty_types", Some(0))]);
+}
+
+#[test]
+fn unknown_violation_code_is_an_error() {
+    let catalogue = Catalogue::sample();
+    let rules = RulesConfig::default();
+    let t = with_violation(
+        "no_such_code",
+        "party: { kind: individual, name: 张三 }",
+        "fine: 1",
+    );
+    let ctx = CheckContext {
+        calendar: calendar(),
+        rules: &rules,
+        catalogue: Some(&catalogue),
+        today: today(),
+    };
+    let err = check_timeline(&t, &ctx).unwrap_err();
+    assert_eq!(err.code(), "invalid_timeline");
+    assert!(matches!(
+        err,
+        CheckError::InvalidTimeline(TimelineError::UnknownViolationCode { .. })
+    ));
+    assert_eq!(
+        err.to_string(),
+        "违法行为代码“no_such_code”不在违法行为目录中"
+    );
+}
+
+// ---- demand_before_enforcement / court_enforcement_application --------------------------------
+
+/// A 500-yuan fine decided and served Mon 2025-03-03, never paid: litigation period ends Wed
+/// 2025-09-03, the court application window on Wed 2025-12-03.
+fn unpaid_fine(rest: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-02-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 500 }}, rights: [statement, defence] }}\n  - {{ on: 2025-03-03, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 500 }} }}\n  - {{ on: 2025-03-03, type: service, method: direct }}\n{rest}"
+    ))
+}
+
+#[test]
+fn demand_before_enforcement() {
+    let r = run(
+        &unpaid_fine("  - { on: 2025-10-09, type: court_enforcement_application }\n"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("demand_before_enforcement", Some(4))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第五十四条"
+    );
+    let ok = run(
+        &unpaid_fine(
+            "  - { on: 2025-09-10, type: demand }\n  - { on: 2025-10-09, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&ok), vec![]);
+    assert_eq!(ok.stage, CaseStage::Executed);
+}
+
+#[test]
+fn court_application_waits_ten_working_days_after_the_demand() {
+    // Demand Wed 2025-09-10: 10th working day is Wed 09-24.
+    let early = run(
+        &unpaid_fine(
+            "  - { on: 2025-09-10, type: demand }\n  - { on: 2025-09-23, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&early),
+        vec![("court_enforcement_application", Some(5))]
+    );
+    assert!(
+        early.violations[0].message.contains("2025年9月24日"),
+        "{}",
+        early.violations[0].message
+    );
+    let ok = run(
+        &unpaid_fine(
+            "  - { on: 2025-09-10, type: demand }\n  - { on: 2025-09-24, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&ok), vec![]);
+}
+
+#[test]
+fn court_application_window_after_the_litigation_period() {
+    let during = run(
+        &unpaid_fine(
+            "  - { on: 2025-08-01, type: demand }\n  - { on: 2025-09-03, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&during),
+        vec![("court_enforcement_application", Some(5))]
+    );
+    assert!(
+        during.violations[0].message.contains("至2025年9月3日届满"),
+        "{}",
+        during.violations[0].message
+    );
+    let first_day = run(
+        &unpaid_fine(
+            "  - { on: 2025-08-01, type: demand }\n  - { on: 2025-09-04, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&first_day), vec![]);
+    let last_day = run(
+        &unpaid_fine(
+            "  - { on: 2025-08-01, type: demand }\n  - { on: 2025-12-03, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&last_day), vec![]);
+    let x = deadline(&last_day, RuleId::CourtEnforcementApplication);
+    assert_eq!((x.due, x.status), (d(2025, 12, 3), DeadlineStatus::Met));
+    let too_late = run(
+        &unpaid_fine(
+            "  - { on: 2025-08-01, type: demand }\n  - { on: 2025-12-04, type: court_enforcement_application }\n",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&too_late),
+        vec![("court_enforcement_application", Some(5))]
+    );
+    assert_eq!(
+        deadline(&too_late, RuleId::CourtEnforcementApplication).status,
+        DeadlineStatus::Missed
+    );
+}
+
+#[test]
+fn court_deadline_only_while_unpaid() {
+    let open = run(&unpaid_fine(""), d(2025, 11, 1));
+    let x = deadline(&open, RuleId::CourtEnforcementApplication);
+    assert_eq!((x.due, x.status), (d(2025, 12, 3), DeadlineStatus::Pending));
+    assert_eq!(
+        deadline(&open, RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::Overdue
+    );
+    let paid = run(
+        &unpaid_fine("  - { on: 2025-03-10, type: payment, amount: 500 }\n"),
+        d(2025, 11, 1),
+    );
+    assert!(
+        paid.deadlines
+            .iter()
+            .all(|x| x.rule != "court_enforcement_application")
+    );
+}
+
+// ---- seizure_duration / no_night_holiday_enforcement ------------------------------------------
+
+fn seizure(on: &str, rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], {rest} }}\n"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn seizure_duration() {
+    // Mon 2025-03-03 + 30 days = Wed 04-02.
+    assert_eq!(found(&seizure("2025-03-03", "until: 2025-04-02")), vec![]);
+    let r = seizure("2025-03-03", "until: 2025-04-03");
+    assert_eq!(found(&r), vec![("seizure_duration", Some(1))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("30日的法定期限（2025年4月2日）"),
+        "{}",
+        r.violations[0].message
+    );
+    // extended: + 60 days = Fri 05-02, off (Labour Day) → Tue 05-06.
+    assert_eq!(
+        found(&seizure("2025-03-03", "until: 2025-05-06, extended: true")),
+        vec![]
+    );
+    assert_eq!(
+        found(&seizure("2025-03-03", "until: 2025-05-07, extended: true")),
+        vec![("seizure_duration", Some(1))]
+    );
+}
+
+#[test]
+fn no_coercive_measures_on_statutory_holidays() {
+    let r = seizure("2025-10-02", "until: 2025-10-20");
+    assert_eq!(found(&r), vec![("no_night_holiday_enforcement", Some(1))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第四十三条"
+    );
+    assert_eq!(
+        found(&seizure("2025-10-02", "until: 2025-10-20, emergency: true")),
+        vec![]
+    );
+    // an ordinary Saturday is not a statutory holiday
+    assert_eq!(found(&seizure("2025-03-08", "until: 2025-03-20")), vec![]);
+}
+
+// ---- errors -----------------------------------------------------------------------------------
+
+#[test]
+fn a_date_in_a_year_not_loaded_is_an_error() {
+    let t = timeline("  - { on: 2024-12-30, type: register, officers: [A, B] }\n");
+    let rules = RulesConfig::default();
+    let ctx = CheckContext {
+        calendar: calendar(),
+        rules: &rules,
+        catalogue: None,
+        today: today(),
+    };
+    let err = check_timeline(&t, &ctx).unwrap_err();
+    assert_eq!(
+        err,
+        CheckError::Calendar(CalendarError::YearNotLoaded(2024))
+    );
+    assert_eq!(err.code(), "calendar_year_not_loaded");
+    assert!(err.to_string().contains("2024"), "{err}");
+    // also a hearing date or the end of a measure
+    let t = timeline(
+        "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2099-01-01 }\n",
+    );
+    assert_eq!(
+        check_timeline(&t, &ctx).unwrap_err().code(),
+        "calendar_year_not_loaded"
+    );
+}
+
+#[test]
+fn an_act_date_before_the_loaded_years_is_fine() {
+    let t = timeline_with(
+        "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2019-05-05",
+        "  - { on: 2025-01-06, type: register, officers: [A, B] }\n",
+    );
+    assert_eq!(
+        found(&run(&t, today())),
+        vec![("limitation_period", Some(0))]
+    );
+}
+
+#[test]
+fn deadlines_beyond_the_loaded_years_are_left_out() {
+    let last = *calendar().loaded_years().end();
+    let t = timeline(&format!(
+        "  - {{ on: {last}-11-02, type: register, officers: [A, B] }}\n  - {{ on: {last}-11-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 500 }}, rights: [statement, defence] }}\n  - {{ on: {last}-12-22, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 500 }} }}\n  - {{ on: {last}-12-28, type: service, method: direct }}\n"
+    ));
+    let r = run(&t, d(last, 12, 28));
+    assert_eq!(found(&r), vec![]);
+    let rules: Vec<_> = r.deadlines.iter().map(|x| x.rule.as_str()).collect();
+    // 90 days after 2 November and the payment and court periods end in the next year.
+    assert_eq!(rules, vec!["service_deadline"]);
+}
+
+#[test]
+fn invalid_timelines_built_in_code_are_rejected_by_the_engine() {
+    let mut t = timeline("  - { on: 2025-03-03, type: register, officers: [A, B] }\n");
+    t.events[0].officers.push("Z".to_owned());
+    let rules = RulesConfig::default();
+    let ctx = CheckContext {
+        calendar: calendar(),
+        rules: &rules,
+        catalogue: None,
+        today: today(),
+    };
+    let err = check_timeline(&t, &ctx).unwrap_err();
+    assert_eq!(err.code(), "invalid_timeline");
+    assert!(err.to_string().contains("“Z”"), "{err}");
+}
+
+// ---- stage ------------------------------------------------------------------------------------
+
+#[test]
+fn stage_follows_the_furthest_step() {
+    let stage = |events: &str| run(&timeline(events), today()).stage;
+    assert_eq!(stage(""), CaseStage::Lead);
+    assert_eq!(
+        stage("  - { on: 2025-03-01, type: lead }\n"),
+        CaseStage::Lead
+    );
+    assert_eq!(
+        stage("  - { on: 2025-03-03, type: register, officers: [A, B] }\n"),
+        CaseStage::Registered
+    );
+    let mut events = String::from("  - { on: 2025-03-03, type: register, officers: [A, B] }\n");
+    let steps = [
+        (
+            "  - { on: 2025-03-05, type: evidence, officers: [A, B] }\n",
+            CaseStage::Investigating,
+        ),
+        (
+            "  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }\n",
+            CaseStage::Notified,
+        ),
+        (
+            "  - { on: 2025-04-02, type: evidence, officers: [A, B] }\n",
+            CaseStage::Notified,
+        ),
+        (
+            "  - { on: 2025-04-03, type: hearing_request }\n",
+            CaseStage::HearingRequested,
+        ),
+        (
+            "  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }\n",
+            CaseStage::HearingScheduled,
+        ),
+        (
+            "  - { on: 2025-04-18, type: hearing, chair: D }\n",
+            CaseStage::Heard,
+        ),
+        (
+            "  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n",
+            CaseStage::Decided,
+        ),
+        (
+            "  - { on: 2025-04-28, type: service, method: direct }\n",
+            CaseStage::Served,
+        ),
+        (
+            "  - { on: 2025-05-06, type: payment, amount: 1000 }\n",
+            CaseStage::Served,
+        ),
+        (
+            "  - { on: 2025-05-09, type: payment, amount: 5000 }\n",
+            CaseStage::Executed,
+        ),
+        ("  - { on: 2025-05-12, type: close }\n", CaseStage::Closed),
+        (
+            "  - { on: 2025-05-20, type: archive }\n",
+            CaseStage::Archived,
+        ),
+    ];
+    for (event, expected) in steps {
+        events.push_str(event);
+        assert_eq!(stage(&events), expected, "after {event}");
+    }
+}
+
+#[test]
+fn report_serializes_as_documented() {
+    let r = run(
+        &hearing_offered(
+            "  - { on: 2025-04-09, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        d(2025, 4, 15),
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["stage"], "decided");
+    assert_eq!(json["violations"][0]["rule"], "hearing_request_deadline");
+    assert_eq!(json["violations"][0]["event"], 2);
+    assert_eq!(json["deadlines"][0]["due"], "2025-06-03");
+    assert_eq!(json["deadlines"][0]["status"], "met");
+    assert_eq!(json["deadlines"][1]["status"], "lapsed");
+    assert_eq!(json["deadlines"][1]["met"], serde_json::Value::Null);
+    assert_eq!(json["deadlines"][2]["status"], "near_due");
+    assert_eq!(r.violations_at(2).count(), 1);
+}
+
+// ---- property test ----------------------------------------------------------------------------
+
+/// An arbitrary event: type, day step, officers (bit mask over A–G), amounts and flags.
+fn arbitrary_event() -> impl Strategy<Value = (u8, u8, u8, u32, u32, u8)> {
+    (
+        0u8..22,
+        0u8..20,
+        any::<u8>(),
+        0u32..80_000,
+        0u32..400,
+        any::<u8>(),
+    )
+}
+
+fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
+    let (kind, _, mask, amount, days, flags) = spec;
+    let ids = ["A", "B", "C", "D", "E", "F", "G"];
+    let officers = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, id)| (*id).to_owned())
+        .collect();
+    let flag = |bit: u8| flags & (1 << bit) != 0;
+    let penalty = Penalty {
+        warning: flag(0),
+        fine: (amount > 0).then(|| Yuan::from_fen(u64::from(amount) * 7)),
+        confiscation: flag(1).then(|| Yuan::from_yuan(u64::from(amount))),
+        licence_suspension: flag(2),
+        stop_business: flag(3),
+        ..Penalty::default()
+    };
+    let penalty = if penalty.is_empty() {
+        Penalty {
+            warning: true,
+            ..penalty
+        }
+    } else {
+        penalty
+    };
+    let later = on + chrono::Days::new(u64::from(days));
+    let kind = match kind {
+        0 => EventKind::Lead,
+        1 => EventKind::Register,
+        2 => EventKind::Evidence,
+        3 => EventKind::Preservation,
+        4 => EventKind::PreservationDecision,
+        5 => EventKind::AdvanceNotice {
+            proposed: penalty,
+            rights: [Right::Statement, Right::Defence, Right::Hearing]
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| flags & (1 << (i + 4)) != 0)
+                .map(|(_, r)| r)
+                .collect(),
+        },
+        6 => EventKind::Defence,
+        7 => EventKind::HearingRequest,
+        8 => EventKind::HearingNotice {
+            hearing_on: on + chrono::Days::new(u64::from(days % 30)),
+        },
+        9 => EventKind::Hearing {
+            chair: flag(5).then(|| ids[usize::from(mask % 7)].to_owned()),
+        },
+        10 => EventKind::HearingWaiver,
+        11 => EventKind::LegalReview {
+            result: if flag(6) {
+                ReviewResult::Fail
+            } else {
+                ReviewResult::Pass
+            },
+        },
+        12 => EventKind::Deliberation,
+        13 => EventKind::Decision {
+            outcome: match flags % 5 {
+                0 => DecisionOutcome::NoPenalty,
+                1 => DecisionOutcome::Transfer,
+                _ => DecisionOutcome::Penalty(penalty),
+            },
+        },
+        14 => EventKind::Service {
+            method: [
+                ServiceMethod::Direct,
+                ServiceMethod::Lodged,
+                ServiceMethod::Postal,
+                ServiceMethod::PublicNotice,
+                ServiceMethod::Electronic,
+                ServiceMethod::Fax,
+                ServiceMethod::Email,
+            ][usize::from(flags % 7)],
+            consent: flag(7),
+        },
+        15 => EventKind::Payment {
+            amount: Yuan::from_fen(u64::from(amount) * 11),
+            surcharge: Yuan::from_fen(u64::from(days) * 100),
+            method: if flag(1) {
+                PaymentMethod::OnSpot
+            } else {
+                PaymentMethod::Bank
+            },
+            remote: flag(2),
+        },
+        16 => EventKind::Demand,
+        17 => EventKind::CourtEnforcementApplication,
+        18 => EventKind::Close,
+        19 => EventKind::Archive,
+        20 => EventKind::SummaryPenalty { penalty },
+        _ => EventKind::CoerciveMeasure {
+            until: later,
+            extended: flag(3),
+            emergency: flag(4),
+        },
+    };
+    Event {
+        on,
+        officers,
+        note: None,
+        kind,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn random_event_sequences_never_panic(
+        specs in proptest::collection::vec(arbitrary_event(), 0..25),
+        start in 0u64..700,
+        act_back in 0u64..3000,
+        organisation: bool,
+        serious: bool,
+        major: bool,
+        today_offset in 0u64..730,
+    ) {
+        let base = d(2025, 1, 1);
+        let first = base + chrono::Days::new(start);
+        let header = timeline(LAWFUL_HEARING_CASE);
+        let mut on = first;
+        let mut events = Vec::new();
+        for spec in specs {
+            on = on + chrono::Days::new(u64::from(spec.1 % 15));
+            events.push(build_event(on, spec));
+        }
+        let t = Timeline {
+            party: Party {
+                kind: if organisation { PartyKind::Organisation } else { PartyKind::Individual },
+                name: "某".to_owned(),
+            },
+            procedure: if major { Procedure::Ordinary } else { Procedure::Summary },
+            act_date: first - chrono::Days::new(act_back),
+            violation: None,
+            serious_harm: serious,
+            major,
+            officers: header.officers.clone(),
+            events,
+        };
+        let rules = RulesConfig::default();
+        let catalogue = Catalogue::sample();
+        let ctx = CheckContext {
+            calendar: calendar(),
+            rules: &rules,
+            catalogue: Some(&catalogue),
+            today: base + chrono::Days::new(today_offset),
+        };
+        match check_timeline(&t, &ctx) {
+            Ok(report) => {
+                for v in &report.violations {
+                    prop_assert!(v.event.is_some_and(|i| i < t.events.len()));
+                    prop_assert!(RuleId::from_id(&v.rule).is_some());
+                    prop_assert!(!v.message.is_empty());
+                }
+                for x in &report.deadlines {
+                    prop_assert!(x.from_event.is_some_and(|i| i < t.events.len()));
+                    prop_assert_eq!(
+                        x.met,
+                        match x.status {
+                            DeadlineStatus::Met => Some(true),
+                            DeadlineStatus::Missed | DeadlineStatus::Overdue => Some(false),
+                            _ => None,
+                        }
+                    );
+                }
+                // the serialized answer is accepted as JSON
+                prop_assert!(serde_json::to_string(&report).is_ok());
+                // and the timeline round-trips through its own format
+                prop_assert_eq!(Timeline::parse(&t.to_json()).ok(), t.validate().ok().map(|()| t.clone()));
+            }
+            Err(CheckError::InvalidTimeline(_)) => prop_assert!(t.validate().is_err()),
+            Err(CheckError::Calendar(CalendarError::YearNotLoaded(y))) => {
+                let loaded = calendar().loaded_years();
+                prop_assert!(!loaded.contains(&y));
+            }
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+}

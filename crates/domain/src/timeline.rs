@@ -1,0 +1,2083 @@
+//! Case timelines: the public file format of one administrative penalty case (JSON or YAML).
+//!
+//! A timeline lists the party, the procedure, the officers with their enforcement certificates
+//! and the dated events of the case (立案, 调查取证, 事先告知, 听证, 决定, 送达, 缴款, …). The rule
+//! engine ([`crate::engine::check_timeline`]) checks a timeline against the law; the live case
+//! API stores the events of a case in this very format. The format is documented in
+//! `docs/case-timeline.md`.
+//!
+//! Parsing is strict: unknown fields, unknown event types, fields that do not belong to an event
+//! type, invalid amounts, unknown officer ids and events out of date order are errors
+//! ([`TimelineError`], with a Chinese message naming the field or the event), never silently
+//! ignored. The money type [`Yuan`] and the penalty vocabulary ([`PenaltyKind`], [`PartyKind`])
+//! live here and are shared with the violation catalogue.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+// ---------------------------------------------------------------------------------------------
+// Money
+// ---------------------------------------------------------------------------------------------
+
+/// An amount of money in yuan, stored exactly as fen (1 yuan = 100 fen).
+///
+/// In timelines and configuration it is written as a non-negative number of yuan with at most
+/// two decimal places (`6000`, `60.5`, `0.01`; a string such as `"60.50"` is accepted too).
+/// Anything else (negative, three decimals, not a number) fails to deserialize.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "YuanInput")]
+pub struct Yuan(u64);
+
+impl Yuan {
+    /// Zero yuan.
+    pub const ZERO: Yuan = Yuan(0);
+
+    /// An amount given in fen.
+    pub const fn from_fen(fen: u64) -> Yuan {
+        Yuan(fen)
+    }
+
+    /// An amount of whole yuan (saturating at the largest representable amount).
+    pub const fn from_yuan(yuan: u64) -> Yuan {
+        Yuan(yuan.saturating_mul(100))
+    }
+
+    /// The amount in fen.
+    pub const fn fen(self) -> u64 {
+        self.0
+    }
+
+    /// Whether the amount is zero.
+    pub const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Sum, saturating at the largest representable amount.
+    pub const fn saturating_add(self, other: Yuan) -> Yuan {
+        Yuan(self.0.saturating_add(other.0))
+    }
+
+    /// Parses a decimal text of yuan with at most two decimal places (`"6000"`, `"60.5"`).
+    pub fn parse_decimal(text: &str) -> Result<Yuan, YuanError> {
+        let invalid = || YuanError(format!("金额“{text}”无效：应为不小于0、最多两位小数的元数"));
+        let (whole, frac) = match text.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (text, ""),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        if text.contains('.') && frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        if frac.len() > 2 {
+            return Err(YuanError(format!(
+                "金额“{text}”无效：最多保留两位小数（精确到分）"
+            )));
+        }
+        let too_large = || YuanError(format!("金额“{text}”过大"));
+        let mut fen: u64 = 0;
+        for b in whole.bytes() {
+            fen = fen
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(b - b'0')))
+                .ok_or_else(too_large)?;
+        }
+        fen = fen.checked_mul(100).ok_or_else(too_large)?;
+        let mut scale = 10;
+        for b in frac.bytes() {
+            fen = fen
+                .checked_add(u64::from(b - b'0') * scale)
+                .ok_or_else(too_large)?;
+            scale /= 10;
+        }
+        Ok(Yuan(fen))
+    }
+}
+
+impl fmt::Display for Yuan {
+    /// `6000元`, `60.50元`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, c) = (self.0 / 100, self.0 % 100);
+        if c == 0 {
+            write!(f, "{y}元")
+        } else {
+            write!(f, "{y}.{c:02}元")
+        }
+    }
+}
+
+impl Serialize for Yuan {
+    /// Whole yuan as an integer, otherwise as a decimal number (`60.5`), so that the value
+    /// deserializes back to the same amount.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_multiple_of(100) {
+            s.serialize_u64(self.0 / 100)
+        } else {
+            // Exact for any amount below 2^53 fen: the quotient is correctly rounded and its
+            // shortest representation is the two-decimal text.
+            #[expect(clippy::cast_precision_loss, reason = "amounts are far below 2^53 fen")]
+            let v = self.0 as f64 / 100.0;
+            s.serialize_f64(v)
+        }
+    }
+}
+
+/// Why an amount is not a valid [`Yuan`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct YuanError(String);
+
+/// The raw value an amount is deserialized from, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum YuanInput {
+    /// An integer (possibly negative, which is rejected).
+    Integer(i128),
+    /// A floating-point number as written in JSON or YAML.
+    Float(f64),
+    /// A decimal text.
+    Text(String),
+}
+
+impl TryFrom<YuanInput> for Yuan {
+    type Error = YuanError;
+
+    fn try_from(input: YuanInput) -> Result<Yuan, YuanError> {
+        match input {
+            YuanInput::Integer(i) => {
+                if i < 0 {
+                    return Err(YuanError(format!("金额{i}无效：不能为负数")));
+                }
+                u64::try_from(i)
+                    .ok()
+                    .and_then(|v| v.checked_mul(100))
+                    .map(Yuan)
+                    .ok_or_else(|| YuanError(format!("金额{i}过大")))
+            }
+            YuanInput::Float(f) => {
+                if !f.is_finite() {
+                    return Err(YuanError("金额无效：不是有限数值".to_owned()));
+                }
+                if f < 0.0 {
+                    return Err(YuanError(format!("金额{f}无效：不能为负数")));
+                }
+                // Rust prints the shortest text that reads back as the same f64, never in
+                // exponent form: `60.5`, `0.1`, `6000.123`.
+                Yuan::parse_decimal(&f.to_string())
+            }
+            YuanInput::Text(t) => Yuan::parse_decimal(t.trim()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for YuanInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = YuanInput;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of yuan (金额，元，最多两位小数)")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<YuanInput, E> {
+                Ok(YuanInput::Integer(i128::from(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<YuanInput, E> {
+                Ok(YuanInput::Integer(i128::from(v)))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<YuanInput, E> {
+                Ok(YuanInput::Integer(i128::try_from(v).unwrap_or(i128::MAX)))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<YuanInput, E> {
+                Ok(YuanInput::Integer(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<YuanInput, E> {
+                Ok(YuanInput::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<YuanInput, E> {
+                Ok(YuanInput::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------------
+
+/// Kind of party (当事人): the hearing and summary-procedure thresholds differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// 公民 (a natural person).
+    Individual,
+    /// 法人或者其他组织 (a legal person or other organisation).
+    Organisation,
+}
+
+impl PartyKind {
+    /// Chinese name as used in the law.
+    pub const fn label(self) -> &'static str {
+        match self {
+            PartyKind::Individual => "公民",
+            PartyKind::Organisation => "法人或者其他组织",
+        }
+    }
+}
+
+/// Kinds of administrative penalty (行政处罚法 Art. 9) a bureau of city management imposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyKind {
+    /// 警告.
+    Warning,
+    /// 通报批评.
+    Criticism,
+    /// 罚款.
+    Fine,
+    /// 没收违法所得、没收非法财物.
+    Confiscation,
+    /// 暂扣许可证件.
+    LicenceSuspension,
+    /// 降低资质等级.
+    QualificationLowering,
+    /// 吊销许可证件.
+    LicenceRevocation,
+    /// 责令停产停业.
+    StopBusiness,
+    /// 责令关闭.
+    Closure,
+    /// 限制从业.
+    PracticeRestriction,
+}
+
+impl PenaltyKind {
+    /// Every kind, in the order of Art. 9.
+    pub const ALL: [PenaltyKind; 10] = [
+        PenaltyKind::Warning,
+        PenaltyKind::Criticism,
+        PenaltyKind::Fine,
+        PenaltyKind::Confiscation,
+        PenaltyKind::LicenceSuspension,
+        PenaltyKind::QualificationLowering,
+        PenaltyKind::LicenceRevocation,
+        PenaltyKind::StopBusiness,
+        PenaltyKind::Closure,
+        PenaltyKind::PracticeRestriction,
+    ];
+
+    /// The snake_case identifier used in timelines and the catalogue.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PenaltyKind::Warning => "warning",
+            PenaltyKind::Criticism => "criticism",
+            PenaltyKind::Fine => "fine",
+            PenaltyKind::Confiscation => "confiscation",
+            PenaltyKind::LicenceSuspension => "licence_suspension",
+            PenaltyKind::QualificationLowering => "qualification_lowering",
+            PenaltyKind::LicenceRevocation => "licence_revocation",
+            PenaltyKind::StopBusiness => "stop_business",
+            PenaltyKind::Closure => "closure",
+            PenaltyKind::PracticeRestriction => "practice_restriction",
+        }
+    }
+
+    /// Chinese name as in Art. 9.
+    pub const fn label(self) -> &'static str {
+        match self {
+            PenaltyKind::Warning => "警告",
+            PenaltyKind::Criticism => "通报批评",
+            PenaltyKind::Fine => "罚款",
+            PenaltyKind::Confiscation => "没收违法所得、没收非法财物",
+            PenaltyKind::LicenceSuspension => "暂扣许可证件",
+            PenaltyKind::QualificationLowering => "降低资质等级",
+            PenaltyKind::LicenceRevocation => "吊销许可证件",
+            PenaltyKind::StopBusiness => "责令停产停业",
+            PenaltyKind::Closure => "责令关闭",
+            PenaltyKind::PracticeRestriction => "限制从业",
+        }
+    }
+
+    /// Whether the kind gives the party a hearing right by its nature (Art. 63 (2)–(4)),
+    /// whatever the amount. Fines and confiscation give it from a threshold amount.
+    pub const fn always_gives_hearing_right(self) -> bool {
+        match self {
+            PenaltyKind::LicenceSuspension
+            | PenaltyKind::QualificationLowering
+            | PenaltyKind::LicenceRevocation
+            | PenaltyKind::StopBusiness
+            | PenaltyKind::Closure
+            | PenaltyKind::PracticeRestriction => true,
+            PenaltyKind::Warning
+            | PenaltyKind::Criticism
+            | PenaltyKind::Fine
+            | PenaltyKind::Confiscation => false,
+        }
+    }
+}
+
+/// Procedure of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    /// 普通程序 (Art. 54 ff.).
+    Ordinary,
+    /// 简易程序 (当场处罚, Art. 51 ff.).
+    Summary,
+}
+
+/// A right the party is told of in the advance notice (事先告知, Art. 44).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Right {
+    /// 陈述权.
+    Statement,
+    /// 申辩权.
+    Defence,
+    /// 要求听证的权利.
+    Hearing,
+}
+
+/// Result of a legal review (法制审核).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewResult {
+    /// 审核通过.
+    Pass,
+    /// 审核未通过.
+    Fail,
+}
+
+/// How a document was served (送达方式, 民事诉讼法 Art. 87–95 via 行政处罚法 Art. 61).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMethod {
+    /// 直接送达.
+    Direct,
+    /// 留置送达.
+    Lodged,
+    /// 邮寄送达 (the event date is the date of receipt).
+    Postal,
+    /// 公告送达 (takes effect 30 days after the notice).
+    PublicNotice,
+    /// 电子送达.
+    Electronic,
+    /// 传真 (only with the party's consent).
+    Fax,
+    /// 电子邮件 (only with the party's consent).
+    Email,
+}
+
+impl ServiceMethod {
+    /// Chinese name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ServiceMethod::Direct => "直接送达",
+            ServiceMethod::Lodged => "留置送达",
+            ServiceMethod::Postal => "邮寄送达",
+            ServiceMethod::PublicNotice => "公告送达",
+            ServiceMethod::Electronic => "电子送达",
+            ServiceMethod::Fax => "传真送达",
+            ServiceMethod::Email => "电子邮件送达",
+        }
+    }
+}
+
+/// How a fine was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Paid at a designated bank or by e-payment (罚缴分离, Art. 67).
+    Bank,
+    /// Collected on the spot by officers (当场收缴, Art. 68–69).
+    OnSpot,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Penalty
+// ---------------------------------------------------------------------------------------------
+
+/// A penalty, proposed (事先告知) or decided (决定). Several kinds may be combined.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Penalty {
+    /// 警告.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub warning: bool,
+    /// 通报批评.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub criticism: bool,
+    /// 罚款 amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<Yuan>,
+    /// 没收违法所得、没收非法财物: the value confiscated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confiscation: Option<Yuan>,
+    /// 暂扣许可证件.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub licence_suspension: bool,
+    /// 降低资质等级.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub qualification_lowering: bool,
+    /// 吊销许可证件.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub licence_revocation: bool,
+    /// 责令停产停业.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stop_business: bool,
+    /// 责令关闭.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub closure: bool,
+    /// 限制从业.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub practice_restriction: bool,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Penalty {
+    /// Whether the penalty includes `kind`.
+    pub const fn has(&self, kind: PenaltyKind) -> bool {
+        match kind {
+            PenaltyKind::Warning => self.warning,
+            PenaltyKind::Criticism => self.criticism,
+            PenaltyKind::Fine => self.fine.is_some(),
+            PenaltyKind::Confiscation => self.confiscation.is_some(),
+            PenaltyKind::LicenceSuspension => self.licence_suspension,
+            PenaltyKind::QualificationLowering => self.qualification_lowering,
+            PenaltyKind::LicenceRevocation => self.licence_revocation,
+            PenaltyKind::StopBusiness => self.stop_business,
+            PenaltyKind::Closure => self.closure,
+            PenaltyKind::PracticeRestriction => self.practice_restriction,
+        }
+    }
+
+    /// The kinds this penalty combines, in the order of Art. 9 (no allocation).
+    pub fn kinds(&self) -> impl Iterator<Item = PenaltyKind> + '_ {
+        PenaltyKind::ALL.into_iter().filter(|k| self.has(*k))
+    }
+
+    /// Whether no kind is set.
+    pub fn is_empty(&self) -> bool {
+        self.kinds().next().is_none()
+    }
+
+    /// The fine, or zero.
+    pub fn fine_or_zero(&self) -> Yuan {
+        self.fine.unwrap_or(Yuan::ZERO)
+    }
+}
+
+impl fmt::Display for Penalty {
+    /// Chinese summary, e.g. `罚款6000元、暂扣许可证件`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for k in self.kinds() {
+            if !first {
+                f.write_str("、")?;
+            }
+            first = false;
+            f.write_str(k.label())?;
+            match k {
+                PenaltyKind::Fine => write!(f, "{}", self.fine_or_zero())?,
+                PenaltyKind::Confiscation => {
+                    write!(f, "（价值{}）", self.confiscation.unwrap_or(Yuan::ZERO))?;
+                }
+                _ => {}
+            }
+        }
+        if first {
+            f.write_str("无")?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Party, officers
+// ---------------------------------------------------------------------------------------------
+
+/// The party (当事人) of the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// Individual or organisation.
+    pub kind: PartyKind,
+    /// Name (姓名或者名称); must not be empty.
+    pub name: String,
+}
+
+/// An enforcement certificate (行政执法证).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// Certificate number, e.g. `豫41000001`.
+    pub no: String,
+    /// First day of validity.
+    pub valid_from: NaiveDate,
+    /// Last day of validity.
+    pub valid_until: NaiveDate,
+    /// First day of a suspension (暂扣), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_from: Option<NaiveDate>,
+    /// Last day of the suspension; open-ended when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_until: Option<NaiveDate>,
+}
+
+/// Whether a certificate allows its holder to act on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateStatus {
+    /// Valid that day.
+    Valid,
+    /// Before `valid_from`.
+    NotYetValid,
+    /// After `valid_until`.
+    Expired,
+    /// Within a suspension.
+    Suspended,
+}
+
+impl Certificate {
+    /// The certificate's status on `day`.
+    pub fn status_on(&self, day: NaiveDate) -> CertificateStatus {
+        if day < self.valid_from {
+            CertificateStatus::NotYetValid
+        } else if day > self.valid_until {
+            CertificateStatus::Expired
+        } else if self
+            .suspended_from
+            .is_some_and(|from| from <= day && self.suspended_until.is_none_or(|to| day <= to))
+        {
+            CertificateStatus::Suspended
+        } else {
+            CertificateStatus::Valid
+        }
+    }
+}
+
+/// An officer (执法人员) or assistant (协管员, without certificate) who takes part in the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    /// Id used in the events' `officers` lists (unique within the timeline).
+    pub id: String,
+    /// The enforcement certificate; absent for staff without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Certificate>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+/// The `type` of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    /// 线索登记.
+    Lead,
+    /// 立案.
+    Register,
+    /// 调查取证.
+    Evidence,
+    /// 先行登记保存证据.
+    Preservation,
+    /// 先行登记保存证据的处理决定.
+    PreservationDecision,
+    /// 事先告知 (行政处罚告知书).
+    AdvanceNotice,
+    /// 陈述、申辩.
+    Defence,
+    /// 当事人申请听证.
+    HearingRequest,
+    /// 听证通知.
+    HearingNotice,
+    /// 举行听证.
+    Hearing,
+    /// 当事人放弃听证.
+    HearingWaiver,
+    /// 法制审核.
+    LegalReview,
+    /// 集体讨论.
+    Deliberation,
+    /// 处罚决定 (or 不予处罚 / 移送).
+    Decision,
+    /// 送达.
+    Service,
+    /// 缴纳罚款.
+    Payment,
+    /// 催告.
+    Demand,
+    /// 申请人民法院强制执行.
+    CourtEnforcementApplication,
+    /// 结案.
+    Close,
+    /// 归档.
+    Archive,
+    /// 当场处罚 (简易程序).
+    SummaryPenalty,
+    /// 行政强制措施 (查封、扣押).
+    CoerciveMeasure,
+}
+
+impl EventType {
+    /// The snake_case identifier used in timelines.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventType::Lead => "lead",
+            EventType::Register => "register",
+            EventType::Evidence => "evidence",
+            EventType::Preservation => "preservation",
+            EventType::PreservationDecision => "preservation_decision",
+            EventType::AdvanceNotice => "advance_notice",
+            EventType::Defence => "defence",
+            EventType::HearingRequest => "hearing_request",
+            EventType::HearingNotice => "hearing_notice",
+            EventType::Hearing => "hearing",
+            EventType::HearingWaiver => "hearing_waiver",
+            EventType::LegalReview => "legal_review",
+            EventType::Deliberation => "deliberation",
+            EventType::Decision => "decision",
+            EventType::Service => "service",
+            EventType::Payment => "payment",
+            EventType::Demand => "demand",
+            EventType::CourtEnforcementApplication => "court_enforcement_application",
+            EventType::Close => "close",
+            EventType::Archive => "archive",
+            EventType::SummaryPenalty => "summary_penalty",
+            EventType::CoerciveMeasure => "coercive_measure",
+        }
+    }
+
+    /// Chinese name of the step.
+    pub const fn label(self) -> &'static str {
+        match self {
+            EventType::Lead => "线索登记",
+            EventType::Register => "立案",
+            EventType::Evidence => "调查取证",
+            EventType::Preservation => "先行登记保存",
+            EventType::PreservationDecision => "先行登记保存处理决定",
+            EventType::AdvanceNotice => "事先告知",
+            EventType::Defence => "陈述申辩",
+            EventType::HearingRequest => "听证申请",
+            EventType::HearingNotice => "听证通知",
+            EventType::Hearing => "听证",
+            EventType::HearingWaiver => "放弃听证",
+            EventType::LegalReview => "法制审核",
+            EventType::Deliberation => "集体讨论",
+            EventType::Decision => "处罚决定",
+            EventType::Service => "送达",
+            EventType::Payment => "缴纳罚款",
+            EventType::Demand => "催告",
+            EventType::CourtEnforcementApplication => "申请法院强制执行",
+            EventType::Close => "结案",
+            EventType::Archive => "归档",
+            EventType::SummaryPenalty => "当场处罚",
+            EventType::CoerciveMeasure => "行政强制措施",
+        }
+    }
+
+    /// The type-specific fields an event of this type may carry (besides `on`, `type`,
+    /// `officers` and `note`).
+    const fn allowed_fields(self) -> &'static [&'static str] {
+        match self {
+            EventType::AdvanceNotice => &["proposed", "rights"],
+            EventType::HearingNotice => &["hearing_on"],
+            EventType::Hearing => &["chair"],
+            EventType::LegalReview => &["result"],
+            EventType::Decision => &["outcome", "penalty"],
+            EventType::Service => &["method", "consent"],
+            EventType::Payment => &["amount", "surcharge", "method", "remote"],
+            EventType::SummaryPenalty => &["penalty"],
+            EventType::CoerciveMeasure => &["until", "extended", "emergency"],
+            EventType::Lead
+            | EventType::Register
+            | EventType::Evidence
+            | EventType::Preservation
+            | EventType::PreservationDecision
+            | EventType::Defence
+            | EventType::HearingRequest
+            | EventType::HearingWaiver
+            | EventType::Deliberation
+            | EventType::Demand
+            | EventType::CourtEnforcementApplication
+            | EventType::Close
+            | EventType::Archive => &[],
+        }
+    }
+}
+
+impl fmt::Display for EventType {
+    /// `hearing_notice（听证通知）`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}（{}）", self.as_str(), self.label())
+    }
+}
+
+/// What the investigation led to (Art. 57).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionOutcome {
+    /// 给予行政处罚, with the penalty decided.
+    Penalty(Penalty),
+    /// 不予行政处罚.
+    NoPenalty,
+    /// 移送司法机关 (suspected crime) or another agency.
+    Transfer,
+}
+
+/// The type-specific content of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// 线索登记.
+    Lead,
+    /// 立案.
+    Register,
+    /// 调查取证.
+    Evidence,
+    /// 先行登记保存证据.
+    Preservation,
+    /// 先行登记保存证据的处理决定.
+    PreservationDecision,
+    /// 事先告知.
+    AdvanceNotice {
+        /// The proposed penalty (拟作出的行政处罚).
+        proposed: Penalty,
+        /// The rights the party was told of.
+        rights: Vec<Right>,
+    },
+    /// 陈述、申辩.
+    Defence,
+    /// 当事人申请听证.
+    HearingRequest,
+    /// 听证通知 (served on the event date).
+    HearingNotice {
+        /// The day of the hearing.
+        hearing_on: NaiveDate,
+    },
+    /// 举行听证.
+    Hearing {
+        /// Officer id of the chair (听证主持人).
+        chair: Option<String>,
+    },
+    /// 当事人放弃听证.
+    HearingWaiver,
+    /// 法制审核.
+    LegalReview {
+        /// Pass or fail.
+        result: ReviewResult,
+    },
+    /// 集体讨论.
+    Deliberation,
+    /// 决定.
+    Decision {
+        /// Penalty, no penalty or transfer.
+        outcome: DecisionOutcome,
+    },
+    /// 送达 (of the decision).
+    Service {
+        /// How it was served.
+        method: ServiceMethod,
+        /// The party's signed consent to fax/e-mail service.
+        consent: bool,
+    },
+    /// 缴纳罚款.
+    Payment {
+        /// Fine paid.
+        amount: Yuan,
+        /// Late-payment surcharge (加处罚款) paid.
+        surcharge: Yuan,
+        /// Bank or on the spot.
+        method: PaymentMethod,
+        /// On-the-spot collection in a remote area on the party's request (Art. 69).
+        remote: bool,
+    },
+    /// 催告.
+    Demand,
+    /// 申请人民法院强制执行.
+    CourtEnforcementApplication,
+    /// 结案.
+    Close,
+    /// 归档.
+    Archive,
+    /// 当场处罚 (简易程序).
+    SummaryPenalty {
+        /// The penalty imposed on the spot.
+        penalty: Penalty,
+    },
+    /// 查封、扣押.
+    CoerciveMeasure {
+        /// Last day of the measure.
+        until: NaiveDate,
+        /// Extended with approval (延长).
+        extended: bool,
+        /// Emergency (情况紧急), allowed on holidays.
+        emergency: bool,
+    },
+}
+
+/// One dated step of the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawEvent", into = "RawEvent")]
+pub struct Event {
+    /// The day of the step (for service: the day the document was received).
+    pub on: NaiveDate,
+    /// Ids of the officers who carried it out.
+    pub officers: Vec<String>,
+    /// Free text.
+    pub note: Option<String>,
+    /// Type and type-specific content.
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// The `type` of the event.
+    pub const fn event_type(&self) -> EventType {
+        match self.kind {
+            EventKind::Lead => EventType::Lead,
+            EventKind::Register => EventType::Register,
+            EventKind::Evidence => EventType::Evidence,
+            EventKind::Preservation => EventType::Preservation,
+            EventKind::PreservationDecision => EventType::PreservationDecision,
+            EventKind::AdvanceNotice { .. } => EventType::AdvanceNotice,
+            EventKind::Defence => EventType::Defence,
+            EventKind::HearingRequest => EventType::HearingRequest,
+            EventKind::HearingNotice { .. } => EventType::HearingNotice,
+            EventKind::Hearing { .. } => EventType::Hearing,
+            EventKind::HearingWaiver => EventType::HearingWaiver,
+            EventKind::LegalReview { .. } => EventType::LegalReview,
+            EventKind::Deliberation => EventType::Deliberation,
+            EventKind::Decision { .. } => EventType::Decision,
+            EventKind::Service { .. } => EventType::Service,
+            EventKind::Payment { .. } => EventType::Payment,
+            EventKind::Demand => EventType::Demand,
+            EventKind::CourtEnforcementApplication => EventType::CourtEnforcementApplication,
+            EventKind::Close => EventType::Close,
+            EventKind::Archive => EventType::Archive,
+            EventKind::SummaryPenalty { .. } => EventType::SummaryPenalty,
+            EventKind::CoerciveMeasure { .. } => EventType::CoerciveMeasure,
+        }
+    }
+
+    /// Whether officer `id` is listed on this event.
+    pub fn lists_officer(&self, id: &str) -> bool {
+        self.officers.iter().any(|o| o == id)
+    }
+}
+
+/// The `method` field as written: one vocabulary for service and payment events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawMethod {
+    Direct,
+    Lodged,
+    Postal,
+    PublicNotice,
+    Electronic,
+    Fax,
+    Email,
+    Bank,
+    OnSpot,
+}
+
+impl RawMethod {
+    const fn as_str(self) -> &'static str {
+        match self {
+            RawMethod::Direct => "direct",
+            RawMethod::Lodged => "lodged",
+            RawMethod::Postal => "postal",
+            RawMethod::PublicNotice => "public_notice",
+            RawMethod::Electronic => "electronic",
+            RawMethod::Fax => "fax",
+            RawMethod::Email => "email",
+            RawMethod::Bank => "bank",
+            RawMethod::OnSpot => "on_spot",
+        }
+    }
+}
+
+/// The `outcome` field of a decision as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawOutcome {
+    Penalty,
+    NoPenalty,
+    Transfer,
+}
+
+/// An event as written: every field of every type, each optional, unknown fields rejected.
+/// Which fields belong to which `type` is checked when converting to [`Event`] (serde's
+/// internally tagged enums cannot reject unknown fields reliably).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    on: NaiveDate,
+    #[serde(rename = "type")]
+    kind: EventType,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    officers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proposed: Option<Penalty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rights: Option<Vec<Right>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hearing_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chair: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    result: Option<ReviewResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<RawOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    penalty: Option<Penalty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    method: Option<RawMethod>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    consent: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount: Option<Yuan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    surcharge: Option<Yuan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    remote: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    until: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    extended: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    emergency: Option<bool>,
+}
+
+impl RawEvent {
+    /// Names of the type-specific fields present.
+    fn present_fields(&self) -> [(&'static str, bool); 15] {
+        [
+            ("proposed", self.proposed.is_some()),
+            ("rights", self.rights.is_some()),
+            ("hearing_on", self.hearing_on.is_some()),
+            ("chair", self.chair.is_some()),
+            ("result", self.result.is_some()),
+            ("outcome", self.outcome.is_some()),
+            ("penalty", self.penalty.is_some()),
+            ("method", self.method.is_some()),
+            ("consent", self.consent.is_some()),
+            ("amount", self.amount.is_some()),
+            ("surcharge", self.surcharge.is_some()),
+            ("remote", self.remote.is_some()),
+            ("until", self.until.is_some()),
+            ("extended", self.extended.is_some()),
+            ("emergency", self.emergency.is_some()),
+        ]
+    }
+
+    /// Converts to a typed event; `index` is the event's position for error messages.
+    fn into_event(self, index: Option<usize>) -> Result<Event, TimelineError> {
+        let t = self.kind;
+        let allowed = t.allowed_fields();
+        for (name, present) in self.present_fields() {
+            if present && !allowed.contains(&name) {
+                return Err(TimelineError::FieldNotAllowed {
+                    index,
+                    event_type: t,
+                    field: name,
+                });
+            }
+        }
+        let missing = |field: &'static str| TimelineError::MissingField {
+            index,
+            event_type: t,
+            field,
+        };
+        let invalid = |field: &'static str, message: String| TimelineError::InvalidValue {
+            index,
+            field,
+            message,
+        };
+        let kind = match t {
+            EventType::Lead => EventKind::Lead,
+            EventType::Register => EventKind::Register,
+            EventType::Evidence => EventKind::Evidence,
+            EventType::Preservation => EventKind::Preservation,
+            EventType::PreservationDecision => EventKind::PreservationDecision,
+            EventType::AdvanceNotice => EventKind::AdvanceNotice {
+                proposed: self.proposed.unwrap_or_default(),
+                rights: self.rights.unwrap_or_default(),
+            },
+            EventType::Defence => EventKind::Defence,
+            EventType::HearingRequest => EventKind::HearingRequest,
+            EventType::HearingNotice => EventKind::HearingNotice {
+                hearing_on: self.hearing_on.ok_or_else(|| missing("hearing_on"))?,
+            },
+            EventType::Hearing => EventKind::Hearing { chair: self.chair },
+            EventType::HearingWaiver => EventKind::HearingWaiver,
+            EventType::LegalReview => EventKind::LegalReview {
+                result: self.result.ok_or_else(|| missing("result"))?,
+            },
+            EventType::Deliberation => EventKind::Deliberation,
+            EventType::Decision => {
+                let outcome = match (self.outcome, self.penalty) {
+                    (Some(RawOutcome::Penalty) | None, Some(p)) => DecisionOutcome::Penalty(p),
+                    (Some(RawOutcome::Penalty), None) => return Err(missing("penalty")),
+                    (None, None) => return Err(missing("outcome")),
+                    (Some(RawOutcome::NoPenalty), None) => DecisionOutcome::NoPenalty,
+                    (Some(RawOutcome::Transfer), None) => DecisionOutcome::Transfer,
+                    (Some(RawOutcome::NoPenalty | RawOutcome::Transfer), Some(_)) => {
+                        return Err(invalid(
+                            "penalty",
+                            "决定结果为不予处罚或移送时不能填写处罚内容（penalty）".to_owned(),
+                        ));
+                    }
+                };
+                EventKind::Decision { outcome }
+            }
+            EventType::Service => {
+                let method = match self.method.ok_or_else(|| missing("method"))? {
+                    RawMethod::Direct => ServiceMethod::Direct,
+                    RawMethod::Lodged => ServiceMethod::Lodged,
+                    RawMethod::Postal => ServiceMethod::Postal,
+                    RawMethod::PublicNotice => ServiceMethod::PublicNotice,
+                    RawMethod::Electronic => ServiceMethod::Electronic,
+                    RawMethod::Fax => ServiceMethod::Fax,
+                    RawMethod::Email => ServiceMethod::Email,
+                    m @ (RawMethod::Bank | RawMethod::OnSpot) => {
+                        return Err(invalid(
+                            "method",
+                            format!(
+                                "送达方式“{}”无效，应为 direct、lodged、postal、public_notice、electronic、fax 或 email",
+                                m.as_str()
+                            ),
+                        ));
+                    }
+                };
+                EventKind::Service {
+                    method,
+                    consent: self.consent.unwrap_or(false),
+                }
+            }
+            EventType::Payment => {
+                let method = match self.method {
+                    None | Some(RawMethod::Bank) => PaymentMethod::Bank,
+                    Some(RawMethod::OnSpot) => PaymentMethod::OnSpot,
+                    Some(
+                        m @ (RawMethod::Direct
+                        | RawMethod::Lodged
+                        | RawMethod::Postal
+                        | RawMethod::PublicNotice
+                        | RawMethod::Electronic
+                        | RawMethod::Fax
+                        | RawMethod::Email),
+                    ) => {
+                        return Err(invalid(
+                            "method",
+                            format!("缴款方式“{}”无效，应为 bank 或 on_spot", m.as_str()),
+                        ));
+                    }
+                };
+                EventKind::Payment {
+                    amount: self.amount.ok_or_else(|| missing("amount"))?,
+                    surcharge: self.surcharge.unwrap_or(Yuan::ZERO),
+                    method,
+                    remote: self.remote.unwrap_or(false),
+                }
+            }
+            EventType::Demand => EventKind::Demand,
+            EventType::CourtEnforcementApplication => EventKind::CourtEnforcementApplication,
+            EventType::Close => EventKind::Close,
+            EventType::Archive => EventKind::Archive,
+            EventType::SummaryPenalty => EventKind::SummaryPenalty {
+                penalty: self.penalty.ok_or_else(|| missing("penalty"))?,
+            },
+            EventType::CoerciveMeasure => EventKind::CoerciveMeasure {
+                until: self.until.ok_or_else(|| missing("until"))?,
+                extended: self.extended.unwrap_or(false),
+                emergency: self.emergency.unwrap_or(false),
+            },
+        };
+        Ok(Event {
+            on: self.on,
+            officers: self.officers,
+            note: self.note,
+            kind,
+        })
+    }
+}
+
+impl TryFrom<RawEvent> for Event {
+    type Error = TimelineError;
+    fn try_from(raw: RawEvent) -> Result<Event, TimelineError> {
+        raw.into_event(None)
+    }
+}
+
+impl From<Event> for RawEvent {
+    fn from(e: Event) -> RawEvent {
+        let mut raw = RawEvent {
+            on: e.on,
+            kind: e.event_type(),
+            officers: e.officers,
+            note: e.note,
+            proposed: None,
+            rights: None,
+            hearing_on: None,
+            chair: None,
+            result: None,
+            outcome: None,
+            penalty: None,
+            method: None,
+            consent: None,
+            amount: None,
+            surcharge: None,
+            remote: None,
+            until: None,
+            extended: None,
+            emergency: None,
+        };
+        match e.kind {
+            EventKind::Lead
+            | EventKind::Register
+            | EventKind::Evidence
+            | EventKind::Preservation
+            | EventKind::PreservationDecision
+            | EventKind::Defence
+            | EventKind::HearingRequest
+            | EventKind::HearingWaiver
+            | EventKind::Deliberation
+            | EventKind::Demand
+            | EventKind::CourtEnforcementApplication
+            | EventKind::Close
+            | EventKind::Archive => {}
+            EventKind::AdvanceNotice { proposed, rights } => {
+                raw.proposed = Some(proposed);
+                raw.rights = Some(rights);
+            }
+            EventKind::HearingNotice { hearing_on } => raw.hearing_on = Some(hearing_on),
+            EventKind::Hearing { chair } => raw.chair = chair,
+            EventKind::LegalReview { result } => raw.result = Some(result),
+            EventKind::Decision { outcome } => match outcome {
+                DecisionOutcome::Penalty(p) => {
+                    raw.outcome = Some(RawOutcome::Penalty);
+                    raw.penalty = Some(p);
+                }
+                DecisionOutcome::NoPenalty => raw.outcome = Some(RawOutcome::NoPenalty),
+                DecisionOutcome::Transfer => raw.outcome = Some(RawOutcome::Transfer),
+            },
+            EventKind::Service { method, consent } => {
+                raw.method = Some(match method {
+                    ServiceMethod::Direct => RawMethod::Direct,
+                    ServiceMethod::Lodged => RawMethod::Lodged,
+                    ServiceMethod::Postal => RawMethod::Postal,
+                    ServiceMethod::PublicNotice => RawMethod::PublicNotice,
+                    ServiceMethod::Electronic => RawMethod::Electronic,
+                    ServiceMethod::Fax => RawMethod::Fax,
+                    ServiceMethod::Email => RawMethod::Email,
+                });
+                raw.consent = consent.then_some(true);
+            }
+            EventKind::Payment {
+                amount,
+                surcharge,
+                method,
+                remote,
+            } => {
+                raw.amount = Some(amount);
+                raw.surcharge = Some(surcharge);
+                raw.method = Some(match method {
+                    PaymentMethod::Bank => RawMethod::Bank,
+                    PaymentMethod::OnSpot => RawMethod::OnSpot,
+                });
+                raw.remote = remote.then_some(true);
+            }
+            EventKind::SummaryPenalty { penalty } => raw.penalty = Some(penalty),
+            EventKind::CoerciveMeasure {
+                until,
+                extended,
+                emergency,
+            } => {
+                raw.until = Some(until);
+                raw.extended = extended.then_some(true);
+                raw.emergency = emergency.then_some(true);
+            }
+        }
+        raw
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline
+// ---------------------------------------------------------------------------------------------
+
+/// One administrative penalty case as a list of dated events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// The party.
+    pub party: Party,
+    /// Ordinary or summary procedure.
+    pub procedure: Procedure,
+    /// Day of the violation (or the end of a continuing violation); start of the limitation
+    /// period (Art. 36).
+    pub act_date: NaiveDate,
+    /// Code of the violation in the catalogue (违法行为目录), if known.
+    pub violation: Option<String>,
+    /// The act endangered life, health or financial safety and caused harm: 5-year limitation.
+    pub serious_harm: bool,
+    /// 重大执法决定: legal review and collective deliberation are required.
+    pub major: bool,
+    /// Everyone who may be listed on an event.
+    pub officers: Vec<Officer>,
+    /// The events in date order (same-day events in the order they happened).
+    pub events: Vec<Event>,
+}
+
+/// A timeline as written (events not yet typed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimeline {
+    party: Party,
+    procedure: Procedure,
+    act_date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    violation: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    serious_harm: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    major: bool,
+    #[serde(default)]
+    officers: Vec<Officer>,
+    events: Vec<RawEvent>,
+}
+
+impl TryFrom<RawTimeline> for Timeline {
+    type Error = TimelineError;
+
+    fn try_from(raw: RawTimeline) -> Result<Timeline, TimelineError> {
+        let events = raw
+            .events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| e.into_event(Some(i)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let t = Timeline {
+            party: raw.party,
+            procedure: raw.procedure,
+            act_date: raw.act_date,
+            violation: raw.violation,
+            serious_harm: raw.serious_harm,
+            major: raw.major,
+            officers: raw.officers,
+            events,
+        };
+        t.validate()?;
+        Ok(t)
+    }
+}
+
+impl From<&Timeline> for RawTimeline {
+    fn from(t: &Timeline) -> RawTimeline {
+        RawTimeline {
+            party: t.party.clone(),
+            procedure: t.procedure,
+            act_date: t.act_date,
+            violation: t.violation.clone(),
+            serious_harm: t.serious_harm,
+            major: t.major,
+            officers: t.officers.clone(),
+            events: t.events.iter().cloned().map(RawEvent::from).collect(),
+        }
+    }
+}
+
+impl Serialize for Timeline {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RawTimeline::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timeline {
+    /// Deserializes and validates (see [`Timeline::validate`]).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawTimeline::deserialize(d)?;
+        Timeline::try_from(raw).map_err(de::Error::custom)
+    }
+}
+
+impl Timeline {
+    /// Parses and validates a timeline written in JSON.
+    pub fn from_json(text: &str) -> Result<Timeline, TimelineError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let raw: RawTimeline = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = root_as_words(e.path().to_string());
+            let inner = e.into_inner();
+            TimelineError::Syntax {
+                format: "JSON",
+                path,
+                line: Some(inner.line()),
+                message: translate_serde_message(&strip_json_position(&inner.to_string())),
+            }
+        })?;
+        de.end().map_err(|e| TimelineError::Syntax {
+            format: "JSON",
+            path: "文档末尾".to_owned(),
+            line: Some(e.line()),
+            message: translate_serde_message(&strip_json_position(&e.to_string())),
+        })?;
+        Timeline::try_from(raw)
+    }
+
+    /// Parses and validates a timeline written in YAML.
+    pub fn from_yaml(text: &str) -> Result<Timeline, TimelineError> {
+        let de = serde_norway::Deserializer::from_str(text);
+        let raw: RawTimeline = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = root_as_words(e.path().to_string());
+            let inner = e.into_inner();
+            let line = inner.location().map(|l| l.line());
+            let text = inner.to_string();
+            // serde_norway prefixes the path and appends the position; both are reported
+            // separately.
+            let text = match text.split_once(": ") {
+                Some((head, rest)) if !head.contains(char::is_whitespace) => rest.to_owned(),
+                _ => text,
+            };
+            let text = match text.find(" at line ") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            };
+            TimelineError::Syntax {
+                format: "YAML",
+                path,
+                line,
+                message: translate_serde_message(&text),
+            }
+        })?;
+        Timeline::try_from(raw)
+    }
+
+    /// Parses JSON when the text starts with `{`, YAML otherwise.
+    pub fn parse(text: &str) -> Result<Timeline, TimelineError> {
+        if text.trim_start().starts_with('{') {
+            Timeline::from_json(text)
+        } else {
+            Timeline::from_yaml(text)
+        }
+    }
+
+    /// Writes the timeline as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys into a String cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Writes the timeline as YAML.
+    pub fn to_yaml(&self) -> String {
+        serde_norway::to_string(self).unwrap_or_default()
+    }
+
+    /// The officer with id `id`.
+    pub fn officer(&self, id: &str) -> Option<&Officer> {
+        self.officers.iter().find(|o| o.id == id)
+    }
+
+    /// Checks what the types cannot: non-empty party name, unique and known officer ids,
+    /// consistent certificates, events in date order, non-empty decided penalties, positive
+    /// amounts, coercive measures ending after they start. Returns the first problem.
+    pub fn validate(&self) -> Result<(), TimelineError> {
+        if self.party.name.trim().is_empty() {
+            return Err(TimelineError::EmptyPartyName);
+        }
+        for (i, o) in self.officers.iter().enumerate() {
+            if o.id.trim().is_empty() {
+                return Err(TimelineError::EmptyOfficerId { position: i });
+            }
+            if self.officers[..i].iter().any(|p| p.id == o.id) {
+                return Err(TimelineError::DuplicateOfficer { id: o.id.clone() });
+            }
+            if let Some(c) = &o.certificate {
+                let problem = if c.no.trim().is_empty() {
+                    Some("证号（no）不能为空")
+                } else if c.valid_from > c.valid_until {
+                    Some("有效期起始日（valid_from）晚于截止日（valid_until）")
+                } else if c.suspended_until.is_some() && c.suspended_from.is_none() {
+                    Some("填写了暂扣截止日（suspended_until）却没有暂扣起始日（suspended_from）")
+                } else if let (Some(a), Some(b)) = (c.suspended_from, c.suspended_until)
+                    && a > b
+                {
+                    Some("暂扣起始日（suspended_from）晚于暂扣截止日（suspended_until）")
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    return Err(TimelineError::InvalidCertificate {
+                        officer: o.id.clone(),
+                        problem,
+                    });
+                }
+            }
+        }
+        let mut previous: Option<NaiveDate> = None;
+        for (i, e) in self.events.iter().enumerate() {
+            if let Some(p) = previous
+                && e.on < p
+            {
+                return Err(TimelineError::OutOfOrder {
+                    index: i,
+                    date: e.on,
+                    previous: p,
+                });
+            }
+            previous = Some(e.on);
+            for id in &e.officers {
+                if self.officer(id).is_none() {
+                    return Err(TimelineError::UnknownOfficer {
+                        index: i,
+                        field: "officers",
+                        id: id.clone(),
+                    });
+                }
+            }
+            let invalid = |field: &'static str, message: String| TimelineError::InvalidValue {
+                index: Some(i),
+                field,
+                message,
+            };
+            match &e.kind {
+                EventKind::Hearing { chair: Some(id) } if self.officer(id).is_none() => {
+                    return Err(TimelineError::UnknownOfficer {
+                        index: i,
+                        field: "chair",
+                        id: id.clone(),
+                    });
+                }
+                EventKind::AdvanceNotice { proposed: p, .. } => {
+                    check_amounts(p, "proposed").map_err(|m| invalid("proposed", m.to_owned()))?
+                }
+                EventKind::Decision {
+                    outcome: DecisionOutcome::Penalty(p),
+                }
+                | EventKind::SummaryPenalty { penalty: p } => {
+                    if p.is_empty() {
+                        return Err(invalid(
+                            "penalty",
+                            "处罚内容为空：至少应有一种处罚（如 fine、warning）".to_owned(),
+                        ));
+                    }
+                    check_amounts(p, "penalty").map_err(|m| invalid("penalty", m.to_owned()))?;
+                }
+                EventKind::CoerciveMeasure { until, .. } if *until < e.on => {
+                    return Err(invalid(
+                        "until",
+                        format!("强制措施截止日{}早于实施日{}", CnDate(*until), CnDate(e.on)),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fine and confiscation, when given, must be positive.
+fn check_amounts(p: &Penalty, _field: &str) -> Result<(), &'static str> {
+    if p.fine.is_some_and(Yuan::is_zero) {
+        return Err("罚款金额（fine）必须大于0");
+    }
+    if p.confiscation.is_some_and(Yuan::is_zero) {
+        return Err("没收金额（confiscation）必须大于0");
+    }
+    Ok(())
+}
+
+/// A date written the Chinese way: `2025年4月8日`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CnDate(pub NaiveDate);
+
+impl fmt::Display for CnDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}年{}月{}日",
+            self.0.year(),
+            self.0.month(),
+            self.0.day()
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// Why a text is not a valid timeline. Events are numbered from 0 (`事件#3`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimelineError {
+    /// The text is not well-formed JSON/YAML, or does not have the timeline's shape (unknown or
+    /// missing field, unknown event type, wrong value type, invalid amount or date).
+    #[error("时间线{format}格式错误（位置：{path}{}）：{message}", line_suffix(*.line))]
+    Syntax {
+        /// `JSON` or `YAML`.
+        format: &'static str,
+        /// Path of the offending value, e.g. `events[3].type`.
+        path: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// A field the event type requires is missing.
+    #[error("{}（{event_type}）缺少字段 {field}", event_name(*.index))]
+    MissingField {
+        /// Event index, when known.
+        index: Option<usize>,
+        /// Its type.
+        event_type: EventType,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A field is given that does not belong to the event type.
+    #[error("{}（{event_type}）不允许字段 {field}", event_name(*.index))]
+    FieldNotAllowed {
+        /// Event index, when known.
+        index: Option<usize>,
+        /// Its type.
+        event_type: EventType,
+        /// The field.
+        field: &'static str,
+    },
+    /// A field has a value that is not allowed there.
+    #[error("{} 字段 {field} 无效：{message}", event_name(*.index))]
+    InvalidValue {
+        /// Event index, when known.
+        index: Option<usize>,
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// `party.name` is empty.
+    #[error("当事人名称（party.name）不能为空")]
+    EmptyPartyName,
+    /// An officer has an empty id.
+    #[error("第{}名执法人员的 id 不能为空", position + 1)]
+    EmptyOfficerId {
+        /// 0-based position in `officers`.
+        position: usize,
+    },
+    /// Two officers share an id.
+    #[error("执法人员 id“{id}”重复")]
+    DuplicateOfficer {
+        /// The id.
+        id: String,
+    },
+    /// A certificate is inconsistent.
+    #[error("执法人员“{officer}”的执法证无效：{problem}")]
+    InvalidCertificate {
+        /// Officer id.
+        officer: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// An event names an officer that is not in `officers`.
+    #[error("事件#{index} 的 {field} 引用了未登记的执法人员“{id}”")]
+    UnknownOfficer {
+        /// Event index.
+        index: usize,
+        /// `officers` or `chair`.
+        field: &'static str,
+        /// The unknown id.
+        id: String,
+    },
+    /// An event is dated before the previous one.
+    #[error("事件#{index} 的日期{}早于前一事件的日期{}，事件须按日期先后排列", CnDate(*.date), CnDate(*.previous))]
+    OutOfOrder {
+        /// Event index.
+        index: usize,
+        /// Its date.
+        date: NaiveDate,
+        /// Date of the previous event.
+        previous: NaiveDate,
+    },
+    /// `violation` is not a code of the catalogue.
+    #[error("违法行为代码“{code}”不在违法行为目录中")]
+    UnknownViolationCode {
+        /// The code.
+        code: String,
+    },
+}
+
+impl TimelineError {
+    /// Stable machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            TimelineError::Syntax { .. } => "syntax",
+            TimelineError::MissingField { .. } => "missing_field",
+            TimelineError::FieldNotAllowed { .. } => "field_not_allowed",
+            TimelineError::InvalidValue { .. } => "invalid_value",
+            TimelineError::EmptyPartyName => "empty_party_name",
+            TimelineError::EmptyOfficerId { .. } => "empty_officer_id",
+            TimelineError::DuplicateOfficer { .. } => "duplicate_officer",
+            TimelineError::InvalidCertificate { .. } => "invalid_certificate",
+            TimelineError::UnknownOfficer { .. } => "unknown_officer",
+            TimelineError::OutOfOrder { .. } => "events_out_of_order",
+            TimelineError::UnknownViolationCode { .. } => "unknown_violation_code",
+        }
+    }
+
+    /// The index of the event the error is about, if any.
+    pub const fn event_index(&self) -> Option<usize> {
+        match self {
+            TimelineError::MissingField { index, .. }
+            | TimelineError::FieldNotAllowed { index, .. }
+            | TimelineError::InvalidValue { index, .. } => *index,
+            TimelineError::UnknownOfficer { index, .. }
+            | TimelineError::OutOfOrder { index, .. } => Some(*index),
+            TimelineError::Syntax { .. }
+            | TimelineError::EmptyPartyName
+            | TimelineError::EmptyOfficerId { .. }
+            | TimelineError::DuplicateOfficer { .. }
+            | TimelineError::InvalidCertificate { .. }
+            | TimelineError::UnknownViolationCode { .. } => None,
+        }
+    }
+}
+
+fn event_name(index: Option<usize>) -> String {
+    match index {
+        Some(i) => format!("事件#{i}"),
+        None => "事件".to_owned(),
+    }
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    match line {
+        Some(l) => format!("，第{l}行"),
+        None => String::new(),
+    }
+}
+
+/// serde_path_to_error writes the document root as `.`.
+fn root_as_words(path: String) -> String {
+    if path == "." {
+        "文档根".to_owned()
+    } else {
+        path
+    }
+}
+
+/// serde_json appends ` at line L column C`; the line is reported separately.
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Puts serde's English messages into Chinese where their shape is known; the identifiers
+/// inside stay as written.
+fn translate_serde_message(message: &str) -> String {
+    /// serde lists alternatives as "`a`, `b` or `c`" / "one of `a`, `b`".
+    fn list(expected: &str) -> String {
+        expected
+            .trim_start_matches("one of ")
+            .replace(" or ", "、")
+            .replace(", ", "、")
+    }
+    /// Names serde uses for our types, in words for the user.
+    fn expected_name(expected: &str) -> String {
+        match expected {
+            "struct RawEvent" => "事件对象（含 on、type 等字段）".to_owned(),
+            "struct RawTimeline" => "时间线对象".to_owned(),
+            e if e.starts_with("struct ") => format!("对象（{}）", &e["struct ".len()..]),
+            "a sequence" => "列表".to_owned(),
+            e => e.to_owned(),
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return match rest.split_once(", expected ") {
+            Some((field, expected)) => {
+                format!("未知字段 {field}（允许的字段：{}）", list(expected))
+            }
+            None => match rest.split_once(", there are no fields") {
+                Some((field, _)) => format!("未知字段 {field}（此处不允许任何字段）"),
+                None => format!("未知字段 {rest}"),
+            },
+        };
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return match rest.split_once(", expected ") {
+            Some((v, expected)) => format!("未知取值 {v}（可选值：{}）", list(expected)),
+            None => format!("未知取值 {rest}"),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("缺少字段 {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("duplicate field ") {
+        return format!("字段 {rest} 重复");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return match rest.split_once(", expected ") {
+            Some((got, expected)) => {
+                format!("类型错误：得到 {got}，应为{}", expected_name(expected))
+            }
+            None => format!("类型错误：{rest}"),
+        };
+    }
+    if message.starts_with("input contains invalid characters")
+        || message.starts_with("premature end of input")
+        || message.starts_with("input is out of range")
+        || message.starts_with("trailing input")
+        || message.starts_with("input is not enough for unique date")
+    {
+        return format!("日期无效（应为 YYYY-MM-DD 格式的有效日期）：{message}");
+    }
+    match message {
+        "trailing characters" => "文档末尾有多余的字符".to_owned(),
+        "expected value" => "此处缺少值或值无法识别".to_owned(),
+        "EOF while parsing a value"
+        | "EOF while parsing an object"
+        | "EOF while parsing a list"
+        | "EOF while parsing a string" => "文档不完整（意外结束）".to_owned(),
+        "key must be a string" => "对象的键必须是字符串".to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    const BASE: &str = r"
+party: { kind: individual, name: 张三 }
+procedure: ordinary
+act_date: 2025-02-20
+officers:
+  - { id: A, certificate: { no: 豫41000001, valid_from: 2024-01-01, valid_until: 2026-12-31 } }
+  - { id: B, certificate: { no: 豫41000002, valid_from: 2024-01-01, valid_until: 2026-12-31, suspended_from: 2025-06-01 } }
+  - { id: C }
+events:
+";
+
+    fn with_events(events: &str) -> String {
+        format!("{BASE}{events}")
+    }
+
+    #[test]
+    fn yuan_accepts_integers_and_two_decimals() {
+        let y: Yuan = serde_json::from_str("6000").unwrap();
+        assert_eq!(y.fen(), 600_000);
+        let y: Yuan = serde_json::from_str("60.5").unwrap();
+        assert_eq!(y.fen(), 6050);
+        let y: Yuan = serde_json::from_str("0.01").unwrap();
+        assert_eq!(y.fen(), 1);
+        let y: Yuan = serde_json::from_str("\"60.50\"").unwrap();
+        assert_eq!(y.fen(), 6050);
+        let y: Yuan = serde_norway::from_str("199.99").unwrap();
+        assert_eq!(y.fen(), 19999);
+        assert_eq!(Yuan::from_fen(6050).to_string(), "60.50元");
+        assert_eq!(Yuan::from_yuan(200).to_string(), "200元");
+    }
+
+    #[test]
+    fn yuan_rejects_negative_and_three_decimals() {
+        for bad in [
+            "-1", "60.123", "-0.5", "\"1e3\"", "\"abc\"", "\"5.\"", "true", "\"\"",
+        ] {
+            assert!(
+                serde_json::from_str::<Yuan>(bad).is_err(),
+                "{bad} should be rejected"
+            );
+        }
+        let err = serde_json::from_str::<Yuan>("60.123")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("两位小数"), "{err}");
+    }
+
+    #[test]
+    fn yuan_serializes_back_to_the_same_amount() {
+        for fen in [0, 1, 5, 10, 99, 100, 6050, 600_000, 12_345_678_912] {
+            let y = Yuan::from_fen(fen);
+            let json = serde_json::to_string(&y).unwrap();
+            assert_eq!(serde_json::from_str::<Yuan>(&json).unwrap(), y, "{json}");
+            let yaml = serde_norway::to_string(&y).unwrap();
+            assert_eq!(serde_norway::from_str::<Yuan>(&yaml).unwrap(), y, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn parses_the_example_in_yaml() {
+        let t = Timeline::from_yaml(&with_events(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B], note: 立案审批 }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }
+  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }
+  - { on: 2025-04-18, type: hearing, chair: C }
+  - { on: 2025-04-22, type: legal_review, result: pass }
+  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000, warning: true } }
+  - { on: 2025-04-28, type: service, method: direct }
+  - { on: 2025-05-09, type: payment, amount: 6000, surcharge: 0, method: bank, remote: false }
+  - { on: 2025-05-10, type: coercive_measure, officers: [A, B], until: 2025-06-01, extended: true }
+",
+        ))
+        .unwrap();
+        assert_eq!(t.events.len(), 9);
+        assert_eq!(t.party.kind, PartyKind::Individual);
+        assert_eq!(t.events[0].note.as_deref(), Some("立案审批"));
+        assert_eq!(
+            t.events[5].kind,
+            EventKind::Decision {
+                outcome: DecisionOutcome::Penalty(Penalty {
+                    fine: Some(Yuan::from_yuan(6000)),
+                    warning: true,
+                    ..Penalty::default()
+                })
+            }
+        );
+        assert_eq!(
+            t.officers[1]
+                .certificate
+                .as_ref()
+                .unwrap()
+                .status_on(d(2025, 6, 2)),
+            CertificateStatus::Suspended
+        );
+        assert_eq!(
+            t.events[2].kind,
+            EventKind::HearingNotice {
+                hearing_on: d(2025, 4, 18)
+            }
+        );
+    }
+
+    #[test]
+    fn round_trips_through_json_and_yaml() {
+        let t = Timeline::parse(&with_events(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, proposed: { fine: 60.5, licence_suspension: true }, rights: [statement, defence] }
+  - { on: 2025-04-25, type: decision, outcome: no_penalty }
+  - { on: 2025-04-26, type: decision, outcome: transfer }
+  - { on: 2025-04-28, type: service, method: fax, consent: true }
+  - { on: 2025-05-09, type: payment, amount: 0.01, method: on_spot, remote: true }
+  - { on: 2025-05-10, type: summary_penalty, penalty: { criticism: true } }
+  - { on: 2025-05-11, type: hearing }
+",
+        ))
+        .unwrap();
+        let json = t.to_json();
+        assert_eq!(Timeline::parse(&json).unwrap(), t);
+        let yaml = t.to_yaml();
+        assert_eq!(Timeline::parse(&yaml).unwrap(), t);
+        // serde's own entry point validates too
+        assert_eq!(serde_json::from_str::<Timeline>(&json).unwrap(), t);
+    }
+
+    #[test]
+    fn json_is_detected() {
+        let t = Timeline::parse(
+            r#" {"party":{"kind":"organisation","name":"某公司"},"procedure":"summary","act_date":"2025-03-01",
+            "officers":[{"id":"A"}],"events":[{"on":"2025-03-01","type":"summary_penalty","officers":["A"],"penalty":{"fine":200}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(t.procedure, Procedure::Summary);
+        assert_eq!(t.party.kind, PartyKind::Organisation);
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_everywhere() {
+        let cases = [
+            // top level
+            format!("{BASE}  - {{ on: 2025-03-03, type: register }}\ncolour: red\n"),
+            // in an event
+            with_events("  - { on: 2025-03-03, type: register, colour: red }\n"),
+            // in a penalty
+            with_events(
+                "  - { on: 2025-03-03, type: summary_penalty, penalty: { fine: 10, jail: true } }\n",
+            ),
+            // in the party
+            BASE.replace("name: 张三", "name: 张三, age: 3")
+                + "  - { on: 2025-03-03, type: register }\n",
+            // in a certificate
+            BASE.replace(
+                "valid_until: 2026-12-31 }",
+                "valid_until: 2026-12-31, x: 1 }",
+            ) + "  - { on: 2025-03-03, type: register }\n",
+        ];
+        for text in &cases {
+            let err = Timeline::from_yaml(text).unwrap_err();
+            assert_eq!(err.code(), "syntax", "{text}");
+            assert!(err.to_string().contains("未知字段"), "{err}");
+        }
+        let json = r#"{"party":{"kind":"individual","name":"张三"},"procedure":"ordinary","act_date":"2025-03-01",
+            "events":[{"on":"2025-03-01","type":"register","extra":1}]}"#;
+        let err = Timeline::from_json(json).unwrap_err();
+        assert!(err.to_string().contains("events[0]"), "{err}");
+        assert!(err.to_string().contains("未知字段"), "{err}");
+    }
+
+    #[test]
+    fn fields_of_other_event_types_are_rejected() {
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: register }\n  - { on: 2025-03-04, type: register, hearing_on: 2025-03-10 }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            TimelineError::FieldNotAllowed {
+                index: Some(1),
+                event_type: EventType::Register,
+                field: "hearing_on"
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "事件#1（register（立案））不允许字段 hearing_on"
+        );
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: service, method: bank }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: hearing_notice }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "missing_field");
+        assert!(err.to_string().contains("hearing_on"));
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: decision, outcome: no_penalty, penalty: { fine: 1 } }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+    }
+
+    #[test]
+    fn unknown_event_type_is_a_syntax_error() {
+        let err = Timeline::from_yaml(&with_events("  - { on: 2025-03-03, type: arrest }\n"))
+            .unwrap_err();
+        assert_eq!(err.code(), "syntax");
+        assert!(err.to_string().contains("events[0].type"), "{err}");
+        assert!(err.to_string().contains("未知取值"), "{err}");
+    }
+
+    #[test]
+    fn bad_amounts_are_rejected_at_parse() {
+        for bad in ["fine: -5", "fine: 60.123", "fine: abc"] {
+            let err = Timeline::from_yaml(&with_events(&format!(
+                "  - {{ on: 2025-03-03, type: summary_penalty, penalty: {{ {bad} }} }}\n"
+            )))
+            .unwrap_err();
+            assert_eq!(err.code(), "syntax", "{bad}");
+            assert!(err.to_string().contains("events[0].penalty.fine"), "{err}");
+        }
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: summary_penalty, penalty: { fine: 0 } }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: summary_penalty, penalty: {} }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+    }
+
+    #[test]
+    fn unknown_and_duplicate_officers_are_rejected() {
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: register, officers: [A, Z] }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            TimelineError::UnknownOfficer {
+                index: 0,
+                field: "officers",
+                id: "Z".to_owned()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "事件#0 的 officers 引用了未登记的执法人员“Z”"
+        );
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: register }\n  - { on: 2025-03-04, type: hearing, chair: Q }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "unknown_officer");
+        assert_eq!(err.event_index(), Some(1));
+        let text =
+            BASE.replace("- { id: C }", "- { id: A }") + "  - { on: 2025-03-03, type: register }\n";
+        let err = Timeline::from_yaml(&text).unwrap_err();
+        assert_eq!(err.code(), "duplicate_officer");
+    }
+
+    #[test]
+    fn events_out_of_order_are_rejected() {
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: register }\n  - { on: 2025-03-03, type: evidence }\n  - { on: 2025-03-02, type: evidence }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "events_out_of_order");
+        assert_eq!(err.event_index(), Some(2));
+        assert!(err.to_string().contains("2025年3月2日"), "{err}");
+    }
+
+    #[test]
+    fn empty_party_name_and_bad_certificates_are_rejected() {
+        let err = Timeline::from_yaml(
+            &(BASE.replace("name: 张三", "name: ' '") + "  - { on: 2025-03-03, type: register }\n"),
+        )
+        .unwrap_err();
+        assert_eq!(err, TimelineError::EmptyPartyName);
+        let err = Timeline::from_yaml(
+            &(BASE.replace(
+                "valid_from: 2024-01-01, valid_until: 2026-12-31 }",
+                "valid_from: 2027-01-01, valid_until: 2026-12-31 }",
+            ) + "  - { on: 2025-03-03, type: register }\n"),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_certificate");
+    }
+
+    #[test]
+    fn bad_dates_are_rejected() {
+        let err = Timeline::from_yaml(&with_events("  - { on: 2025-02-30, type: register }\n"))
+            .unwrap_err();
+        assert_eq!(err.code(), "syntax");
+        assert!(err.to_string().contains("events[0].on"), "{err}");
+    }
+
+    #[test]
+    fn certificate_status() {
+        let c = Certificate {
+            no: "豫1".to_owned(),
+            valid_from: d(2025, 1, 1),
+            valid_until: d(2025, 12, 31),
+            suspended_from: Some(d(2025, 6, 1)),
+            suspended_until: Some(d(2025, 6, 30)),
+        };
+        assert_eq!(c.status_on(d(2024, 12, 31)), CertificateStatus::NotYetValid);
+        assert_eq!(c.status_on(d(2025, 1, 1)), CertificateStatus::Valid);
+        assert_eq!(c.status_on(d(2025, 6, 1)), CertificateStatus::Suspended);
+        assert_eq!(c.status_on(d(2025, 6, 30)), CertificateStatus::Suspended);
+        assert_eq!(c.status_on(d(2025, 7, 1)), CertificateStatus::Valid);
+        assert_eq!(c.status_on(d(2025, 12, 31)), CertificateStatus::Valid);
+        assert_eq!(c.status_on(d(2026, 1, 1)), CertificateStatus::Expired);
+    }
+}

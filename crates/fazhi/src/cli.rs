@@ -1,0 +1,294 @@
+//! The `fazhi` command line: `serve`, `demo`, `migrate`, `case check`, `audit verify`,
+//! `calendar add`. Every flag has an environment-variable twin (`FAZHI_…`).
+
+use crate::infra::clock::{Clock, SystemClock};
+use crate::infra::config::Settings;
+use crate::infra::db::Db;
+use crate::infra::secret::Secret;
+use crate::web::Application;
+use crate::{build_state, service};
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use fazhi_domain::catalogue::Catalogue;
+use fazhi_domain::{CheckContext, Timeline, check_timeline};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "fazhi", version, about = "法治：城市管理局法治工作平台")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the platform on your own data.
+    Serve {
+        #[command(flatten)]
+        server: ServerArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Run the platform on a fresh embedded database filled with demo data.
+    Demo {
+        #[command(flatten)]
+        server: ServerArgs,
+        /// Data directory of the demo (its database is recreated at every start).
+        #[arg(long, env = "FAZHI_DATA_DIR", default_value = "fazhi-demo-data")]
+        data_dir: PathBuf,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Penalty-case tools.
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
+    /// Audit-log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Working-day arithmetic on the holiday calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, env = "FAZHI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Rule numbers (TOML, see data/rules/henan.toml); default: built-in Henan defaults.
+    #[arg(long, env = "FAZHI_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Holiday calendar (TOML, see data/calendar/cn.toml); default: built-in.
+    #[arg(long, env = "FAZHI_CALENDAR")]
+    pub calendar: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// Data directory (embedded database, evidence files).
+    #[arg(long, env = "FAZHI_DATA_DIR", default_value = "fazhi-data")]
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; default: SQLite in the data directory.
+    #[arg(long, env = "FAZHI_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Check a case timeline (YAML or JSON) and print violations and deadlines as JSON.
+    /// Exit status: 0 no violation, 1 violations found, 2 invalid input.
+    Check {
+        file: PathBuf,
+        /// Evaluation date for deadline statuses (default: today).
+        #[arg(long)]
+        today: Option<NaiveDate>,
+        #[arg(long, env = "FAZHI_RULES")]
+        rules: Option<PathBuf>,
+        #[arg(long, env = "FAZHI_CALENDAR")]
+        calendar: Option<PathBuf>,
+        /// Violation catalogue (TOML); default: the shipped sample.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Re-check the audit log's hash chain; exit status 1 when it was tampered with.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Add a period to a date: `5wd` working days, `15d` days, `6m` months.
+    Add {
+        date: NaiveDate,
+        span: String,
+        #[arg(long, env = "FAZHI_CALENDAR")]
+        calendar: Option<PathBuf>,
+    },
+}
+
+fn settings_for(listen: SocketAddr, db: &DbArgs) -> Settings {
+    let mut s = Settings::embedded(listen, &db.data_dir);
+    if let Some(url) = &db.database_url {
+        s.database_url = Secret::new(url.clone());
+    }
+    s
+}
+
+fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> {
+    if let Some(p) = &server.rules {
+        s = s.with_rules_file(p)?;
+    }
+    if let Some(p) = &server.calendar {
+        s = s.with_calendar_file(p)?;
+    }
+    Ok(s)
+}
+
+/// Runs the parsed command; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Serve { server, db } => {
+            let settings = with_files(settings_for(server.listen, &db), &server)?;
+            let state = build_state(settings, Arc::new(SystemClock)).await?;
+            let app = Application::bind(state, server.listen).await?;
+            println!("fazhi 已启动：http://{}/api/v1/docs", app.local_addr()?);
+            app.serve().await?;
+            Ok(0)
+        }
+        Command::Demo { server, data_dir } => {
+            std::fs::create_dir_all(&data_dir)?;
+            for f in ["fazhi.db", "fazhi.db-wal", "fazhi.db-shm"] {
+                let p = data_dir.join(f);
+                if p.exists() {
+                    std::fs::remove_file(&p)
+                        .with_context(|| format!("cannot reset {}", p.display()))?;
+                }
+            }
+            let settings = with_files(Settings::embedded(server.listen, &data_dir), &server)?;
+            let state = build_state(settings, Arc::new(SystemClock)).await?;
+            service::demo::seed(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+            let app = Application::bind(state, server.listen).await?;
+            let addr = app.local_addr()?;
+            println!("fazhi 演示环境已启动（数据目录 {}）", data_dir.display());
+            println!("  接口文档：http://{addr}/api/v1/docs");
+            println!("  OpenAPI： http://{addr}/api/v1/openapi.json");
+            println!("  演示账号（密码均为 {}）：", service::demo::DEMO_PASSWORD);
+            for (user, role) in service::demo::DEMO_USERS {
+                println!("    {user:<12} {role}");
+            }
+            println!(
+                "  登录示例：curl -c c.txt -H 'Content-Type: application/json' -d '{{\"username\":\"juzhang\",\"password\":\"{}\"}}' http://{addr}/api/v1/sessions",
+                service::demo::DEMO_PASSWORD
+            );
+            app.serve().await?;
+            Ok(0)
+        }
+        Command::Migrate { db } => {
+            let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
+            if settings.database_url.expose().starts_with("sqlite:") {
+                std::fs::create_dir_all(&db.data_dir)?;
+            }
+            let db = Db::connect(settings.database_url.expose()).await?;
+            let applied = db.migrate().await?;
+            println!("数据库已是最新版本（本次应用迁移：{applied:?}）");
+            Ok(0)
+        }
+        Command::Case {
+            command:
+                CaseCommand::Check {
+                    file,
+                    today,
+                    rules,
+                    calendar,
+                    catalogue,
+                },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}", file.display()))?;
+            let mut settings =
+                Settings::embedded(SocketAddr::from(([127, 0, 0, 1], 0)), &PathBuf::from("."));
+            if let Some(p) = &rules {
+                settings = settings.with_rules_file(p)?;
+            }
+            if let Some(p) = &calendar {
+                settings = settings.with_calendar_file(p)?;
+            }
+            let catalogue = match &catalogue {
+                Some(p) => Catalogue::from_toml_str(&std::fs::read_to_string(p)?)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => Catalogue::sample(),
+            };
+            let timeline = match Timeline::parse(&text) {
+                Ok(t) => t,
+                Err(e) => {
+                    println!(
+                        "{}",
+                        serde_json::json!({"error": {"code": "invalid_timeline", "message": e.to_string()}})
+                    );
+                    return Ok(2);
+                }
+            };
+            let ctx = CheckContext {
+                calendar: &settings.calendar,
+                rules: &settings.rules,
+                catalogue: Some(&catalogue),
+                today: today.unwrap_or_else(|| SystemClock.today()),
+            };
+            match check_timeline(&timeline, &ctx) {
+                Ok(report) => {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                    Ok(if report.violations.is_empty() { 0 } else { 1 })
+                }
+                Err(e) => {
+                    println!(
+                        "{}",
+                        serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}})
+                    );
+                    Ok(2)
+                }
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
+            let db = Db::connect(settings.database_url.expose()).await?;
+            let mut conn = db.pool.acquire().await?;
+            let report = service::audit::verify(&mut conn).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if report.ok {
+                eprintln!("审计日志完整：共{}条，哈希链校验通过", report.entries);
+                Ok(0)
+            } else {
+                eprintln!("审计日志被篡改：发现{}处问题", report.problems.len());
+                Ok(1)
+            }
+        }
+        Command::Calendar {
+            command:
+                CalendarCommand::Add {
+                    date,
+                    span,
+                    calendar,
+                },
+        } => {
+            let mut settings =
+                Settings::embedded(SocketAddr::from(([127, 0, 0, 1], 0)), &PathBuf::from("."));
+            if let Some(p) = &calendar {
+                settings = settings.with_calendar_file(p)?;
+            }
+            let span: fazhi_calendar::Span = span.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let result = settings
+                .calendar
+                .add_span(date, span, settings.rules.rest_days)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            const WEEK: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+            use chrono::Datelike;
+            println!(
+                "{result}（星期{}）",
+                WEEK[result.weekday().num_days_from_monday() as usize]
+            );
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! One typed configuration for the server, assembled from defaults, optional files and the
+//! command line / environment (clap gives every flag an environment-variable twin).
+
+use crate::infra::secret::Secret;
+use fazhi_calendar::Calendar;
+use fazhi_domain::catalogue::Catalogue;
+use fazhi_domain::config::RulesConfig;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Everything the application needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite:` or `postgres:` URL; a secret because it may carry a password.
+    pub database_url: Secret,
+    pub rules: RulesConfig,
+    pub calendar: Calendar,
+    pub catalogue: Catalogue,
+    /// Requests per minute per client IP on the public/login endpoints.
+    pub login_rate_per_minute: u32,
+    /// Idle lifetime of a browser session, in minutes.
+    pub session_minutes: i64,
+    /// Prefix of case numbers (文号), e.g. 卧城管罚 → 卧城管罚〔2026〕12号.
+    pub case_no_prefix: String,
+}
+
+impl Settings {
+    /// Settings for a data directory with an embedded SQLite database.
+    pub fn embedded(listen: SocketAddr, data_dir: &Path) -> Self {
+        let db = data_dir.join("fazhi.db");
+        Self {
+            listen,
+            data_dir: data_dir.to_path_buf(),
+            database_url: Secret::new(format!("sqlite://{}?mode=rwc", db.display())),
+            rules: RulesConfig::default(),
+            calendar: Calendar::china(),
+            catalogue: Catalogue::sample(),
+            login_rate_per_minute: 30,
+            session_minutes: 8 * 60,
+            case_no_prefix: "卧城管罚".into(),
+        }
+    }
+
+    pub fn rules_case_prefix(&self) -> &str {
+        &self.case_no_prefix
+    }
+
+    /// Replaces the rule numbers with a TOML file (see `data/rules/henan.toml`).
+    pub fn with_rules_file(mut self, path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
+        self.rules = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid rules file {}: {e}", path.display()))?;
+        Ok(self)
+    }
+
+    /// Replaces the holiday calendar with a TOML file (see `data/calendar/cn.toml`).
+    pub fn with_calendar_file(mut self, path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read calendar file {}: {e}", path.display()))?;
+        self.calendar = Calendar::from_toml_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid calendar file {}: {e}", path.display()))?;
+        Ok(self)
+    }
+}

@@ -1,0 +1,36 @@
+//! fazhi (法治): the rule-of-law platform of a city-management bureau.
+//!
+//! Layers, inner to outer: the pure rules live in the `fazhi-domain` and `fazhi-calendar`
+//! crates; here `repo/` holds SQL, `service/` the use cases (transactions, permissions,
+//! audit), `web/` the HTTP surfaces, `infra/` configuration, database and clock, and
+//! `cli` the command line. See `docs/ARCHITECTURE.md`.
+
+pub mod cli;
+pub mod infra;
+pub mod repo;
+pub mod service;
+pub mod web;
+
+use infra::clock::Clock;
+use infra::config::Settings;
+use infra::db::Db;
+use service::AppState;
+use std::sync::Arc;
+
+/// Connects the database, applies migrations, seeds the catalogue on first start and
+/// returns the application state.
+pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    if settings.database_url.expose().starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)?;
+    }
+    let db = Db::connect(settings.database_url.expose()).await?;
+    let state = AppState {
+        db,
+        clock,
+        settings: Arc::new(settings),
+    };
+    service::catalogue::seed_if_empty(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(state)
+}

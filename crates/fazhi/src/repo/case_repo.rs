@@ -1,0 +1,207 @@
+//! Penalty cases (行政处罚案件) and their recorded events, plus evidence file records.
+//! Events are stored in the public case-timeline format (docs/case-timeline.md).
+
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct CaseRow {
+    pub id: String,
+    /// 案件编号, e.g. 卧城管罚〔2025〕12号
+    pub case_no: String,
+    pub org_unit_id: String,
+    pub party_kind: String,
+    pub party_name: String,
+    pub procedure: String,
+    pub act_date: String,
+    pub violation_code: Option<String>,
+    pub serious_harm: i64,
+    pub major: i64,
+    pub stage: String,
+    pub open: i64,
+    /// Optimistic-locking version: every change must name the version it read.
+    pub version: i64,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    pub seq: i64,
+    pub on_date: String,
+    pub event_type: String,
+    pub event: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub case_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+macro_rules! case_cols {
+    () => {
+        "id, case_no, org_unit_id, party_kind, party_name, procedure, act_date, violation_code, serious_harm, major, stage, open, version, created_by, created_at, updated_at"
+    };
+}
+
+pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        case_cols!(),
+        " FROM cases WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn list(
+    conn: &mut AnyConnection,
+    open_only: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let query = if open_only {
+        concat!(
+            "SELECT ",
+            case_cols!(),
+            " FROM cases WHERE open = 1 ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
+        )
+    } else {
+        concat!(
+            "SELECT ",
+            case_cols!(),
+            " FROM cases ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
+        )
+    };
+    sqlx::query_as(query)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn insert(conn: &mut AnyConnection, c: &CaseRow) -> Result<(), sqlx::Error> {
+    sqlx::query(concat!(
+        "INSERT INTO cases (",
+        case_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    ))
+    .bind(&c.id)
+    .bind(&c.case_no)
+    .bind(&c.org_unit_id)
+    .bind(&c.party_kind)
+    .bind(&c.party_name)
+    .bind(&c.procedure)
+    .bind(&c.act_date)
+    .bind(&c.violation_code)
+    .bind(c.serious_harm)
+    .bind(c.major)
+    .bind(&c.stage)
+    .bind(c.open)
+    .bind(c.version)
+    .bind(&c.created_by)
+    .bind(&c.created_at)
+    .bind(&c.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn count_in_year(conn: &mut AnyConnection, prefix: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE case_no LIKE $1")
+        .bind(format!("{prefix}%"))
+        .fetch_one(conn)
+        .await
+}
+
+/// Moves the case to its new stage if (and only if) it is still at `expected_version`.
+/// Returns false when someone else changed it first.
+pub async fn bump(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected_version: i64,
+    stage: &str,
+    open: bool,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE cases SET version = version + 1, stage = $1, open = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+    )
+    .bind(stage)
+    .bind(i64::from(open))
+    .bind(now)
+    .bind(id)
+    .bind(expected_version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn events(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT seq, on_date, event_type, event, recorded_by, recorded_at FROM case_events WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn insert_event(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    e: &EventRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO case_events (case_id, seq, on_date, event_type, event, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(case_id)
+    .bind(e.seq)
+    .bind(&e.on_date)
+    .bind(&e.event_type)
+    .bind(&e.event)
+    .bind(&e.recorded_by)
+    .bind(&e.recorded_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_evidence(conn: &mut AnyConnection, e: &EvidenceRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO evidence_files (id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&e.id)
+    .bind(&e.case_id)
+    .bind(&e.file_name)
+    .bind(&e.content_type)
+    .bind(e.size_bytes)
+    .bind(&e.sha256)
+    .bind(&e.uploaded_by)
+    .bind(&e.uploaded_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn evidence_of(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<EvidenceRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence_files WHERE case_id = $1 ORDER BY uploaded_at, id",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await
+}

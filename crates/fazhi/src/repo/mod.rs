@@ -1,0 +1,8 @@
+//! SQL, one module per resource. Functions take a connection (a pooled one or a
+//! transaction's) and speak rows; rules and permissions live in `service/`.
+
+pub mod case_repo;
+pub mod officer_repo;
+pub mod org_unit_repo;
+pub mod user_repo;
+pub mod violation_repo;

@@ -1,0 +1,529 @@
+//! Penalty cases (行政处罚案件) run live. A case is its recorded events in the public
+//! timeline format; every new event is checked by running the very same rule engine as
+//! `fazhi case check` over the case's history plus the new event, and is refused when the
+//! engine attaches a violation to it. What the check flags, the live API refuses.
+
+use super::audit::{Actor, AuditEvent, append};
+use super::auth::{CurrentUser, Role};
+use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
+use crate::infra::clock::to_db_time;
+use crate::repo::case_repo::{self, CaseRow, EventRow, EvidenceRow};
+use crate::repo::officer_repo;
+use chrono::NaiveDate;
+use fazhi_domain::config::RulesConfig;
+use fazhi_domain::timeline::{
+    Certificate, Event, EventType, Officer, Party, PartyKind, Procedure, Timeline,
+};
+use fazhi_domain::{CheckContext, CheckReport, check_timeline};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+/// What a new case needs (立案 itself is the first event, recorded separately).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCase {
+    pub org_unit_id: String,
+    #[schema(value_type = Object)]
+    pub party: Party,
+    #[schema(value_type = String, example = "ordinary")]
+    pub procedure: Procedure,
+    #[schema(value_type = String, format = Date)]
+    pub act_date: NaiveDate,
+    /// Code from the violation catalogue.
+    pub violation: Option<String>,
+    #[serde(default)]
+    pub serious_harm: bool,
+    #[serde(default)]
+    pub major: bool,
+}
+
+/// A new event for a case; `expected_version` is the case version the caller last saw.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvent {
+    pub expected_version: i64,
+    /// One event in the case-timeline format (docs/case-timeline.md); `officers` are officer ids.
+    #[schema(value_type = Object)]
+    pub event: Event,
+}
+
+/// One recorded event as shown to users.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecordedEvent {
+    pub seq: i64,
+    #[schema(value_type = Object)]
+    pub event: serde_json::Value,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// A case with its history and what the engine says about it today.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseView {
+    #[serde(rename = "case")]
+    pub case_row: CaseRow,
+    pub events: Vec<RecordedEvent>,
+    /// Violations (of events recorded before a rule changed) and deadlines, as of today.
+    #[schema(value_type = Object)]
+    pub check: CheckReport,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
+    matches!(
+        actor.role,
+        Role::Admin | Role::Leader | Role::Legal | Role::Officer
+    ) && actor.sees(&case.org_unit_id)
+}
+
+/// Which roles may record which kind of event.
+fn roles_for(event: EventType) -> &'static [Role] {
+    match event {
+        EventType::LegalReview => &[Role::Legal],
+        EventType::Deliberation | EventType::Decision | EventType::Register => &[Role::Leader],
+        EventType::Close | EventType::Archive => &[Role::Leader, Role::Legal],
+        _ => &[Role::Leader, Role::Officer],
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &CurrentUser,
+    input: NewCase,
+) -> ServiceResult<CaseView> {
+    actor.require(&[Role::Leader, Role::Officer])?;
+    if !actor.sees(&input.org_unit_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let name = input.party.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ServiceError::invalid_field(
+            "invalid_party",
+            "party.name",
+            "当事人姓名或名称不能为空，且不超过200个字",
+        ));
+    }
+    let today = state.clock.today();
+    if input.act_date > today {
+        return Err(ServiceError::invalid_field(
+            "invalid_act_date",
+            "act_date",
+            "违法行为发生日期不能晚于今天",
+        ));
+    }
+    let mut tx = state.db.begin_write().await?;
+    if let Some(code) = &input.violation
+        && catalogue::load(&mut tx).await?.get(code).is_none()
+    {
+        return Err(ServiceError::invalid_field(
+            "unknown_violation",
+            "violation",
+            format!("违法行为目录中没有编码“{code}”"),
+        ));
+    }
+    let prefix = format!(
+        "{}〔{}〕",
+        state.settings.rules_case_prefix(),
+        today.format("%Y")
+    );
+    let n = case_repo::count_in_year(&mut tx, &prefix).await? + 1;
+    let now = state.clock.now();
+    let row = CaseRow {
+        id: new_id(),
+        case_no: format!("{prefix}{n}号"),
+        org_unit_id: input.org_unit_id,
+        party_kind: match input.party.kind {
+            PartyKind::Individual => "individual".into(),
+            PartyKind::Organisation => "organisation".into(),
+        },
+        party_name: name.to_string(),
+        procedure: match input.procedure {
+            Procedure::Ordinary => "ordinary".into(),
+            Procedure::Summary => "summary".into(),
+        },
+        act_date: input.act_date.to_string(),
+        violation_code: input.violation,
+        serious_harm: i64::from(input.serious_harm),
+        major: i64::from(input.major),
+        stage: "lead".into(),
+        open: 1,
+        version: 1,
+        created_by: actor.id.clone(),
+        created_at: to_db_time(now),
+        updated_at: to_db_time(now),
+    };
+    case_repo::insert(&mut tx, &row).await?;
+    append(
+        &mut tx,
+        &Actor(actor.id.clone()),
+        now,
+        AuditEvent {
+            action: "case.create",
+            entity: "case",
+            entity_id: &row.id,
+            content: serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(state, actor, &row.id).await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &CurrentUser,
+    open_only: bool,
+    limit: i64,
+    offset: i64,
+) -> ServiceResult<Vec<CaseRow>> {
+    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    let mut conn = state.db.pool.acquire().await?;
+    // Scope filtering in SQL would need the unit list as a parameter array; fetch a bounded
+    // window and filter here (cases per bureau are in the thousands, see ARCHITECTURE.md).
+    let rows =
+        case_repo::list(&mut conn, open_only, limit.clamp(1, 500) * 4, offset.max(0)).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|c| can_see(actor, c))
+        .take(limit.clamp(1, 500) as usize)
+        .collect())
+}
+
+pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
+    let mut conn = state.db.pool.acquire().await?;
+    let case = case_repo::get(&mut conn, id)
+        .await?
+        .filter(|c| can_see(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    let events = case_repo::events(&mut conn, id).await?;
+    let parsed = parse_events(&events)?;
+    let today = state.clock.today();
+    let timeline = build_timeline(&mut conn, &case, parsed, today).await?;
+    let catalogue = catalogue::load(&mut conn).await?;
+    let check = run_check(
+        &timeline,
+        &state.settings.calendar,
+        &state.settings.rules,
+        &catalogue,
+        today,
+    )?;
+    let evidence = case_repo::evidence_of(&mut conn, id).await?;
+    Ok(CaseView {
+        case_row: case,
+        events: events
+            .into_iter()
+            .map(|e| RecordedEvent {
+                seq: e.seq,
+                event: serde_json::from_str(&e.event).unwrap_or(serde_json::Value::Null),
+                recorded_by: e.recorded_by,
+                recorded_at: e.recorded_at,
+            })
+            .collect(),
+        check,
+        evidence,
+    })
+}
+
+/// Records one event if the law allows it today; otherwise names the rules it breaks.
+pub async fn add_event(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+    input: NewEvent,
+) -> ServiceResult<CaseView> {
+    let event_type = input.event.event_type();
+    actor.require(roles_for(event_type))?;
+    let today = state.clock.today();
+    if input.event.on > today {
+        return Err(ServiceError::invalid_field(
+            "event_in_future",
+            "event.on",
+            "事件日期不能晚于今天",
+        ));
+    }
+    let mut tx = state.db.begin_write().await?;
+    let case = case_repo::get(&mut tx, id)
+        .await?
+        .filter(|c| can_see(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    if case.version != input.expected_version {
+        return Err(ServiceError::VersionConflict {
+            current: case.version,
+        });
+    }
+    if case.open == 0 && event_type != EventType::Archive {
+        return Err(ServiceError::invalid(
+            "case_closed",
+            "案件已结案，不能再记录办案环节",
+        ));
+    }
+    let rows = case_repo::events(&mut tx, id).await?;
+    let mut events = parse_events(&rows)?;
+    let index = events.len();
+    events.push(input.event.clone());
+    let timeline = build_timeline(&mut tx, &case, events, input.event.on).await?;
+    let catalogue = catalogue::load(&mut tx).await?;
+    let report = run_check(
+        &timeline,
+        &state.settings.calendar,
+        &state.settings.rules,
+        &catalogue,
+        today,
+    )?;
+    let refused: Vec<_> = report.violations_at(index).cloned().collect();
+    if !refused.is_empty() {
+        return Err(ServiceError::RuleViolations(refused));
+    }
+    let now = state.clock.now();
+    let stage = serde_json::to_value(report.stage)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "lead".into());
+    let open = !matches!(event_type, EventType::Close | EventType::Archive) && case.open == 1;
+    if !case_repo::bump(&mut tx, id, case.version, &stage, open, &to_db_time(now)).await? {
+        return Err(ServiceError::VersionConflict {
+            current: case.version + 1,
+        });
+    }
+    let event_json = serde_json::to_string(&input.event).map_err(anyhow::Error::from)?;
+    case_repo::insert_event(
+        &mut tx,
+        id,
+        &EventRow {
+            seq: index as i64,
+            on_date: input.event.on.to_string(),
+            event_type: serde_json::to_value(event_type)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            event: event_json.clone(),
+            recorded_by: actor.id.clone(),
+            recorded_at: to_db_time(now),
+        },
+    )
+    .await?;
+    append(&mut tx, &Actor(actor.id.clone()), now, AuditEvent {
+        action: "case.event",
+        entity: "case",
+        entity_id: id,
+        content: serde_json::json!({"seq": index, "version": case.version + 1, "event": serde_json::from_str::<serde_json::Value>(&event_json).unwrap_or_default()}),
+    })
+    .await?;
+    tx.commit().await?;
+    get(state, actor, id).await
+}
+
+/// Stores an evidence file under the data directory by its SHA-256 and records it.
+pub async fn add_evidence(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> ServiceResult<EvidenceRow> {
+    actor.require(&[Role::Leader, Role::Officer])?;
+    if bytes.is_empty() {
+        return Err(ServiceError::invalid_field(
+            "empty_file",
+            "file",
+            "证据文件为空",
+        ));
+    }
+    let sha = crate::infra::secret::sha256_hex(bytes);
+    let dir = state.settings.data_dir.join("evidence");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let path = dir.join(&sha);
+    if tokio::fs::metadata(&path).await.is_err() {
+        let tmp = dir.join(format!("{sha}.part"));
+        tokio::fs::write(&tmp, bytes)
+            .await
+            .map_err(anyhow::Error::from)?;
+        tokio::fs::rename(&tmp, &path)
+            .await
+            .map_err(anyhow::Error::from)?;
+    }
+    let mut tx = state.db.begin_write().await?;
+    let case = case_repo::get(&mut tx, id)
+        .await?
+        .filter(|c| can_see(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    let now = state.clock.now();
+    let row = EvidenceRow {
+        id: new_id(),
+        case_id: case.id,
+        file_name: file_name.chars().take(200).collect(),
+        content_type: content_type.chars().take(100).collect(),
+        size_bytes: bytes.len() as i64,
+        sha256: sha,
+        uploaded_by: actor.id.clone(),
+        uploaded_at: to_db_time(now),
+    };
+    case_repo::insert_evidence(&mut tx, &row).await?;
+    append(
+        &mut tx,
+        &Actor(actor.id.clone()),
+        now,
+        AuditEvent {
+            action: "case.evidence",
+            entity: "case",
+            entity_id: id,
+            content: serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Every open case in the caller's scope with its deadlines as of today.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseDeadlines {
+    pub case_id: String,
+    pub case_no: String,
+    pub party_name: String,
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: Vec<fazhi_domain::Deadline>,
+}
+
+pub async fn deadlines(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<CaseDeadlines>> {
+    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    let mut conn = state.db.pool.acquire().await?;
+    let catalogue = catalogue::load(&mut conn).await?;
+    let today = state.clock.today();
+    let mut out = Vec::new();
+    for case in case_repo::list(&mut conn, true, 10_000, 0).await? {
+        if !can_see(actor, &case) {
+            continue;
+        }
+        let events = parse_events(&case_repo::events(&mut conn, &case.id).await?)?;
+        let timeline = build_timeline(&mut conn, &case, events, today).await?;
+        let report = run_check(
+            &timeline,
+            &state.settings.calendar,
+            &state.settings.rules,
+            &catalogue,
+            today,
+        )?;
+        out.push(CaseDeadlines {
+            case_id: case.id,
+            case_no: case.case_no,
+            party_name: case.party_name,
+            deadlines: report.deadlines,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_events(rows: &[EventRow]) -> ServiceResult<Vec<Event>> {
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str::<Event>(&r.event).map_err(|e| {
+                ServiceError::Internal(anyhow::anyhow!("stored event {} unreadable: {e}", r.seq))
+            })
+        })
+        .collect()
+}
+
+/// The case as a timeline: officers referenced by its events, each with the certificate
+/// that covers `on` (else their latest one), from the officer register.
+async fn build_timeline(
+    conn: &mut AnyConnection,
+    case: &CaseRow,
+    events: Vec<Event>,
+    on: NaiveDate,
+) -> ServiceResult<Timeline> {
+    let mut ids: Vec<&str> = Vec::new();
+    for e in &events {
+        for o in &e.officers {
+            if !ids.contains(&o.as_str()) {
+                ids.push(o);
+            }
+        }
+        if let fazhi_domain::timeline::EventKind::Hearing { chair: Some(c), .. } = &e.kind
+            && !ids.contains(&c.as_str())
+        {
+            ids.push(c);
+        }
+    }
+    let mut officers = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(officer) = officer_repo::get(conn, id).await? else {
+            return Err(ServiceError::invalid_field(
+                "unknown_officer",
+                "event.officers",
+                format!("执法人员“{id}”不存在"),
+            ));
+        };
+        let certificate = if officer.employment == "staff" {
+            let certs = officer_repo::certificates_of(conn, id).await?;
+            let covering = certs.iter().find(|c| {
+                c.valid_from.as_str() <= on.to_string().as_str()
+                    && on.to_string().as_str() <= c.valid_until.as_str()
+            });
+            covering.or(certs.last()).map(to_certificate).transpose()?
+        } else {
+            None
+        };
+        officers.push(Officer {
+            id: officer.id,
+            certificate,
+        });
+    }
+    Ok(Timeline {
+        party: Party {
+            kind: if case.party_kind == "organisation" {
+                PartyKind::Organisation
+            } else {
+                PartyKind::Individual
+            },
+            name: case.party_name.clone(),
+        },
+        procedure: if case.procedure == "summary" {
+            Procedure::Summary
+        } else {
+            Procedure::Ordinary
+        },
+        act_date: parse_date(&case.act_date)?,
+        violation: case.violation_code.clone(),
+        serious_harm: case.serious_harm == 1,
+        major: case.major == 1,
+        officers,
+        events,
+    })
+}
+
+fn parse_date(s: &str) -> ServiceResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("stored date {s}: {e}")))
+}
+
+fn to_certificate(c: &officer_repo::CertificateRow) -> ServiceResult<Certificate> {
+    Ok(Certificate {
+        no: c.cert_no.clone(),
+        valid_from: parse_date(&c.valid_from)?,
+        valid_until: parse_date(&c.valid_until)?,
+        suspended_from: c.suspended_from.as_deref().map(parse_date).transpose()?,
+        suspended_until: c.suspended_until.as_deref().map(parse_date).transpose()?,
+    })
+}
+
+/// Runs the engine; an input the engine cannot judge (bad order, unloaded calendar year)
+/// is the caller's error, with the engine's code and Chinese message.
+pub fn run_check(
+    timeline: &Timeline,
+    calendar: &fazhi_calendar::Calendar,
+    rules: &RulesConfig,
+    catalogue: &fazhi_domain::catalogue::Catalogue,
+    today: NaiveDate,
+) -> ServiceResult<CheckReport> {
+    let ctx = CheckContext {
+        calendar,
+        rules,
+        catalogue: Some(catalogue),
+        today,
+    };
+    check_timeline(timeline, &ctx).map_err(|e| ServiceError::invalid(e.code(), e.to_string()))
+}

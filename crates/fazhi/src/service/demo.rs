@@ -1,0 +1,254 @@
+//! Demo data: a district bureau with squads, a legal office and a partner department,
+//! users for every role, officers with certificates (one expired, one assistant without),
+//! the sample catalogue, and cases at different stages recorded through the same use cases
+//! as real ones (so the demo data passes the same rules).
+
+use super::auth::{self, CurrentUser, NewUser, Role};
+use super::case::{self, NewCase, NewEvent};
+use super::officer::{self, NewCertificate, NewOfficer};
+use super::org_unit::{self, NewOrgUnit};
+use super::{AppState, ServiceResult, catalogue};
+use chrono::NaiveDate;
+use fazhi_domain::timeline::Event;
+
+/// The demo logins printed by `fazhi demo`: (username, password, role in Chinese).
+pub const DEMO_PASSWORD: &str = "fazhi-demo-2026";
+pub const DEMO_USERS: &[(&str, &str)] = &[
+    ("admin", "系统管理员"),
+    ("juzhang", "局长"),
+    ("fazhi", "法制审核员"),
+    ("wang.qiang", "执法队员（卧龙岗中队）"),
+    ("zhuangjian", "协作部门（区住建局）"),
+];
+
+fn date(s: &str) -> anyhow::Result<NaiveDate> {
+    Ok(NaiveDate::parse_from_str(s, "%Y-%m-%d")?)
+}
+
+/// Seeds an empty database. Returns false when it already holds data.
+pub async fn seed(state: &AppState) -> ServiceResult<bool> {
+    let mut conn = state.db.pool.acquire().await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
+        .fetch_one(&mut *conn)
+        .await?;
+    drop(conn);
+    if existing > 0 {
+        return Ok(false);
+    }
+    catalogue::seed_if_empty(state).await?;
+    let unit = |name: &str, kind: &str, parent: Option<&str>| NewOrgUnit {
+        name: name.into(),
+        kind: kind.into(),
+        parent_id: parent.map(str::to_string),
+    };
+    let bureau =
+        org_unit::create(state, None, unit("南阳市卧龙区城市管理局", "bureau", None)).await?;
+    let legal_office =
+        org_unit::create(state, None, unit("法制股", "office", Some(&bureau.id))).await?;
+    let squad1 =
+        org_unit::create(state, None, unit("卧龙岗中队", "squad", Some(&bureau.id))).await?;
+    let squad2 =
+        org_unit::create(state, None, unit("七里园中队", "squad", Some(&bureau.id))).await?;
+    // A partner department is not under the bureau: it is its own root and sees nothing of ours.
+    let partner =
+        org_unit::create(state, None, unit("卧龙区住房和城乡建设局", "partner", None)).await?;
+
+    let mk_officer = |name: &str, unit: &str, employment: &str| NewOfficer {
+        name: name.into(),
+        org_unit_id: unit.into(),
+        employment: employment.into(),
+    };
+    let cert = |no: &str, from: &str, until: &str| -> anyhow::Result<NewCertificate> {
+        Ok(NewCertificate {
+            cert_no: no.into(),
+            issuer: "河南省人民政府".into(),
+            scope: "城市管理综合行政执法".into(),
+            valid_from: date(from)?,
+            valid_until: date(until)?,
+        })
+    };
+    let wang = officer::create(state, None, mk_officer("王强", &squad1.id, "staff")).await?;
+    officer::add_certificate(
+        state,
+        None,
+        &wang.id,
+        cert("豫41130001", "2024-01-01", "2026-12-31")?,
+    )
+    .await?;
+    let li = officer::create(state, None, mk_officer("李娜", &squad1.id, "staff")).await?;
+    officer::add_certificate(
+        state,
+        None,
+        &li.id,
+        cert("豫41130002", "2024-01-01", "2026-12-31")?,
+    )
+    .await?;
+    let zhao = officer::create(state, None, mk_officer("赵磊", &squad2.id, "staff")).await?;
+    officer::add_certificate(
+        state,
+        None,
+        &zhao.id,
+        cert("豫41130003", "2021-01-01", "2025-12-31")?,
+    )
+    .await?;
+    let sun = officer::create(state, None, mk_officer("孙敏", &squad2.id, "staff")).await?;
+    officer::add_certificate(
+        state,
+        None,
+        &sun.id,
+        cert("豫41130004", "2024-06-01", "2027-05-31")?,
+    )
+    .await?;
+    let _helper =
+        officer::create(state, None, mk_officer("周协管", &squad1.id, "auxiliary")).await?;
+
+    let users = [
+        ("admin", "系统管理员", Role::Admin, bureau.id.as_str(), None),
+        ("juzhang", "张局长", Role::Leader, bureau.id.as_str(), None),
+        (
+            "fazhi",
+            "陈法制",
+            Role::Legal,
+            legal_office.id.as_str(),
+            None,
+        ),
+        (
+            "wang.qiang",
+            "王强",
+            Role::Officer,
+            squad1.id.as_str(),
+            Some(wang.id.clone()),
+        ),
+        (
+            "zhuangjian",
+            "住建局联络员",
+            Role::Partner,
+            partner.id.as_str(),
+            None,
+        ),
+    ];
+    for (username, display, role, unit_id, officer_id) in users {
+        auth::create_user(
+            state,
+            None,
+            NewUser {
+                username: username.into(),
+                password: DEMO_PASSWORD.into(),
+                display_name: display.into(),
+                role,
+                org_unit_id: unit_id.into(),
+                officer_id,
+            },
+        )
+        .await?;
+    }
+
+    // Cases are recorded as the leader and the legal officer would record them.
+    let leader = as_user(state, "juzhang").await?;
+    let legal = as_user(state, "fazhi").await?;
+    let a = wang.id.as_str();
+    let b = li.id.as_str();
+    let cases: Vec<(&str, &str, &str, &str, Vec<String>)> = vec![
+        (
+            "刘某某",
+            "individual",
+            "zhan_dao_jing_ying",
+            "2026-03-02",
+            vec![
+                format!(r#"{{"on":"2026-03-04","type":"register","officers":["{a}","{b}"]}}"#),
+                format!(r#"{{"on":"2026-03-05","type":"evidence","officers":["{a}","{b}"]}}"#),
+                format!(
+                    r#"{{"on":"2026-03-10","type":"advance_notice","officers":["{a}","{b}"],"proposed":{{"fine":500}},"rights":["statement","defence"]}}"#
+                ),
+                format!(
+                    r#"{{"on":"2026-03-16","type":"decision","officers":["{a}","{b}"],"outcome":"penalty","penalty":{{"fine":500}}}}"#
+                ),
+                r#"{"on":"2026-03-17","type":"service","method":"direct"}"#.into(),
+                r#"{"on":"2026-03-25","type":"payment","amount":500}"#.into(),
+                r#"{"on":"2026-03-26","type":"close"}"#.into(),
+            ],
+        ),
+        (
+            "南阳某某建筑工程有限公司",
+            "organisation",
+            "zha_tu_che_pao_sa",
+            "2026-05-11",
+            vec![
+                format!(r#"{{"on":"2026-05-12","type":"register","officers":["{a}","{b}"]}}"#),
+                format!(r#"{{"on":"2026-05-13","type":"evidence","officers":["{a}","{b}"]}}"#),
+                format!(
+                    r#"{{"on":"2026-06-01","type":"advance_notice","officers":["{a}","{b}"],"proposed":{{"fine":20000}},"rights":["statement","defence"]}}"#
+                ),
+            ],
+        ),
+        (
+            "张某",
+            "individual",
+            "zhan_lv_hui_lv",
+            "2026-08-20",
+            vec![
+                format!(r#"{{"on":"2026-08-24","type":"register","officers":["{a}","{b}"]}}"#),
+                format!(r#"{{"on":"2026-08-25","type":"evidence","officers":["{a}","{b}"]}}"#),
+            ],
+        ),
+    ];
+    for (party, kind, violation, act, events) in cases {
+        let created = case::create(
+            state,
+            &leader,
+            NewCase {
+                org_unit_id: squad1.id.clone(),
+                party: serde_json::from_value(serde_json::json!({"kind": kind, "name": party}))
+                    .map_err(anyhow::Error::from)?,
+                procedure: serde_json::from_value(serde_json::json!("ordinary"))
+                    .map_err(anyhow::Error::from)?,
+                act_date: date(act)?,
+                violation: Some(violation.into()),
+                serious_harm: false,
+                major: false,
+            },
+        )
+        .await?;
+        let mut version = created.case_row.version;
+        for json in events {
+            let event: Event = serde_json::from_str(&json).map_err(anyhow::Error::from)?;
+            let who = if event.event_type() == fazhi_domain::timeline::EventType::LegalReview {
+                &legal
+            } else {
+                &leader
+            };
+            let view = case::add_event(
+                state,
+                who,
+                &created.case_row.id,
+                NewEvent {
+                    expected_version: version,
+                    event,
+                },
+            )
+            .await?;
+            version = view.case_row.version;
+        }
+    }
+    Ok(true)
+}
+
+/// A user's identity for seeding, without a password round-trip.
+async fn as_user(state: &AppState, username: &str) -> ServiceResult<CurrentUser> {
+    let mut conn = state.db.pool.acquire().await?;
+    let row = crate::repo::user_repo::by_username(&mut conn, username)
+        .await?
+        .ok_or(super::ServiceError::NotFound { what: "用户" })?;
+    let units = crate::repo::org_unit_repo::all(&mut conn).await?;
+    Ok(CurrentUser {
+        scope: auth::subtree(&units, &row.org_unit_id),
+        role: Role::parse(&row.role).ok_or(super::ServiceError::Forbidden)?,
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        org_unit_id: row.org_unit_id,
+        officer_id: row.officer_id,
+        via_cookie: false,
+        csrf_token: String::new(),
+    })
+}

@@ -1,0 +1,33 @@
+//! Use cases: each public function opens what it needs (a read connection or a write
+//! transaction), checks object-level permission, applies the domain rules, writes the
+//! audit entry in the same transaction and commits. JSON handlers (and, later, HTML
+//! handlers) call these same functions: there is one rule engine, not two.
+
+pub mod audit;
+pub mod auth;
+pub mod case;
+pub mod catalogue;
+pub mod demo;
+pub mod error;
+pub mod officer;
+pub mod org_unit;
+
+pub use error::{ServiceError, ServiceResult};
+
+use crate::infra::clock::Clock;
+use crate::infra::config::Settings;
+use crate::infra::db::Db;
+use std::sync::Arc;
+
+/// Everything a use case needs; cloned cheaply into every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+/// A new time-ordered id (UUID v7).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

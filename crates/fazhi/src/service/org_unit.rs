@@ -1,0 +1,94 @@
+//! Org units: the bureau (局), its squads (中队), offices (股室) and partner departments.
+
+use super::audit::{Actor, AuditEvent, append};
+use super::auth::{CurrentUser, Role};
+use super::{AppState, ServiceError, ServiceResult, new_id};
+use crate::infra::clock::to_db_time;
+use crate::repo::org_unit_repo::{self, OrgUnit};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrgUnit {
+    pub name: String,
+    /// `bureau`, `squad`, `office` or `partner`
+    pub kind: String,
+    pub parent_id: Option<String>,
+}
+
+pub async fn list(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<OrgUnit>> {
+    let mut conn = state.db.pool.acquire().await?;
+    let units = org_unit_repo::all(&mut conn).await?;
+    Ok(units.into_iter().filter(|u| actor.sees(&u.id)).collect())
+}
+
+/// Creates a unit; `actor = None` is the system (first start, demo).
+pub async fn create(
+    state: &AppState,
+    actor: Option<&CurrentUser>,
+    input: NewOrgUnit,
+) -> ServiceResult<OrgUnit> {
+    if let Some(a) = actor {
+        a.require(&[Role::Admin])?;
+    }
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ServiceError::invalid_field(
+            "invalid_name",
+            "name",
+            "单位名称不能为空，且不超过100个字",
+        ));
+    }
+    if !["bureau", "squad", "office", "partner"].contains(&input.kind.as_str()) {
+        return Err(ServiceError::invalid_field(
+            "invalid_kind",
+            "kind",
+            "单位类型只能是 bureau（局）、squad（中队）、office（股室）或 partner（协作部门）",
+        ));
+    }
+    let mut tx = state.db.begin_write().await?;
+    if let Some(parent) = &input.parent_id {
+        let units = org_unit_repo::all(&mut tx).await?;
+        if !units.iter().any(|u| &u.id == parent) {
+            return Err(ServiceError::invalid_field(
+                "unknown_parent",
+                "parent_id",
+                "上级单位不存在",
+            ));
+        }
+        if let Some(a) = actor
+            && !a.sees(parent)
+        {
+            return Err(ServiceError::Forbidden);
+        }
+    } else if input.kind != "bureau" && input.kind != "partner" {
+        return Err(ServiceError::invalid_field(
+            "parent_required",
+            "parent_id",
+            "只有“局”和协作部门可以没有上级单位",
+        ));
+    }
+    let now = state.clock.now();
+    let unit = OrgUnit {
+        id: new_id(),
+        parent_id: input.parent_id,
+        name: name.to_string(),
+        kind: input.kind,
+        created_at: to_db_time(now),
+    };
+    org_unit_repo::insert(&mut tx, &unit).await?;
+    append(
+        &mut tx,
+        &Actor(actor.map_or("system".into(), |a| a.id.clone())),
+        now,
+        AuditEvent {
+            action: "org_unit.create",
+            entity: "org_unit",
+            entity_id: &unit.id,
+            content: serde_json::json!({"name": unit.name, "kind": unit.kind, "parent_id": unit.parent_id}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(unit)
+}

@@ -1,0 +1,112 @@
+//! `/api/v1/sessions`, `/api/v1/tokens`, `/api/v1/me`: logging in and out.
+
+use crate::service::AppState;
+use crate::service::auth::{self, CurrentUser, LoginResult};
+use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::web::extract::{ApiJson, SESSION_COOKIE, request_token_hash};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub username: String,
+    pub password: String,
+    /// What the token is for, e.g. 省平台对接.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`. Shown once; only its hash is stored.
+    pub token: String,
+    pub expires_at: String,
+}
+
+/// Log in with a browser session: sets the `fazhi_session` cookie (HttpOnly, SameSite=Strict)
+/// and returns the CSRF token to send as `X-CSRF-Token` on every write.
+#[utoipa::path(post, path = "/sessions", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = LoginResult), (status = 422, body = ErrorBody), (status = 429, description = "登录过于频繁")))]
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(c): ApiJson<Credentials>,
+) -> ApiResult<(CookieJar, Json<LoginResult>)> {
+    let mut result = auth::login(&state, &c.username, &c.password, "cookie", None).await?;
+    let token = result.token.take().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "服务器内部错误",
+        )
+    })?;
+    let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .build();
+    Ok((jar.add(cookie), Json(result)))
+}
+
+/// Log out: ends the session (or revokes the bearer token) used for this request.
+#[utoipa::path(delete, path = "/sessions", tag = "auth", responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    parts: Parts,
+    _user: CurrentUser,
+) -> ApiResult<(CookieJar, StatusCode)> {
+    if let Some((hash, _)) = request_token_hash(&parts) {
+        auth::logout(&state, &hash).await?;
+    }
+    let jar = CookieJar::from_headers(&parts.headers).remove(Cookie::from(SESSION_COOKIE));
+    Ok((jar, StatusCode::NO_CONTENT))
+}
+
+/// Issue a bearer token for a machine client (valid one year).
+#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = TokenRequest,
+    responses((status = 201, body = TokenResponse), (status = 422, body = ErrorBody)))]
+pub async fn issue_token(
+    State(state): State<AppState>,
+    ApiJson(r): ApiJson<TokenRequest>,
+) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
+    let mut result = auth::login(
+        &state,
+        &r.username,
+        &r.password,
+        "bearer",
+        r.name.as_deref(),
+    )
+    .await?;
+    let token = result.token.take().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "服务器内部错误",
+        )
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenResponse {
+            token: token.expose().to_string(),
+            expires_at: result.expires_at,
+        }),
+    ))
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = CurrentUser), (status = 401, body = ErrorBody)))]
+pub async fn me(user: CurrentUser) -> Json<CurrentUser> {
+    Json(user)
+}

@@ -1,0 +1,127 @@
+//! `/api/v1/cases`, `/api/v1/deadlines`: live penalty cases. Each event is checked by the
+//! rule engine before it is recorded; a refused event answers 422 `rule_violation` with the
+//! rule ids and legal bases; a stale `expected_version` answers 409.
+
+use crate::repo::case_repo::{CaseRow, EvidenceRow};
+use crate::service::AppState;
+use crate::service::auth::CurrentUser;
+use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent};
+use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only open cases (default true).
+    pub open: Option<bool>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Cases in the caller's scope, newest first.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),
+    responses((status = 200, body = Vec<CaseRow>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Vec<CaseRow>>> {
+    Ok(Json(
+        case::list(
+            &state,
+            &user,
+            q.open.unwrap_or(true),
+            q.limit.unwrap_or(50),
+            q.offset.unwrap_or(0),
+        )
+        .await?,
+    ))
+}
+
+/// Open a case file (线索 stage); record `register` (立案) as its first event.
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCase,
+    responses((status = 201, body = CaseView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(input): ApiJson<NewCase>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(case::create(&state, &user, input).await?),
+    ))
+}
+
+/// A case with its events, evidence, and today's violations and deadlines.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = CaseView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<CaseView>> {
+    Ok(Json(case::get(&state, &user, &id).await?))
+}
+
+/// Record the next procedural step. Refused (422 `rule_violation`) when the rule engine finds
+/// that this step breaks a rule; 409 `version_conflict` when someone else recorded first.
+#[utoipa::path(post, path = "/cases/{id}/events", tag = "cases", params(("id" = String, Path)), request_body = NewEvent,
+    responses((status = 201, body = CaseView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_event(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<NewEvent>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(case::add_event(&state, &user, &id, input).await?),
+    ))
+}
+
+/// Attach an evidence file (multipart field `file`); stored with its SHA-256.
+#[utoipa::path(post, path = "/cases/{id}/evidence", tag = "cases", params(("id" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = EvidenceRow), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    mut form: Multipart,
+) -> ApiResult<(StatusCode, Json<EvidenceRow>)> {
+    let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", m);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("上传内容无法读取：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("evidence").to_string();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| bad(format!("上传内容无法读取：{e}")))?;
+            let row = case::add_evidence(&state, &user, &id, &name, &content_type, &bytes).await?;
+            return Ok((StatusCode::CREATED, Json(row)));
+        }
+    }
+    Err(bad("缺少名为 file 的上传字段".into()))
+}
+
+/// Deadlines of every open case in the caller's scope, as of today.
+#[utoipa::path(get, path = "/deadlines", tag = "cases", responses((status = 200, body = Vec<CaseDeadlines>), (status = 401, body = ErrorBody)))]
+pub async fn deadlines(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<CaseDeadlines>>> {
+    Ok(Json(case::deadlines(&state, &user).await?))
+}

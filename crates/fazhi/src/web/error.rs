@@ -1,0 +1,161 @@
+//! The JSON error surface: one stable machine code per failure, a Chinese message, the
+//! field at fault, and — when the law refused the action — the rule ids and legal bases.
+//! Internal failures are logged with their cause and shown to the client only as
+//! `internal_error`.
+
+use crate::service::ServiceError;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Error body: `{"error": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code, e.g. `rule_violation`, `version_conflict`, `invalid_json`.
+    pub code: String,
+    /// Chinese message for the user.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// First refusing rule id (legal-rules.md), when a rule refused the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Its legal basis in Chinese.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// Every refusing rule, when a rule refused the action.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub violations: Vec<fazhi_domain::Violation>,
+}
+
+/// What handlers return on failure.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub detail: ErrorDetail,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            detail: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+                rule: None,
+                basis: None,
+                violations: Vec::new(),
+            },
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let message = e.to_string();
+        match e {
+            ServiceError::Unauthenticated => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+            }
+            ServiceError::Forbidden => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
+            ServiceError::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            ServiceError::Invalid { code, field, .. } => {
+                let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+                err.detail.field = field;
+                err
+            }
+            ServiceError::Duplicate { field, .. } => {
+                let mut err = Self::new(StatusCode::CONFLICT, "duplicate", message);
+                err.detail.field = Some(field);
+                err
+            }
+            ServiceError::VersionConflict { .. } => {
+                Self::new(StatusCode::CONFLICT, "version_conflict", message)
+            }
+            ServiceError::RuleViolations(violations) => {
+                let mut err =
+                    Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", message);
+                if let Some(first) = violations.first() {
+                    err.detail.rule = Some(first.rule.clone());
+                    err.detail.basis = Some(first.basis.clone());
+                    err.detail.message = format!("{}：{}", err.detail.message, first.message);
+                }
+                err.detail.violations = violations;
+                err
+            }
+            ServiceError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "服务器内部错误，请稍后重试",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let (status, code, message) = match &r {
+            JsonRejection::MissingJsonContentType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求体必须是 JSON（Content-Type: application/json）".to_string(),
+            ),
+            JsonRejection::JsonSyntaxError(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("JSON 格式错误：{}", r.body_text()),
+            ),
+            JsonRejection::JsonDataError(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                format!("字段内容不正确：{}", r.body_text()),
+            ),
+            _ => (
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("请求体无法读取：{}", r.body_text()),
+            ),
+        };
+        Self::new(status, code, message)
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            format!("路径参数不正确：{}", r.body_text()),
+        )
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("查询参数不正确：{}", r.body_text()),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorBody { error: self.detail })).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,73 @@
+//! Extractors that turn bad requests into specific JSON errors, and the authentication
+//! extractor: a bearer token (machine clients) or the session cookie (browsers, with the
+//! CSRF token required on every write).
+
+use super::error::ApiError;
+use crate::infra::secret::token_hash;
+use crate::service::auth::{self, CurrentUser};
+use crate::service::{AppState, ServiceError};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+
+/// `Json<T>` whose rejection is an [`ApiError`].
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// `Path<T>` whose rejection is an [`ApiError`].
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query<T>` whose rejection is an [`ApiError`].
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+pub const SESSION_COOKIE: &str = "fazhi_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The raw session or bearer token of the request, if any, hashed.
+pub fn request_token_hash(parts: &Parts) -> Option<(String, bool)> {
+    if let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION)
+        && let Ok(text) = value.to_str()
+        && let Some(token) = text.strip_prefix("Bearer ")
+    {
+        return Some((token_hash(token.trim()), false));
+    }
+    let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
+    jar.get(SESSION_COOKIE)
+        .map(|c| (token_hash(c.value()), true))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some((hash, from_cookie)) = request_token_hash(parts) else {
+            return Err(ServiceError::Unauthenticated.into());
+        };
+        let user = auth::load_current(state, &hash)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        if from_cookie && !parts.method.is_safe() {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if sent.is_empty() || sent != user.csrf_token {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
+                ));
+            }
+        }
+        Ok(user)
+    }
+}

@@ -1,0 +1,102 @@
+//! HTTP surfaces. `api/` is the JSON API; the back office and the public portal will join
+//! here as `office/` and `portal/`. [`Application`] binds the listener (port 0 in tests),
+//! applies request ids, body limits, tracing and rate limits, and serves until shut down.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+
+use crate::service::AppState;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use error::ApiError;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// The whole router.
+pub fn router(state: AppState) -> Router {
+    let per_minute = u64::from(state.settings.login_rate_per_minute.max(1));
+    let governor = GovernorConfigBuilder::default()
+        .period(std::time::Duration::from_millis(60_000 / per_minute))
+        .burst_size(u32::try_from(per_minute).unwrap_or(30))
+        .finish()
+        .map(Arc::new);
+    let (api, doc) = api::build(|login| match governor {
+        Some(config) => login.layer(GovernorLayer::new(config).error_handler(|_| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "请求过于频繁，请稍后再试",
+            )
+            .into_response()
+        })),
+        None => login,
+    });
+    let doc_json = doc.clone();
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc_json))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "页面或接口不存在")
+        })
+        .layer(RequestBodyLimitLayer::new(20 * 1024 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A bound, not yet serving application.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn bind(state: AppState, addr: SocketAddr) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        Ok(Self {
+            listener,
+            router: router(state),
+        })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Serves until Ctrl-C / SIGTERM.
+    pub async fn serve(self) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Serves until the future completes (tests).
+    pub async fn serve_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await?;
+        Ok(())
+    }
+}
