@@ -81,7 +81,7 @@ fn event(on: NaiveDate, officers: &[&str], kind: EventKind) -> Event {
 /// One timeline; `rng` decides the shape.
 fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
     let start =
-        NaiveDate::from_ymd_opt(2025, 1, 2).unwrap_or(NaiveDate::MIN) + Days::new(rng.below(500));
+        NaiveDate::from_ymd_opt(2025, 1, 2).unwrap_or(NaiveDate::MIN) + Days::new(rng.below(300));
     let mut on = start;
     let mut step = |rng: &mut Lcg, max: u64| {
         on = on + Days::new(rng.below(max));

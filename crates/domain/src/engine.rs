@@ -25,9 +25,9 @@ use crate::config::RulesConfig;
 use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
-    CertificateStatus, CnDate, DecisionOutcome, Event, EventKind, EventType, PaymentMethod,
-    Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod, Timeline, TimelineError,
-    Yuan,
+    CertificateStatus, CnDate, DecisionOutcome, Event, EventKind, EventType, PartyKind,
+    PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod, Timeline,
+    TimelineError, Yuan,
 };
 use days::{Days, Due};
 
@@ -110,11 +110,7 @@ pub fn check_timeline(
 }
 
 /// Whether a penalty gives the party the right to request a hearing (Art. 63; Henan 204号 Art. 4).
-pub fn gives_hearing_right(
-    penalty: &Penalty,
-    party: crate::timeline::PartyKind,
-    rules: &RulesConfig,
-) -> bool {
+pub fn gives_hearing_right(penalty: &Penalty, party: PartyKind, rules: &RulesConfig) -> bool {
     let threshold = rules.hearing_fine(party);
     penalty.fine.is_some_and(|f| f >= threshold)
         || penalty.confiscation.is_some_and(|c| c >= threshold)

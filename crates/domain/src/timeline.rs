@@ -1458,7 +1458,7 @@ impl Timeline {
                     });
                 }
                 EventKind::AdvanceNotice { proposed: p, .. } => {
-                    check_amounts(p, "proposed").map_err(|m| invalid("proposed", m.to_owned()))?
+                    check_amounts(p).map_err(|m| invalid("proposed", m.to_owned()))?
                 }
                 EventKind::Decision {
                     outcome: DecisionOutcome::Penalty(p),
@@ -1470,7 +1470,7 @@ impl Timeline {
                             "处罚内容为空：至少应有一种处罚（如 fine、warning）".to_owned(),
                         ));
                     }
-                    check_amounts(p, "penalty").map_err(|m| invalid("penalty", m.to_owned()))?;
+                    check_amounts(p).map_err(|m| invalid("penalty", m.to_owned()))?;
                 }
                 EventKind::CoerciveMeasure { until, .. } if *until < e.on => {
                     return Err(invalid(
@@ -1486,7 +1486,7 @@ impl Timeline {
 }
 
 /// Fine and confiscation, when given, must be positive.
-fn check_amounts(p: &Penalty, _field: &str) -> Result<(), &'static str> {
+fn check_amounts(p: &Penalty) -> Result<(), &'static str> {
     if p.fine.is_some_and(Yuan::is_zero) {
         return Err("罚款金额（fine）必须大于0");
     }

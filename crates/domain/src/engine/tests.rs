@@ -83,14 +83,14 @@ fn found(r: &CheckReport) -> Vec<(&str, Option<usize>)> {
 }
 
 /// The violations of one rule.
-fn of<'r>(r: &'r CheckReport, rule: RuleId) -> Vec<&'r Violation> {
+fn of(r: &CheckReport, rule: RuleId) -> Vec<&Violation> {
     r.violations
         .iter()
         .filter(|v| v.rule == rule.as_str())
         .collect()
 }
 
-fn deadline<'r>(r: &'r CheckReport, rule: RuleId) -> &'r Deadline {
+fn deadline(r: &CheckReport, rule: RuleId) -> &Deadline {
     r.deadlines
         .iter()
         .find(|x| x.rule == rule.as_str())
@@ -1795,4 +1795,43 @@ proptest! {
             Err(e) => prop_assert!(false, "unexpected error {e}"),
         }
     }
+}
+
+// ---- the documentation ------------------------------------------------------------------------
+
+/// The code blocks of `docs/case-timeline.md` after the heading "## Full example".
+fn doc_blocks() -> Vec<(&'static str, &'static str)> {
+    let doc = include_str!("../../../../docs/case-timeline.md");
+    let example = doc.split("## Full example").nth(1).unwrap();
+    example
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|block| block.split_once('\n').unwrap())
+        .collect()
+}
+
+#[test]
+fn the_documented_example_gives_the_documented_answer() {
+    let blocks = doc_blocks();
+    let (lang, yaml) = blocks[0];
+    assert_eq!(lang, "yaml");
+    let t = Timeline::parse(yaml).unwrap();
+    let catalogue = Catalogue::sample();
+    let r = run_with(
+        &t,
+        d(2025, 5, 12),
+        &RulesConfig::default(),
+        Some(&catalogue),
+    );
+    let (lang, answer) = blocks[1];
+    assert_eq!(lang, "json");
+    let documented: serde_json::Value = serde_json::from_str(answer).unwrap();
+    assert_eq!(serde_json::to_value(&r).unwrap(), documented);
+    // the JSON excerpt is a valid timeline too
+    let (lang, json) = blocks[2];
+    assert_eq!(lang, "json");
+    let excerpt = Timeline::parse(json).unwrap();
+    assert_eq!(excerpt.events[..2], t.events[..2]);
+    assert_eq!(excerpt.events[2], t.events[3]);
 }
