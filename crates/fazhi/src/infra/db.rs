@@ -120,15 +120,17 @@ impl Db {
     }
 }
 
-/// Splits a schema file into statements (no semicolons inside literals in our files).
+/// Splits a schema file into statements: comments (`--` to end of line) are removed first;
+/// our schema files have no semicolons inside string literals.
 fn split_sql(sql: &str) -> Vec<String> {
-    sql.split(';')
-        .map(|s| {
-            s.lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .filter(|s| !s.trim().is_empty())
+    let without_comments: String = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    without_comments
+        .split(';')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
         .collect()
 }

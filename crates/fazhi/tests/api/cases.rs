@@ -1,0 +1,243 @@
+//! Live penalty cases: refused steps name their rule, concurrent writers get 409,
+//! evidence keeps its hash, deadlines follow the calendar.
+
+use crate::helpers::*;
+use fazhi::service::auth::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_step_with_one_certified_officer_is_refused_with_rule_and_basis() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let (s, helper) = parts(
+        admin
+            .post(
+                "/officers",
+                &json!({"name": "周协管", "org_unit_id": app.squad, "employment": "auxiliary"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let helper = helper["id"].as_str().unwrap().to_string();
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let (s, b) = parts(leader.post(&format!("/cases/{case_id}/events"), &json!({
+        "expected_version": version, "event": {"on": "2026-03-02", "type": "register", "officers": [a, helper]}
+    })).await).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["error"]["code"], "rule_violation");
+    let rules: Vec<&str> = b["error"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"officers_min_two_certified"), "{rules:?}");
+    assert!(
+        b["error"]["basis"].as_str().unwrap().contains("行政处罚法"),
+        "{b}"
+    );
+    // Nothing was recorded.
+    let (_, view) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
+    assert_eq!(view["events"].as_array().unwrap().len(), 0);
+    assert_eq!(view["case"]["version"], version);
+}
+
+#[tokio::test]
+async fn a_full_ordinary_case_runs_and_closes_with_deadlines_met() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, mut version) = new_case(&leader, &app.squad).await;
+    let steps = [
+        (
+            &leader,
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+        ),
+        (
+            &officer_user,
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+        ),
+        (
+            &officer_user,
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 6000}, "rights": ["statement", "defence", "hearing"]}),
+        ),
+        (
+            &officer_user,
+            json!({"on": "2026-03-18", "type": "hearing_waiver"}),
+        ),
+        (
+            &legal,
+            json!({"on": "2026-03-20", "type": "legal_review", "result": "pass"}),
+        ),
+        (&leader, json!({"on": "2026-03-23", "type": "deliberation"})),
+        (
+            &leader,
+            json!({"on": "2026-03-24", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 6000}}),
+        ),
+        (
+            &officer_user,
+            json!({"on": "2026-03-25", "type": "service", "method": "direct"}),
+        ),
+        (
+            &officer_user,
+            json!({"on": "2026-04-03", "type": "payment", "amount": 6000}),
+        ),
+        (&leader, json!({"on": "2026-04-07", "type": "close"})),
+    ];
+    for (client, event) in steps {
+        let (s, v) = parts(
+            client
+                .post(
+                    &format!("/cases/{case_id}/events"),
+                    &json!({"expected_version": version, "event": event}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
+        version = v["case"]["version"].as_i64().unwrap();
+    }
+    let (_, view) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
+    assert_eq!(view["case"]["open"], 0);
+    assert!(
+        view["check"]["violations"].as_array().unwrap().is_empty(),
+        "{view}"
+    );
+    let decision = view["check"]["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "decision_deadline_90d")
+        .unwrap();
+    assert_eq!(decision["met"], true);
+    assert_eq!(decision["due"], "2026-06-01"); // 2026-05-31 is a Sunday: rolled to Monday
+    // A closed case accepts no more steps.
+    let (s, b) = parts(leader.post(&format!("/cases/{case_id}/events"), &json!({"expected_version": version, "event": {"on": "2026-04-08", "type": "demand"}})).await).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(b["error"]["code"], "case_closed");
+}
+
+#[tokio::test]
+async fn roles_are_checked_per_step() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let (case_id, version) = new_case(&officer_user, &app.squad).await;
+    let (s, _) = parts(officer_user.post(&format!("/cases/{case_id}/events"), &json!({"expected_version": version, "event": {"on": "2026-03-20", "type": "legal_review", "result": "pass"}})).await).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn two_people_recording_at_once_cannot_both_win() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let other_leader = app.user("leader2", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let body = json!({"expected_version": version, "event": {"on": "2026-03-02", "type": "register", "officers": [a, b]}});
+    let path = format!("/cases/{case_id}/events");
+    let (r1, r2) = tokio::join!(leader.post(&path, &body), other_leader.post(&path, &body));
+    let mut statuses = [r1.status(), r2.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    let (_, view) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
+    assert_eq!(view["events"].as_array().unwrap().len(), 1);
+    // The loser learns the current version and can retry on top of it.
+    let (s, b) = parts(leader.post(&path, &body).await).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(b["error"]["code"], "version_conflict");
+}
+
+#[tokio::test]
+async fn future_dates_and_unknown_officers_are_input_errors() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let path = format!("/cases/{case_id}/events");
+    let (s, b) = parts(leader.post(&path, &json!({"expected_version": version, "event": {"on": "2026-05-02", "type": "register", "officers": []}})).await).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("event_in_future"))
+    );
+    let (s, b) = parts(leader.post(&path, &json!({"expected_version": version, "event": {"on": "2026-04-02", "type": "register", "officers": ["nobody"]}})).await).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_officer"))
+    );
+    let (s, b) = parts(leader.post(&path, &json!({"expected_version": version, "event": {"on": "2026-04-02", "type": "teleport"}})).await).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["error"]["code"], "invalid_field");
+}
+
+#[tokio::test]
+async fn evidence_is_stored_with_its_sha256() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let (case_id, _) = new_case(&leader, &app.squad).await;
+    let bytes = b"photo of the stall".to_vec();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.clone())
+            .file_name("现场照片.jpg")
+            .mime_str("image/jpeg")
+            .unwrap(),
+    );
+    let r = leader
+        .http
+        .post(format!("{}/cases/{case_id}/evidence", leader.base))
+        .bearer_auth(&leader.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (s, b) = parts(r).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let expected = fazhi::infra::secret::sha256_hex(&bytes);
+    assert_eq!(b["sha256"], expected);
+    assert_eq!(
+        std::fs::read(app.data_dir.join("evidence").join(&expected)).unwrap(),
+        bytes
+    );
+    let (_, view) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
+    assert_eq!(view["evidence"][0]["file_name"], "现场照片.jpg");
+}
+
+#[tokio::test]
+async fn the_deadline_list_reacts_to_the_calendar() {
+    let app = TestApp::spawn_on("2026-03-02").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let (s, _) = parts(leader.post(&format!("/cases/{case_id}/events"), &json!({"expected_version": version, "event": {"on": "2026-03-02", "type": "register", "officers": [a, b]}})).await).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let status = |v: &serde_json::Value| {
+        v[0]["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "decision_deadline_90d")
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (_, list) = parts(leader.get("/deadlines").await).await;
+    assert_eq!(status(&list), "pending");
+    app.clock.set_date(date("2026-05-29"));
+    let (_, list) = parts(leader.get("/deadlines").await).await;
+    assert_eq!(status(&list), "near_due");
+    app.clock.set_date(date("2026-06-02"));
+    let (_, list) = parts(leader.get("/deadlines").await).await;
+    assert_eq!(status(&list), "overdue");
+}

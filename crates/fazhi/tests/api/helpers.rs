@@ -1,0 +1,229 @@
+//! Test harness: the real application on port 0 with a fresh database per test —
+//! SQLite in a temporary directory by default, or a fresh PostgreSQL database when
+//! `FAZHI_TEST_POSTGRES` names a server (e.g. `postgres://postgres@127.0.0.1:5432/postgres`).
+
+use chrono::NaiveDate;
+use fazhi::infra::clock::FixedClock;
+use fazhi::infra::config::Settings;
+use fazhi::infra::secret::Secret;
+use fazhi::service::AppState;
+use fazhi::service::auth::{NewUser, Role};
+use fazhi::service::org_unit::{self, NewOrgUnit};
+use fazhi::web::Application;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "correct-horse-42";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub clock: FixedClock,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub bureau: String,
+    pub squad: String,
+    pub other_squad: String,
+    pub partner: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+async fn fresh_database_url(data_dir: &std::path::Path) -> String {
+    match std::env::var("FAZHI_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            use sqlx::Connection;
+            let name = format!("fazhi_test_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = sqlx::PgConnection::connect(&server)
+                .await
+                .expect("connect to test PostgreSQL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", data_dir.join("fazhi.db").display()),
+    }
+}
+
+impl TestApp {
+    /// A running app whose clock stands at `today`, with a bureau, two squads and a partner.
+    pub async fn spawn_on(today: &str) -> TestApp {
+        let data_dir =
+            std::env::temp_dir().join(format!("fazhi-test-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&data_dir).expect("temp dir");
+        let database_url = fresh_database_url(&data_dir).await;
+        let mut settings = Settings::embedded(SocketAddr::from(([127, 0, 0, 1], 0)), &data_dir);
+        settings.database_url = Secret::new(database_url.clone());
+        settings.login_rate_per_minute = 600;
+        let clock = FixedClock::on(date(today));
+        let state = fazhi::build_state(settings, Arc::new(clock.clone()))
+            .await
+            .expect("state");
+        let unit = |name: &str, kind: &str, parent: Option<&str>| NewOrgUnit {
+            name: name.into(),
+            kind: kind.into(),
+            parent_id: parent.map(str::to_string),
+        };
+        let bureau = org_unit::create(&state, None, unit("测试区城市管理局", "bureau", None))
+            .await
+            .expect("bureau")
+            .id;
+        let squad = org_unit::create(&state, None, unit("一中队", "squad", Some(&bureau)))
+            .await
+            .expect("squad")
+            .id;
+        let other_squad = org_unit::create(&state, None, unit("二中队", "squad", Some(&bureau)))
+            .await
+            .expect("squad")
+            .id;
+        let partner = org_unit::create(&state, None, unit("区住建局", "partner", None))
+            .await
+            .expect("partner")
+            .id;
+        let app = Application::bind(state.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind");
+        let addr = app.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.serve_until(async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            addr,
+            state,
+            clock,
+            database_url,
+            data_dir,
+            bureau,
+            squad,
+            other_squad,
+            partner,
+            _stop: tx,
+        }
+    }
+
+    pub async fn spawn() -> TestApp {
+        Self::spawn_on("2026-12-31").await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/api/v1{path}", self.addr)
+    }
+
+    /// Creates a user with `role` in `unit` and returns a bearer-token client for them.
+    pub async fn user(&self, username: &str, role: Role, unit: &str) -> Client {
+        fazhi::service::auth::create_user(
+            &self.state,
+            None,
+            NewUser {
+                username: username.into(),
+                password: PASSWORD.into(),
+                display_name: format!("测试{username}"),
+                role,
+                org_unit_id: unit.into(),
+                officer_id: None,
+            },
+        )
+        .await
+        .expect("create user");
+        let r = reqwest::Client::new()
+            .post(self.url("/tokens"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let body: Value = r.json().await.expect("token json");
+        Client {
+            base: self.url(""),
+            token: body["token"].as_str().expect("token").to_string(),
+            http: reqwest::Client::new(),
+        }
+    }
+}
+
+/// A bearer-token API client.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET")
+    }
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.http
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn parts(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let text = r.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Registers an officer with a certificate valid through 2026 and returns its id.
+pub async fn officer(admin: &Client, unit: &str, name: &str, cert_no: &str) -> String {
+    let (s, o) = parts(
+        admin
+            .post("/officers", &json!({"name": name, "org_unit_id": unit}))
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    let id = o["id"].as_str().expect("id").to_string();
+    let (s, c) = parts(admin.post(&format!("/officers/{id}/certificates"), &json!({
+        "cert_no": cert_no, "issuer": "河南省人民政府", "scope": "城市管理", "valid_from": "2024-01-01", "valid_until": "2026-12-31"
+    })).await).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    id
+}
+
+/// A new ordinary case against an individual in `unit`; returns (id, version).
+pub async fn new_case(client: &Client, unit: &str) -> (String, i64) {
+    let (s, v) = parts(client.post("/cases", &json!({
+        "org_unit_id": unit, "party": {"kind": "individual", "name": "张某某"}, "procedure": "ordinary",
+        "act_date": "2026-03-01", "violation": "zhan_dao_jing_ying"
+    })).await).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    (
+        v["case"]["id"].as_str().expect("id").to_string(),
+        v["case"]["version"].as_i64().expect("version"),
+    )
+}

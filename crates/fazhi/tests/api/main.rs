@@ -1,0 +1,11 @@
+//! Black-box tests of the `fazhi` application through its HTTP API and CLI, on SQLite or
+//! PostgreSQL (see `helpers.rs`). One test binary keeps link time down.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod audit;
+mod auth;
+mod cases;
+mod errors;
+mod helpers;
+mod timelines;
