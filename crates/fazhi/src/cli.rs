@@ -188,7 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             if settings.database_url.expose().starts_with("sqlite:") {
                 std::fs::create_dir_all(&db.data_dir)?;
             }
-            let db = Db::connect(settings.database_url.expose()).await?;
+            let db = Db::connect_only(settings.database_url.expose()).await?;
             let applied = db.migrate().await?;
             println!("数据库已是最新版本（本次应用迁移：{applied:?}）");
             Ok(0)

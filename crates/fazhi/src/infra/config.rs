@@ -20,7 +20,7 @@ pub struct Settings {
     pub catalogue: Catalogue,
     /// Requests per minute per client IP on the public/login endpoints.
     pub login_rate_per_minute: u32,
-    /// Idle lifetime of a browser session, in minutes.
+    /// Lifetime of a browser session from login, in minutes.
     pub session_minutes: i64,
     /// Prefix of case numbers (文号), e.g. 卧城管罚 → 卧城管罚〔2026〕12号.
     pub case_no_prefix: String,

@@ -7,9 +7,11 @@
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Which SQL server is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +25,36 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite has one writer at a time; queueing writers here (fairly, without polling)
+    /// instead of in SQLite's busy handler keeps tail latency low.
+    write_lock: Arc<Mutex<()>>,
 }
 
-/// A write transaction; dropping it without `commit` rolls back.
-pub type Tx = Transaction<'static, Any>;
+/// A write transaction; dropping it without `commit` rolls back. Derefs to the connection,
+/// so repository functions taking `&mut AnyConnection` accept `&mut tx`.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
@@ -37,6 +65,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
 impl Db {
     /// Connects (creating the SQLite file if needed) and applies pending migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let db = Self::connect_only(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects without touching the schema (`fazhi migrate` reports what it applies).
+    pub async fn connect_only(url: &str) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -66,9 +101,11 @@ impl Db {
             .connect_with(options)
             .await
             .context("cannot connect to the database")?;
-        let db = Self { pool, backend };
-        db.migrate().await?;
-        Ok(db)
+        Ok(Self {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+        })
     }
 
     /// Applies every embedded migration not yet recorded in `schema_migrations`.
@@ -112,11 +149,20 @@ impl Db {
 
     /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        let statement = match self.backend {
-            Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN",
-        };
-        self.pool.begin_with(statement).await
+        match self.backend {
+            Backend::Sqlite => {
+                let guard = self.write_lock.clone().lock_owned().await;
+                let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx {
+                    inner,
+                    _writer: Some(guard),
+                })
+            }
+            Backend::Postgres => Ok(Tx {
+                inner: self.pool.begin_with("BEGIN").await?,
+                _writer: None,
+            }),
+        }
     }
 }
 

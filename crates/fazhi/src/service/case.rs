@@ -45,7 +45,20 @@ pub struct NewEvent {
     /// One event in the case-timeline format (docs/case-timeline.md); `officers` are officer ids.
     #[schema(value_type = Object)]
     pub event: Event,
+    /// 超期说明: a leader may record a step that is late — and only late (rules in
+    /// [`LATE_BUT_STILL_DUE`]) — with a written reason; the defect stays on the record.
+    #[serde(default)]
+    pub late_reason: Option<String>,
 }
+
+/// Rules whose breach means "done late" where not doing the step at all would be worse:
+/// the decision must still be made and served, preserved items must still be decided on.
+/// A leader may record such a step with a reason; every other breach is refused outright.
+pub const LATE_BUT_STILL_DUE: &[&str] = &[
+    "decision_deadline_90d",
+    "service_deadline",
+    "evidence_preservation_7wd",
+];
 
 /// One recorded event as shown to users.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -271,9 +284,32 @@ pub async fn add_event(
         today,
     )?;
     let refused: Vec<_> = report.violations_at(index).cloned().collect();
-    if !refused.is_empty() {
-        return Err(ServiceError::RuleViolations(refused));
-    }
+    let only_late = !refused.is_empty()
+        && refused.iter().all(|v| LATE_BUT_STILL_DUE.contains(&v.rule.as_str()))
+        // A fax or e-mail service without consent is a service_deadline breach that is not lateness.
+        && !matches!(&input.event.kind, fazhi_domain::timeline::EventKind::Service { method, consent: false }
+            if matches!(method, fazhi_domain::timeline::ServiceMethod::Fax | fazhi_domain::timeline::ServiceMethod::Email));
+    let acknowledged = match (&input.late_reason, only_late) {
+        (_, _) if refused.is_empty() => None,
+        (Some(reason), true) => {
+            actor.require(&[Role::Leader])?;
+            let reason = reason.trim();
+            if reason.chars().count() < 5 {
+                return Err(ServiceError::invalid_field(
+                    "late_reason_too_short",
+                    "late_reason",
+                    "超期说明至少5个字，须写明超期原因",
+                ));
+            }
+            Some((reason.to_string(), refused))
+        }
+        _ => {
+            return Err(ServiceError::RuleViolations {
+                violations: refused,
+                late_reason_accepted: only_late,
+            });
+        }
+    };
     let now = state.clock.now();
     let stage = serde_json::to_value(report.stage)
         .ok()
@@ -302,12 +338,23 @@ pub async fn add_event(
         },
     )
     .await?;
-    append(&mut tx, &Actor(actor.id.clone()), now, AuditEvent {
-        action: "case.event",
-        entity: "case",
-        entity_id: id,
-        content: serde_json::json!({"seq": index, "version": case.version + 1, "event": serde_json::from_str::<serde_json::Value>(&event_json).unwrap_or_default()}),
-    })
+    append(
+        &mut tx,
+        &Actor(actor.id.clone()),
+        now,
+        AuditEvent {
+            action: "case.event",
+            entity: "case",
+            entity_id: id,
+            content: serde_json::json!({
+                "seq": index,
+                "version": case.version + 1,
+                "event": serde_json::from_str::<serde_json::Value>(&event_json).unwrap_or_default(),
+                "late_reason": acknowledged.as_ref().map(|(r, _)| r),
+                "acknowledged_violations": acknowledged.as_ref().map(|(_, v)| v),
+            }),
+        },
+    )
     .await?;
     tx.commit().await?;
     get(state, actor, id).await

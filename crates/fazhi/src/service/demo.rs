@@ -223,6 +223,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
                 &created.case_row.id,
                 NewEvent {
                     expected_version: version,
+                    late_reason: None,
                     event,
                 },
             )

@@ -22,7 +22,11 @@ pub enum ServiceError {
     #[error("记录已被他人修改（当前版本 {current}），请刷新后重试")]
     VersionConflict { current: i64 },
     #[error("该操作违反法定程序，已被拒绝")]
-    RuleViolations(Vec<Violation>),
+    RuleViolations {
+        violations: Vec<Violation>,
+        /// The step is only late: a leader may record it with `late_reason`.
+        late_reason_accepted: bool,
+    },
     #[error("内部错误")]
     Internal(#[from] anyhow::Error),
 }

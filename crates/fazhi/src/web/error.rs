@@ -34,6 +34,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub violations: Vec<fazhi_domain::Violation>,
+    /// True when the step is refused only for being late: a leader may resubmit it with
+    /// `late_reason` (超期说明) and it is recorded with the defect on file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub late_reason_accepted: bool,
 }
 
 /// What handlers return on failure.
@@ -54,6 +58,7 @@ impl ApiError {
                 rule: None,
                 basis: None,
                 violations: Vec::new(),
+                late_reason_accepted: false,
             },
         }
     }
@@ -81,9 +86,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::VersionConflict { .. } => {
                 Self::new(StatusCode::CONFLICT, "version_conflict", message)
             }
-            ServiceError::RuleViolations(violations) => {
+            ServiceError::RuleViolations {
+                violations,
+                late_reason_accepted,
+            } => {
                 let mut err =
                     Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", message);
+                err.detail.late_reason_accepted = late_reason_accepted;
                 if let Some(first) = violations.first() {
                     err.detail.rule = Some(first.rule.clone());
                     err.detail.basis = Some(first.basis.clone());

@@ -1,6 +1,6 @@
 //! HTTP surfaces. `api/` is the JSON API; the back office and the public portal will join
 //! here as `office/` and `portal/`. [`Application`] binds the listener (port 0 in tests),
-//! applies request ids, body limits, tracing and rate limits, and serves until shut down.
+//! applies body limits, tracing and rate limits, and serves until shut down.
 
 pub mod api;
 pub mod error;
@@ -8,6 +8,7 @@ pub mod extract;
 
 use crate::service::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -19,6 +20,9 @@ use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::SwaggerUi;
+
+/// Largest request body (evidence photos and videos clips go through multipart).
+pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
@@ -47,7 +51,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "页面或接口不存在")
         })
-        .layer(RequestBodyLimitLayer::new(20 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -71,18 +76,9 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
-    /// Serves until Ctrl-C / SIGTERM.
+    /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
     pub async fn serve(self) -> anyhow::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-        Ok(())
+        self.serve_until(shutdown_signal()).await
     }
 
     /// Serves until the future completes (tests).
@@ -98,5 +94,26 @@ impl Application {
         .with_graceful_shutdown(stop)
         .await?;
         Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
     }
 }

@@ -241,3 +241,104 @@ async fn the_deadline_list_reacts_to_the_calendar() {
     let (_, list) = parts(leader.get("/deadlines").await).await;
     assert_eq!(status(&list), "overdue");
 }
+
+#[tokio::test]
+async fn a_late_step_needs_a_leaders_written_reason_and_stays_on_record() {
+    let app = TestApp::spawn_on("2026-07-15").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, mut version) = new_case(&leader, &app.squad).await;
+    let path = format!("/cases/{case_id}/events");
+    for event in [
+        json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+        json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+    ] {
+        let (s, v) = parts(
+            leader
+                .post(&path, &json!({"expected_version": version, "event": event}))
+                .await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        version = v["case"]["version"].as_i64().unwrap();
+    }
+    // A decision without advance notice is refused even with a reason: that is not lateness.
+    let decision = json!({"on": "2026-07-10", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 500}});
+    let (s, v) = parts(leader.post(&path, &json!({"expected_version": version, "event": decision, "late_reason": "当事人长期外出无法联系"})).await).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["error"].get("late_reason_accepted").is_none(), "{v}");
+    let notice = json!({"on": "2026-07-01", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 500}, "rights": ["statement", "defence"]});
+    let (s, v) = parts(
+        leader
+            .post(
+                &path,
+                &json!({"expected_version": version, "event": notice}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    version = v["case"]["version"].as_i64().unwrap();
+    // Now the decision is only late (90 days from 2026-03-02 ended on 2026-06-01).
+    let (s, v) = parts(
+        leader
+            .post(
+                &path,
+                &json!({"expected_version": version, "event": decision}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["rule"], "decision_deadline_90d");
+    assert_eq!(v["error"]["late_reason_accepted"], true);
+    let (s, _) = parts(officer_user.post(&path, &json!({"expected_version": version, "event": decision, "late_reason": "当事人长期外出无法联系"})).await).await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "only a leader may accept a late step"
+    );
+    let (s, v) = parts(
+        leader
+            .post(
+                &path,
+                &json!({"expected_version": version, "event": decision, "late_reason": "短"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("late_reason_too_short")
+        )
+    );
+    let (s, v) = parts(leader.post(&path, &json!({"expected_version": version, "event": decision, "late_reason": "当事人长期外出无法联系，经局务会研究同意"})).await).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let recorded: Vec<&str> = v["check"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        recorded,
+        ["decision_deadline_90d"],
+        "the defect stays visible on the case"
+    );
+    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let content: String = sqlx::query_scalar(
+        "SELECT content FROM audit_log WHERE action = 'case.event' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert!(
+        content.contains("经局务会研究同意") && content.contains("decision_deadline_90d"),
+        "{content}"
+    );
+}
