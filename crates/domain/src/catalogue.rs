@@ -403,6 +403,13 @@ impl ViolationEntry {
         self.fines.for_party(party).map(FineRange::pair)
     }
 
+    /// Whether the fine range applies per location (`fine_unit = "每处"`).
+    pub fn fine_is_per_location(&self) -> bool {
+        self.fine_unit
+            .as_deref()
+            .is_some_and(|u| u.trim() == "每处")
+    }
+
     /// Whether the 处罚依据 allows this penalty kind.
     pub fn allows(&self, kind: PenaltyKind) -> bool {
         self.allowed_penalties.contains(&kind)

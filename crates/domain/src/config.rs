@@ -40,6 +40,9 @@ pub struct RulesConfig {
     pub summary_max_fine_organisation: Yuan,
     /// Largest fine officers may collect on the spot (当场收缴). 行政处罚法第六十八条第一项. [P]
     pub onsite_collection_max: Yuan,
+    /// Working days after an on-the-spot collection within which the officer hands the cash in
+    /// to the agency. 行政处罚法第七十一条、第八十五条. [P]
+    pub onsite_handin_working_days: u32,
     /// Fine (or confiscated value) from which an individual may request a hearing (较大数额).
     /// 河南省行政处罚听证办法（省政府令第204号）第四条: 5,000 yuan, "以上" includes it. [S]
     pub hearing_fine_individual: Yuan,
@@ -63,6 +66,15 @@ pub struct RulesConfig {
     /// Working days after the demand (催告) before the court application may be filed.
     /// 行政强制法第五十四条、第六十九条. [P]
     pub demand_wait_working_days: u32,
+    /// Days (calendar, rolled) after the officers' report within which the head decides to
+    /// transfer a suspected crime. 行政执法机关移送涉嫌犯罪案件的规定第五条. [P]
+    pub transfer_decision_days: u32,
+    /// Calendar days after the transfer decision by which the case is handed to the police:
+    /// "24小时内" read as the same or the next day. 行政执法机关移送涉嫌犯罪案件的规定第五条. [P]
+    pub transfer_handover_days: u32,
+    /// Calendar days after an emergency coercive measure by which it is reported to the head:
+    /// "二十四小时内" read as the same or the next day. 行政强制法第十九条. [P]
+    pub urgent_report_days: u32,
     /// Longest seizure or impoundment (查封、扣押) in days. 行政强制法第二十五条. [P]
     pub seizure_days: u32,
     /// Longest extension of a seizure, in days, with approval. 行政强制法第二十五条. [P]
@@ -96,6 +108,7 @@ impl Default for RulesConfig {
             summary_max_fine_individual: Yuan::from_yuan(200),
             summary_max_fine_organisation: Yuan::from_yuan(3000),
             onsite_collection_max: Yuan::from_yuan(100),
+            onsite_handin_working_days: 2,
             hearing_fine_individual: Yuan::from_yuan(5000),
             hearing_fine_organisation: Yuan::from_yuan(50_000),
             limitation_years: 2,
@@ -104,6 +117,9 @@ impl Default for RulesConfig {
             court_application_months: 3,
             litigation_months: 6,
             demand_wait_working_days: 10,
+            transfer_decision_days: 3,
+            transfer_handover_days: 1,
+            urgent_report_days: 1,
             seizure_days: 30,
             seizure_extension_days: 30,
             near_due_working_days: 3,

@@ -25,9 +25,9 @@ use crate::config::RulesConfig;
 use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
-    CertificateStatus, CnDate, DecisionOutcome, Event, EventKind, EventType, PartyKind,
-    PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod, Timeline,
-    TimelineError, Yuan,
+    CertificateStatus, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind, EventType,
+    PartyKind, PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod,
+    Timeline, TimelineError, Yuan,
 };
 use days::{Days, Due};
 
@@ -147,7 +147,8 @@ struct Decided {
     service: Option<Served>,
     /// Index into `Case::deadlines` of its service deadline (ordinary decisions).
     service_deadline: Option<usize>,
-    /// Index into `Case::deadlines` of its payment deadline.
+    /// Index into `Case::deadlines` of its payment deadline (a summary penalty's runs from the
+    /// decision until a service re-bases it).
     payment_deadline: Option<usize>,
     /// Index into `Case::deadlines` of its court-application deadline.
     court_deadline: Option<usize>,
@@ -213,6 +214,14 @@ struct Case<'t, 'c> {
     /// Preservations without a handling decision yet, with their deadline index.
     preservations: Vec<(At, usize)>,
     demand: Option<At>,
+    /// Officers who withdrew (回避), with the recusal event.
+    recused: Vec<(&'t str, At)>,
+    /// The latest report proposing a criminal transfer.
+    transfer_report: Option<At>,
+    /// The latest transfer decision with the index of its hand-over deadline.
+    transfer: Option<(At, usize)>,
+    /// The latest demolition announcement with its self-demolition deadline.
+    announcement: Option<(At, NaiveDate)>,
 }
 
 impl<'t, 'c> Case<'t, 'c> {
@@ -245,6 +254,10 @@ impl<'t, 'c> Case<'t, 'c> {
             decided: None,
             preservations: Vec::new(),
             demand: None,
+            recused: Vec::new(),
+            transfer_report: None,
+            transfer: None,
+            announcement: None,
         }
     }
 
@@ -253,15 +266,20 @@ impl<'t, 'c> Case<'t, 'c> {
     fn step(&mut self, index: usize, e: &'t Event) -> Result<(), CheckError> {
         let at = At { index, on: e.on };
         let t = e.event_type();
+        if t.needs_two_officers() {
+            self.min_two_certified(at, e);
+        }
+        // The officers of a recusal are the ones withdrawing, not acting.
+        if t != EventType::Recusal {
+            self.certificates(at, e);
+            self.recusal(at, e);
+        }
         let next = match &e.kind {
             EventKind::Lead => {
-                self.certificates(at, e);
                 self.limitation(at, t);
                 Some(CaseStage::Lead)
             }
             EventKind::Register => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
                 self.limitation(at, t);
                 if self.register.is_none() {
                     self.register = Some(at);
@@ -271,14 +289,8 @@ impl<'t, 'c> Case<'t, 'c> {
                 }
                 Some(CaseStage::Registered)
             }
-            EventKind::Evidence => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
-                Some(CaseStage::Investigating)
-            }
+            EventKind::Evidence => Some(CaseStage::Investigating),
             EventKind::Preservation => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
                 let due = self
                     .days
                     .working(e.on, self.rules.preservation_decision_working_days)?;
@@ -292,40 +304,46 @@ impl<'t, 'c> Case<'t, 'c> {
                 Some(CaseStage::Investigating)
             }
             EventKind::PreservationDecision => {
-                self.certificates(at, e);
                 self.preservation_decision(at)?;
                 Some(CaseStage::Investigating)
             }
             EventKind::AdvanceNotice { proposed, rights } => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
                 self.case_filing(at, t);
                 self.advance_notice(at, proposed, rights)?;
                 Some(CaseStage::Notified)
             }
-            EventKind::Defence => {
-                self.certificates(at, e);
+            EventKind::Defence => None,
+            EventKind::Recusal => {
+                for id in &e.officers {
+                    if !self.recused.iter().any(|(r, _)| r == id) {
+                        self.recused.push((id.as_str(), at));
+                    }
+                }
+                None
+            }
+            EventKind::TransferReport => {
+                self.transfer_report = Some(at);
+                None
+            }
+            EventKind::DemolitionAnnouncement { deadline } => {
+                self.announcement = Some((at, *deadline));
                 None
             }
             EventKind::HearingRequest => {
-                self.certificates(at, e);
                 self.hearing_request(at)?;
                 Some(CaseStage::HearingRequested)
             }
             EventKind::HearingNotice { hearing_on } => {
-                self.certificates(at, e);
                 self.hearing_notice_period(at, *hearing_on)?;
                 self.hearing_notice = true;
                 Some(CaseStage::HearingScheduled)
             }
             EventKind::Hearing { chair } => {
-                self.certificates(at, e);
                 self.hearing(at, chair.as_deref());
                 self.hearing_held = true;
                 Some(CaseStage::Heard)
             }
             EventKind::HearingWaiver => {
-                self.certificates(at, e);
                 self.hearing_waived = true;
                 if let Some(k) = self.hearing_window
                     && self.deadlines[k].done.is_none()
@@ -335,70 +353,61 @@ impl<'t, 'c> Case<'t, 'c> {
                 None
             }
             EventKind::LegalReview { result } => {
-                self.certificates(at, e);
                 self.review = Some(*result);
                 None
             }
             EventKind::Deliberation => {
-                self.certificates(at, e);
                 self.deliberation = true;
                 None
             }
-            EventKind::Decision { outcome } => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
+            EventKind::Decision { outcome, facts } => {
                 self.case_filing(at, t);
-                self.decision(at, outcome)?;
+                self.decision(at, outcome, facts)?;
                 Some(CaseStage::Decided)
             }
-            EventKind::Service { method, consent } => {
-                self.certificates(at, e);
-                self.service(at, *method, *consent)?
-            }
+            EventKind::Service { method, consent } => self.service(at, *method, *consent)?,
             EventKind::Payment {
                 amount,
                 surcharge,
                 method,
                 remote,
-            } => {
-                self.certificates(at, e);
-                self.payment(at, *amount, *surcharge, *method, *remote)?
-            }
+                handed_in_on,
+            } => self.payment(at, *amount, *surcharge, *method, *remote, *handed_in_on)?,
             EventKind::Demand => {
-                self.certificates(at, e);
                 self.demand = Some(at);
                 None
             }
             EventKind::CourtEnforcementApplication => {
-                self.certificates(at, e);
                 self.court_application(at)?;
                 Some(CaseStage::Executed)
             }
             EventKind::Close => {
-                self.certificates(at, e);
                 self.close(at);
                 Some(CaseStage::Closed)
             }
-            EventKind::Archive => {
-                self.certificates(at, e);
-                Some(CaseStage::Archived)
-            }
-            EventKind::SummaryPenalty { penalty } => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
+            EventKind::Archive => Some(CaseStage::Archived),
+            EventKind::SummaryPenalty { penalty, facts } => {
                 self.limitation(at, t);
-                self.summary_penalty(at, penalty);
+                self.summary_penalty(at, penalty, facts)?;
                 Some(CaseStage::Decided)
             }
             EventKind::CoerciveMeasure {
                 until,
                 extended,
                 emergency,
+                approved,
+                reported_on,
             } => {
-                self.min_two_certified(at, e);
-                self.certificates(at, e);
-                self.coercive_measure(at, *until, *extended, *emergency)?;
+                self.coercive_measure(at, *until, *extended, *emergency, *approved, *reported_on)?;
                 Some(CaseStage::Investigating)
+            }
+            EventKind::TransferHandover => {
+                self.transfer_handover(at)?;
+                None
+            }
+            EventKind::ForcedDemolition => {
+                self.forced_demolition(at)?;
+                Some(CaseStage::Executed)
             }
         };
         if let Some(next) = next {
@@ -513,6 +522,32 @@ impl<'t, 'c> Case<'t, 'c> {
                 e.event_type().label()
             );
             self.flag(RuleId::CertificateRequired, Basis::Rule, at, message);
+        }
+    }
+
+    /// `officer_recusal`: an officer who withdrew is referenced by a later event (listed, or
+    /// as the hearing's chair). One violation per officer.
+    fn recusal(&mut self, at: At, e: &'t Event) {
+        if self.recused.is_empty() {
+            return;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for id in e.referenced_officers() {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some(&(_, r)) = self.recused.iter().find(|(x, _)| *x == id) else {
+                continue;
+            };
+            let message = format!(
+                "执法人员{id}已于{}决定回避（事件#{}），不得再参与本案，但参与了{}的{}",
+                CnDate(r.on),
+                r.index,
+                CnDate(at.on),
+                e.event_type().label()
+            );
+            self.flag(RuleId::OfficerRecusal, Basis::Rule, at, message);
         }
     }
 
@@ -720,7 +755,12 @@ impl<'t, 'c> Case<'t, 'c> {
 
     // ---- decision ---------------------------------------------------------------------------
 
-    fn decision(&mut self, at: At, outcome: &'t DecisionOutcome) -> Result<(), CheckError> {
+    fn decision(
+        &mut self,
+        at: At,
+        outcome: &'t DecisionOutcome,
+        facts: &DecisionFacts,
+    ) -> Result<(), CheckError> {
         let penalty = match outcome {
             DecisionOutcome::Penalty(p) => Some(p),
             DecisionOutcome::NoPenalty | DecisionOutcome::Transfer => None,
@@ -736,8 +776,16 @@ impl<'t, 'c> Case<'t, 'c> {
             self.flag(RuleId::PreDecisionNotice, Basis::Rule, at, message);
         }
 
-        // hearing_request_deadline
+        // A timely hearing request with no hearing held: reported once, as hearing_conduct.
+        let unheld_request = penalty.is_some()
+            && self.hearing_requested_in_window.is_some()
+            && !self.hearing_held
+            && !self.hearing_waived;
+
+        // hearing_request_deadline (penalty decisions only)
         if let Some(notice) = self.notice
+            && penalty.is_some()
+            && !unheld_request
             && notice.offers_hearing
             && !self.hearing_waived
             && !self.hearing_held
@@ -756,10 +804,9 @@ impl<'t, 'c> Case<'t, 'c> {
             }
         }
 
-        // hearing_conduct: a requested hearing was held (or waived) before the decision.
+        // hearing_conduct: a requested hearing was held (or waived) before a penalty decision.
         if let Some(request) = self.hearing_requested_in_window
-            && !self.hearing_held
-            && !self.hearing_waived
+            && unheld_request
         {
             let message = format!(
                 "当事人于{}在期限内申请听证，但{}作出决定前未举行听证",
@@ -786,12 +833,25 @@ impl<'t, 'c> Case<'t, 'c> {
                 }
                 let _ = write!(reasons, "没收价值{c}高于拟处罚的{p}");
             }
-            let mut added = decided.kinds().filter(|k| !proposed.has(*k)).peekable();
+            // An added kind is heavier when it is one of the six that give a hearing right, or a
+            // fine or confiscation where only a warning or criticism was proposed.
+            let only_light = proposed
+                .kinds()
+                .all(|k| matches!(k, PenaltyKind::Warning | PenaltyKind::Criticism));
+            let mut added = decided
+                .kinds()
+                .filter(|k| {
+                    !proposed.has(*k)
+                        && (k.always_gives_hearing_right()
+                            || only_light
+                                && matches!(k, PenaltyKind::Fine | PenaltyKind::Confiscation))
+                })
+                .peekable();
             if added.peek().is_some() {
                 if !reasons.is_empty() {
                     reasons.push('；');
                 }
-                reasons.push_str("增加了事先告知中没有的处罚种类：");
+                reasons.push_str("增加了事先告知中没有的、更重的处罚种类：");
                 for (n, k) in added.enumerate() {
                     if n > 0 {
                         reasons.push('、');
@@ -811,7 +871,7 @@ impl<'t, 'c> Case<'t, 'c> {
         let in_hearing_scope = penalty.is_some_and(|p| gives_hearing_right(p, party, self.rules));
 
         // legal_review_before_decision
-        let review_reason = if self.hearing_held {
+        let review_reason = if self.hearing_held && penalty.is_some() {
             Some("已举行听证")
         } else if self.t.major {
             Some("属于重大执法决定")
@@ -870,19 +930,31 @@ impl<'t, 'c> Case<'t, 'c> {
             self.complete(self.decision_deadline, at.on);
         }
 
-        // penalty_types
+        // penalty_types, no_penalty_conditions
         if let Some(p) = penalty {
-            self.penalty_types(at, p);
+            self.penalty_types(at, p, facts);
+            self.no_penalty_conditions(at, facts);
         }
 
-        let due = self.days.working(at.on, self.rules.service_working_days)?;
-        let k = self.track(RuleId::ServiceDeadline, "送达行政处罚决定书", at, due);
+        // criminal_transfer; a transfer decision is not served on the party.
+        let service_deadline = if matches!(outcome, DecisionOutcome::Transfer) {
+            self.transfer_decision(at)?;
+            None
+        } else {
+            let due = self.days.working(at.on, self.rules.service_working_days)?;
+            let label = if penalty.is_some() {
+                "送达行政处罚决定书"
+            } else {
+                "送达不予行政处罚决定书"
+            };
+            Some(self.track(RuleId::ServiceDeadline, label, at, due))
+        };
         self.decided = Some(Decided {
             at,
             summary: false,
             fine: penalty.and_then(|p| p.fine),
             service: None,
-            service_deadline: Some(k),
+            service_deadline,
             payment_deadline: None,
             court_deadline: None,
             paid: Yuan::ZERO,
@@ -892,7 +964,7 @@ impl<'t, 'c> Case<'t, 'c> {
     }
 
     /// `penalty_types`: the penalty fits the violation's penalty basis in the catalogue.
-    fn penalty_types(&mut self, at: At, p: &Penalty) {
+    fn penalty_types(&mut self, at: At, p: &Penalty, facts: &DecisionFacts) {
         let (Some(entry), Some(code)) = (self.entry, self.t.violation.as_deref()) else {
             return;
         };
@@ -910,17 +982,31 @@ impl<'t, 'c> Case<'t, 'c> {
                 reasons.push_str(k.label());
             }
         }
-        if let (Some(fine), Some((min, max))) = (p.fine, entry.fine_range(self.t.party.kind))
-            && (fine < min || fine > max)
-        {
-            if !reasons.is_empty() {
-                reasons.push('；');
+        if let (Some(fine), Some((min, max))) = (p.fine, entry.fine_range(self.t.party.kind)) {
+            // "每处": the range applies per location.
+            let n = if entry.fine_is_per_location() {
+                u64::from(facts.locations)
+            } else {
+                1
+            };
+            let (min, max) = (min.saturating_mul(n), max.saturating_mul(n));
+            let below = fine < min && !facts.mitigated;
+            if below || fine > max {
+                if !reasons.is_empty() {
+                    reasons.push('；');
+                }
+                let _ = write!(
+                    reasons,
+                    "罚款{fine}不在{}的法定幅度{min}至{max}内",
+                    self.t.party.kind.label()
+                );
+                if n > 1 {
+                    let _ = write!(reasons, "（每处计，共{n}处）");
+                }
+                if below {
+                    reasons.push_str("，且决定未载明减轻处罚");
+                }
             }
-            let _ = write!(
-                reasons,
-                "罚款{fine}不在{}的法定幅度{min}至{max}内",
-                self.t.party.kind.label()
-            );
         }
         if !reasons.is_empty() {
             let message = format!(
@@ -946,7 +1032,12 @@ impl<'t, 'c> Case<'t, 'c> {
         }
     }
 
-    fn summary_penalty(&mut self, at: At, p: &Penalty) {
+    fn summary_penalty(
+        &mut self,
+        at: At,
+        p: &Penalty,
+        facts: &DecisionFacts,
+    ) -> Result<(), CheckError> {
         let party = self.t.party.kind;
         let mut reasons = String::new();
         let mut other = p
@@ -979,18 +1070,95 @@ impl<'t, 'c> Case<'t, 'c> {
             let message = format!("{}适用简易程序不当：{reasons}", CnDate(at.on));
             self.flag(RuleId::SummaryProcedureThreshold, Basis::Rule, at, message);
         }
-        self.penalty_types(at, p);
+        self.penalty_types(at, p, facts);
+        self.no_penalty_conditions(at, facts);
+        // The decision is handed over on the spot (Art. 52): the payment period runs from it
+        // unless a later service re-bases it.
+        let payment_deadline = if p.fine.is_some() {
+            let due = self.days.calendar_days(at.on, self.rules.payment_days)?;
+            Some(self.track(RuleId::PaymentDeadline15d, "缴纳罚款", at, due))
+        } else {
+            None
+        };
         self.decided = Some(Decided {
             at,
             summary: true,
             fine: p.fine,
             service: None,
             service_deadline: None,
-            payment_deadline: None,
+            payment_deadline,
             court_deadline: None,
             paid: Yuan::ZERO,
             paid_in_full_on: None,
         });
+        Ok(())
+    }
+
+    /// `no_penalty_conditions` at a penalty decision: the party was under 14 (Art. 30), or the
+    /// decision finds the act minor, corrected and harmless (Art. 33 para. 1).
+    fn no_penalty_conditions(&mut self, at: At, facts: &DecisionFacts) {
+        if self.t.party.minor_under_14 {
+            let message = format!(
+                "当事人违法时不满十四周岁，不予行政处罚（应责令监护人加以管教），但{}作出了行政处罚",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::NoPenaltyConditions, Basis::Art30, at, message);
+        }
+        if facts.excludes_penalty() {
+            let message = format!(
+                "决定认定违法行为轻微并及时改正，没有造成危害后果，依法应当不予行政处罚，但{}作出了行政处罚",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::NoPenaltyConditions, Basis::Art33Para1, at, message);
+        }
+    }
+
+    // ---- criminal transfer ------------------------------------------------------------------
+
+    /// `criminal_transfer` at a transfer decision: within 3 days (rolled) of the officers'
+    /// report; starts the 24-hour hand-over deadline.
+    fn transfer_decision(&mut self, at: At) -> Result<(), CheckError> {
+        if let Some(report) = self.transfer_report {
+            let n = self.rules.transfer_decision_days;
+            let due = self.days.calendar_days(report.on, n)?;
+            if due.is_missed_by(at.on)? {
+                let message = format!(
+                    "移送涉嫌犯罪案件的报告于{}提出，负责人应在{n}日内（{due}前）作出是否批准移送的决定，实际于{}作出",
+                    CnDate(report.on),
+                    CnDate(at.on)
+                );
+                self.flag(RuleId::CriminalTransfer, Basis::Rule, at, message);
+            }
+        }
+        let due = self
+            .days
+            .plain_days(at.on, self.rules.transfer_handover_days);
+        let k = self.track(RuleId::CriminalTransfer, "向公安机关移送案件", at, due);
+        self.transfer = Some((at, k));
+        Ok(())
+    }
+
+    /// `criminal_transfer` at the hand-over: after an approved transfer, within 24 hours.
+    fn transfer_handover(&mut self, at: At) -> Result<(), CheckError> {
+        let Some((decided, k)) = self.transfer else {
+            let message = format!(
+                "{}向公安机关移送案件，但此前没有行政机关负责人批准移送的决定",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::CriminalTransfer, Basis::Rule, at, message);
+            return Ok(());
+        };
+        let due = self.deadlines[k].due;
+        if due.is_missed_by(at.on)? {
+            let message = format!(
+                "负责人于{}批准移送，应在24小时内（{due}前）向公安机关移送，实际于{}移送",
+                CnDate(decided.on),
+                CnDate(at.on)
+            );
+            self.flag(RuleId::CriminalTransfer, Basis::Rule, at, message);
+        }
+        self.complete(Some(k), at.on);
+        Ok(())
     }
 
     // ---- service and execution --------------------------------------------------------------
@@ -1038,7 +1206,16 @@ impl<'t, 'c> Case<'t, 'c> {
                 let pay_due = self
                     .days
                     .calendar_days(at.on, delay.saturating_add(self.rules.payment_days))?;
-                let k = self.track(RuleId::PaymentDeadline15d, "缴纳罚款", at, pay_due);
+                let k = match d.payment_deadline {
+                    // A summary penalty's deadline ran from the decision; it now runs from
+                    // the service.
+                    Some(k) => {
+                        self.deadlines[k].due = pay_due;
+                        self.deadlines[k].from = at.index;
+                        k
+                    }
+                    None => self.track(RuleId::PaymentDeadline15d, "缴纳罚款", at, pay_due),
+                };
                 if let Some(paid_on) = d.paid_in_full_on {
                     self.deadlines[k].done = Some(paid_on);
                 }
@@ -1059,13 +1236,23 @@ impl<'t, 'c> Case<'t, 'c> {
             self.decided = Some(d);
             next = Some(CaseStage::Served);
         }
-        if matches!(method, ServiceMethod::Fax | ServiceMethod::Email) && !consent {
+        let consent_basis = match method {
+            ServiceMethod::Fax | ServiceMethod::Email => Some(Basis::Art61Para2),
+            ServiceMethod::Electronic => Some(Basis::Art61Para2CivilArt90),
+            ServiceMethod::Direct
+            | ServiceMethod::Lodged
+            | ServiceMethod::Postal
+            | ServiceMethod::PublicNotice => None,
+        };
+        if let Some(basis) = consent_basis
+            && !consent
+        {
             let message = format!(
                 "{}以{}方式送达，但没有当事人同意以该方式送达的记录",
                 CnDate(at.on),
                 method.label()
             );
-            self.flag(RuleId::ServiceDeadline, Basis::Art61Para2, at, message);
+            self.flag(RuleId::ServiceDeadline, basis, at, message);
         }
         Ok(next)
     }
@@ -1084,6 +1271,7 @@ impl<'t, 'c> Case<'t, 'c> {
         surcharge: Yuan,
         method: PaymentMethod,
         remote: bool,
+        handed_in_on: Option<NaiveDate>,
     ) -> Result<Option<CaseStage>, CheckError> {
         let decided = self.decided;
         let fine = decided.and_then(|d| d.fine).unwrap_or(Yuan::ZERO);
@@ -1098,11 +1286,27 @@ impl<'t, 'c> Case<'t, 'c> {
                             self.rules.onsite_collection_max
                         )
                     }),
-                _ => Some("当场收缴罚款只适用于依简易程序当场作出的罚款决定".to_owned()),
+                Some(d) if d.fine.is_some() => (!remote).then(|| {
+                    "依普通程序作出的罚款决定，只有在边远、水上、交通不便地区经当事人提出才可以当场收缴".to_owned()
+                }),
+                _ => Some("没有可以当场收缴的罚款决定".to_owned()),
             };
             if let Some(reason) = reason {
                 let message = format!("{}当场收缴罚款不当：{reason}", CnDate(at.on));
                 self.flag(RuleId::OnsiteFineCollection, Basis::Rule, at, message);
+            }
+            // The officer hands the cash in within 2 working days.
+            if let Some(handed_in) = handed_in_on {
+                let n = self.rules.onsite_handin_working_days;
+                let due = self.days.working(at.on, n)?;
+                if due.is_missed_by(handed_in)? {
+                    let message = format!(
+                        "{}当场收缴的罚款应在第{n}个工作日（{due}）前交至行政机关，实际于{}交纳",
+                        CnDate(at.on),
+                        CnDate(handed_in)
+                    );
+                    self.flag(RuleId::OnsiteFineCollection, Basis::Art71, at, message);
+                }
             }
         }
 
@@ -1227,6 +1431,8 @@ impl<'t, 'c> Case<'t, 'c> {
         until: NaiveDate,
         extended: bool,
         emergency: bool,
+        approved: bool,
+        reported_on: Option<NaiveDate>,
     ) -> Result<(), CheckError> {
         // seizure_duration
         let days = if extended {
@@ -1253,6 +1459,89 @@ impl<'t, 'c> Case<'t, 'c> {
                 CnDate(at.on)
             );
             self.flag(RuleId::NoNightHolidayEnforcement, Basis::Rule, at, message);
+        }
+        // coercive_measure_steps: approved by the head beforehand, unless an emergency.
+        if !approved && !emergency {
+            let message = format!(
+                "{}实施行政强制措施前未报经行政机关负责人批准，且不属于情况紧急当场实施",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::CoerciveMeasureSteps, Basis::Rule, at, message);
+        }
+        // urgent_measure_report_24h
+        if emergency {
+            let n = self.rules.urgent_report_days;
+            let last = at
+                .on
+                .checked_add_days(chrono::Days::new(u64::from(n)))
+                .unwrap_or(NaiveDate::MAX);
+            let problem = match reported_on {
+                None => Some("没有向行政机关负责人报告的记录".to_owned()),
+                Some(r) if r > last => Some(format!(
+                    "至{}才向行政机关负责人报告，超过24小时（应不晚于{}）",
+                    CnDate(r),
+                    CnDate(last)
+                )),
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                let message = format!("{}情况紧急当场实施行政强制措施，{problem}", CnDate(at.on));
+                self.flag(RuleId::UrgentMeasureReport24h, Basis::Rule, at, message);
+            }
+        }
+        Ok(())
+    }
+
+    // ---- forced demolition ------------------------------------------------------------------
+
+    /// At `forced_demolition`: not on a statutory holiday (`no_night_holiday_enforcement`), and
+    /// only after an announcement whose self-demolition deadline has passed and after the
+    /// periods to apply for reconsideration or to sue have expired
+    /// (`illegal_building_demolition`).
+    fn forced_demolition(&mut self, at: At) -> Result<(), CheckError> {
+        if self.calendar.is_statutory_holiday(at.on)? {
+            let message = format!(
+                "{}为法定节假日，除情况紧急外不得实施行政强制执行（强制拆除）",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::NoNightHolidayEnforcement, Basis::Rule, at, message);
+        }
+        let mut reasons = String::new();
+        match self.announcement {
+            None => reasons.push_str("事先未予公告、限期当事人自行拆除"),
+            Some((announced, deadline)) => {
+                if at.on <= deadline {
+                    let _ = write!(
+                        reasons,
+                        "{}公告的自行拆除期限至{}，尚未届满",
+                        CnDate(announced.on),
+                        CnDate(deadline)
+                    );
+                }
+                // The remedy periods run from the later of the announcement and the
+                // (effective) service of the decision; the 6-month suit period covers the
+                // 60-day reconsideration period.
+                let (from, anchor) = match self.decided.and_then(|d| d.service) {
+                    Some(s) if s.effective > announced.on => (s.effective, s.on),
+                    _ => (announced.on, announced.on),
+                };
+                let months = self.rules.litigation_months;
+                let end = self.days.months_after(from, months, anchor)?;
+                if !end.is_missed_by(at.on)? {
+                    if !reasons.is_empty() {
+                        reasons.push('；');
+                    }
+                    let _ = write!(
+                        reasons,
+                        "当事人申请行政复议或者提起行政诉讼的期限（自{}起{months}个月，至{end}）尚未届满",
+                        CnDate(from)
+                    );
+                }
+            }
+        }
+        if !reasons.is_empty() {
+            let message = format!("{}强制拆除违法建筑不当：{reasons}", CnDate(at.on));
+            self.flag(RuleId::IllegalBuildingDemolition, Basis::Rule, at, message);
         }
         Ok(())
     }

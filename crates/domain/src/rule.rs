@@ -9,6 +9,7 @@ use serde::{Serialize, Serializer};
 
 const XZCFF: &str = "《中华人民共和国行政处罚法》";
 const XZQZF: &str = "《中华人民共和国行政强制法》";
+const YSGD: &str = "《行政执法机关移送涉嫌犯罪案件的规定》";
 
 /// A rule of the penalty-case contract (`docs/rules-engine.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,6 +18,8 @@ pub enum RuleId {
     OfficersMinTwoCertified,
     /// J1 — every officer acting holds a valid certificate.
     CertificateRequired,
+    /// B3 — an officer who withdrew (回避) takes no further part in the case.
+    OfficerRecusal,
     /// B26 — 2-year (5-year) limitation period.
     LimitationPeriod,
     /// B7 — the case is registered (立案) before it is notified or decided.
@@ -53,6 +56,10 @@ pub enum RuleId {
     LatePaymentSurcharge,
     /// B1 — penalty kind and amount within the violation's penalty basis.
     PenaltyTypes,
+    /// B25 — no penalty for minor, corrected, harmless acts, nor for children under 14.
+    NoPenaltyConditions,
+    /// B31 — transfer of suspected crimes: decided within 3 days, handed over within 24 hours.
+    CriminalTransfer,
     /// D4 — a demand (催告) before enforcement.
     DemandBeforeEnforcement,
     /// D7 — application to the court for enforcement in its window.
@@ -61,13 +68,20 @@ pub enum RuleId {
     SeizureDuration,
     /// D5 — no coercive measures on statutory holidays except emergencies.
     NoNightHolidayEnforcement,
+    /// D1 — a coercive measure is approved by the head beforehand (or is an emergency).
+    CoerciveMeasureSteps,
+    /// D2 — an emergency measure is reported to the head within 24 hours.
+    UrgentMeasureReport24h,
+    /// D8 — forced demolition only after the announcement's deadline and the remedy periods.
+    IllegalBuildingDemolition,
 }
 
 impl RuleId {
     /// Every rule, in the order of `docs/rules-engine.md`.
-    pub const ALL: [RuleId; 24] = [
+    pub const ALL: [RuleId; 30] = [
         RuleId::OfficersMinTwoCertified,
         RuleId::CertificateRequired,
+        RuleId::OfficerRecusal,
         RuleId::LimitationPeriod,
         RuleId::CaseFiling,
         RuleId::PreDecisionNotice,
@@ -86,10 +100,15 @@ impl RuleId {
         RuleId::OnsiteFineCollection,
         RuleId::LatePaymentSurcharge,
         RuleId::PenaltyTypes,
+        RuleId::NoPenaltyConditions,
+        RuleId::CriminalTransfer,
         RuleId::DemandBeforeEnforcement,
         RuleId::CourtEnforcementApplication,
         RuleId::SeizureDuration,
         RuleId::NoNightHolidayEnforcement,
+        RuleId::CoerciveMeasureSteps,
+        RuleId::UrgentMeasureReport24h,
+        RuleId::IllegalBuildingDemolition,
     ];
 
     /// The stable snake_case id.
@@ -97,6 +116,7 @@ impl RuleId {
         match self {
             RuleId::OfficersMinTwoCertified => "officers_min_two_certified",
             RuleId::CertificateRequired => "certificate_required",
+            RuleId::OfficerRecusal => "officer_recusal",
             RuleId::LimitationPeriod => "limitation_period",
             RuleId::CaseFiling => "case_filing",
             RuleId::PreDecisionNotice => "pre_decision_notice",
@@ -115,10 +135,15 @@ impl RuleId {
             RuleId::OnsiteFineCollection => "onsite_fine_collection",
             RuleId::LatePaymentSurcharge => "late_payment_surcharge",
             RuleId::PenaltyTypes => "penalty_types",
+            RuleId::NoPenaltyConditions => "no_penalty_conditions",
+            RuleId::CriminalTransfer => "criminal_transfer",
             RuleId::DemandBeforeEnforcement => "demand_before_enforcement",
             RuleId::CourtEnforcementApplication => "court_enforcement_application",
             RuleId::SeizureDuration => "seizure_duration",
             RuleId::NoNightHolidayEnforcement => "no_night_holiday_enforcement",
+            RuleId::CoerciveMeasureSteps => "coercive_measure_steps",
+            RuleId::UrgentMeasureReport24h => "urgent_measure_report_24h",
+            RuleId::IllegalBuildingDemolition => "illegal_building_demolition",
         }
     }
 
@@ -132,6 +157,7 @@ impl RuleId {
         match self {
             RuleId::OfficersMinTwoCertified => "两名以上持证执法人员",
             RuleId::CertificateRequired => "执法人员持证执法",
+            RuleId::OfficerRecusal => "回避",
             RuleId::LimitationPeriod => "追责时效",
             RuleId::CaseFiling => "立案",
             RuleId::PreDecisionNotice => "事先告知",
@@ -150,10 +176,15 @@ impl RuleId {
             RuleId::OnsiteFineCollection => "当场收缴罚款",
             RuleId::LatePaymentSurcharge => "加处罚款",
             RuleId::PenaltyTypes => "处罚种类和幅度",
+            RuleId::NoPenaltyConditions => "不予行政处罚",
+            RuleId::CriminalTransfer => "涉嫌犯罪案件移送",
             RuleId::DemandBeforeEnforcement => "强制执行前催告",
             RuleId::CourtEnforcementApplication => "申请人民法院强制执行",
             RuleId::SeizureDuration => "查封扣押期限",
             RuleId::NoNightHolidayEnforcement => "法定节假日不得实施行政强制",
+            RuleId::CoerciveMeasureSteps => "行政强制措施审批",
+            RuleId::UrgentMeasureReport24h => "紧急强制措施二十四小时内报告",
+            RuleId::IllegalBuildingDemolition => "违法建筑强制拆除",
         }
     }
 
@@ -167,6 +198,7 @@ impl RuleId {
             RuleId::CertificateRequired => {
                 format!("{XZCFF}第四十二条；《河南省行政执法条例》第二十条、第二十一条")
             }
+            RuleId::OfficerRecusal => format!("{XZCFF}第四十三条"),
             RuleId::LimitationPeriod => format!("{XZCFF}第三十六条"),
             RuleId::CaseFiling => format!("{XZCFF}第五十四条"),
             RuleId::PreDecisionNotice => format!("{XZCFF}第四十四条、第六十二条"),
@@ -193,12 +225,19 @@ impl RuleId {
             RuleId::OnsiteFineCollection => format!("{XZCFF}第六十八条、第六十九条"),
             RuleId::LatePaymentSurcharge => format!("{XZCFF}第七十二条"),
             RuleId::PenaltyTypes => format!("{XZCFF}第九条及该违法行为的处罚依据"),
+            RuleId::NoPenaltyConditions => format!("{XZCFF}第三十条、第三十三条第一款"),
+            RuleId::CriminalTransfer => format!("{YSGD}第五条"),
             RuleId::DemandBeforeEnforcement => format!("{XZQZF}第五十四条"),
             RuleId::CourtEnforcementApplication => format!(
                 "{XZQZF}第五十三条、第五十四条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
             ),
             RuleId::SeizureDuration => format!("{XZQZF}第二十五条"),
             RuleId::NoNightHolidayEnforcement => format!("{XZQZF}第四十三条"),
+            RuleId::CoerciveMeasureSteps => format!("{XZQZF}第十八条"),
+            RuleId::UrgentMeasureReport24h => format!("{XZQZF}第十九条"),
+            RuleId::IllegalBuildingDemolition => format!(
+                "{XZQZF}第四十四条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
+            ),
         }
     }
 }
@@ -228,6 +267,14 @@ pub enum Basis {
     Art64Item4,
     /// 行政处罚法第六十一条第二款 (fax/e-mail without consent).
     Art61Para2,
+    /// 行政处罚法第六十一条第二款；民事诉讼法第九十条 (electronic service without consent).
+    Art61Para2CivilArt90,
+    /// 行政处罚法第七十一条 (cash collected on the spot handed in late).
+    Art71,
+    /// 行政处罚法第三十条 (a child under 14 punished).
+    Art30,
+    /// 行政处罚法第三十三条第一款 (minor, corrected, harmless act punished).
+    Art33Para1,
 }
 
 impl Basis {
@@ -239,6 +286,12 @@ impl Basis {
             Basis::Art64Item2 => format!("{XZCFF}第六十四条第二项"),
             Basis::Art64Item4 => format!("{XZCFF}第六十四条第四项"),
             Basis::Art61Para2 => format!("{XZCFF}第六十一条第二款"),
+            Basis::Art61Para2CivilArt90 => {
+                format!("{XZCFF}第六十一条第二款；《中华人民共和国民事诉讼法》第九十条")
+            }
+            Basis::Art71 => format!("{XZCFF}第七十一条"),
+            Basis::Art30 => format!("{XZCFF}第三十条"),
+            Basis::Art33Para1 => format!("{XZCFF}第三十三条第一款"),
         }
     }
 }

@@ -12,6 +12,8 @@
 //! ignored. The money type [`Yuan`] and the penalty vocabulary ([`PenaltyKind`], [`PartyKind`])
 //! live here and are shared with the violation catalogue.
 
+mod fast_yaml;
+
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -58,6 +60,11 @@ impl Yuan {
     /// Sum, saturating at the largest representable amount.
     pub const fn saturating_add(self, other: Yuan) -> Yuan {
         Yuan(self.0.saturating_add(other.0))
+    }
+
+    /// `n` times the amount, saturating at the largest representable amount.
+    pub const fn saturating_mul(self, n: u64) -> Yuan {
+        Yuan(self.0.saturating_mul(n))
     }
 
     /// Parses a decimal text of yuan with at most two decimal places (`"6000"`, `"60.5"`).
@@ -514,6 +521,10 @@ pub struct Party {
     pub kind: PartyKind,
     /// Name (姓名或者名称); must not be empty.
     pub name: String,
+    /// An individual who had not reached the age of 14 at the time of the act: no penalty
+    /// (行政处罚法第三十条). Only for `kind: individual`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub minor_under_14: bool,
 }
 
 /// An enforcement certificate (行政执法证).
@@ -628,6 +639,16 @@ pub enum EventType {
     SummaryPenalty,
     /// 行政强制措施 (查封、扣押).
     CoerciveMeasure,
+    /// 回避 (an officer withdraws, decided by the head; the event's `officers` withdraw).
+    Recusal,
+    /// 涉嫌犯罪案件移送报告 (the officers' report to the head).
+    TransferReport,
+    /// 向公安机关移送 (handing the case over to the police).
+    TransferHandover,
+    /// 限期自行拆除公告 (announcement of the deadline for self-demolition).
+    DemolitionAnnouncement,
+    /// 强制拆除.
+    ForcedDemolition,
 }
 
 impl EventType {
@@ -656,6 +677,11 @@ impl EventType {
             EventType::Archive => "archive",
             EventType::SummaryPenalty => "summary_penalty",
             EventType::CoerciveMeasure => "coercive_measure",
+            EventType::Recusal => "recusal",
+            EventType::TransferReport => "transfer_report",
+            EventType::TransferHandover => "transfer_handover",
+            EventType::DemolitionAnnouncement => "demolition_announcement",
+            EventType::ForcedDemolition => "forced_demolition",
         }
     }
 
@@ -684,6 +710,11 @@ impl EventType {
             EventType::Archive => "归档",
             EventType::SummaryPenalty => "当场处罚",
             EventType::CoerciveMeasure => "行政强制措施",
+            EventType::Recusal => "回避",
+            EventType::TransferReport => "移送报告",
+            EventType::TransferHandover => "移送公安机关",
+            EventType::DemolitionAnnouncement => "限期拆除公告",
+            EventType::ForcedDemolition => "强制拆除",
         }
     }
 
@@ -695,11 +726,29 @@ impl EventType {
             EventType::HearingNotice => &["hearing_on"],
             EventType::Hearing => &["chair"],
             EventType::LegalReview => &["result"],
-            EventType::Decision => &["outcome", "penalty"],
+            EventType::Decision => &[
+                "outcome",
+                "penalty",
+                "mitigated",
+                "locations",
+                "minor",
+                "corrected",
+                "no_harm",
+            ],
             EventType::Service => &["method", "consent"],
-            EventType::Payment => &["amount", "surcharge", "method", "remote"],
-            EventType::SummaryPenalty => &["penalty"],
-            EventType::CoerciveMeasure => &["until", "extended", "emergency"],
+            EventType::Payment => &["amount", "surcharge", "method", "remote", "handed_in_on"],
+            EventType::SummaryPenalty => &[
+                "penalty",
+                "mitigated",
+                "locations",
+                "minor",
+                "corrected",
+                "no_harm",
+            ],
+            EventType::CoerciveMeasure => {
+                &["until", "extended", "emergency", "approved", "reported_on"]
+            }
+            EventType::DemolitionAnnouncement => &["deadline"],
             EventType::Lead
             | EventType::Register
             | EventType::Evidence
@@ -712,8 +761,27 @@ impl EventType {
             | EventType::Demand
             | EventType::CourtEnforcementApplication
             | EventType::Close
-            | EventType::Archive => &[],
+            | EventType::Archive
+            | EventType::Recusal
+            | EventType::TransferReport
+            | EventType::TransferHandover
+            | EventType::ForcedDemolition => &[],
         }
+    }
+
+    /// Whether the step must be carried out by at least two certified officers
+    /// (`officers_min_two_certified`, marked ② in `docs/case-timeline.md`).
+    pub const fn needs_two_officers(self) -> bool {
+        matches!(
+            self,
+            EventType::Register
+                | EventType::Evidence
+                | EventType::Preservation
+                | EventType::AdvanceNotice
+                | EventType::Decision
+                | EventType::SummaryPenalty
+                | EventType::CoerciveMeasure
+        )
     }
 }
 
@@ -721,6 +789,41 @@ impl fmt::Display for EventType {
     /// `hearing_notice（听证通知）`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}（{}）", self.as_str(), self.label())
+    }
+}
+
+/// Findings a decision (`decision`, `summary_penalty`) states besides its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionFacts {
+    /// 减轻处罚 (行政处罚法第三十二条): the fine may lie below the statutory minimum.
+    pub mitigated: bool,
+    /// Number of locations (处) for a violation fined per location (`fine_unit = "每处"` in the
+    /// catalogue); at least 1.
+    pub locations: u32,
+    /// 违法行为轻微 (行政处罚法第三十三条第一款).
+    pub minor: bool,
+    /// 及时改正.
+    pub corrected: bool,
+    /// 没有造成危害后果.
+    pub no_harm: bool,
+}
+
+impl Default for DecisionFacts {
+    fn default() -> Self {
+        DecisionFacts {
+            mitigated: false,
+            locations: 1,
+            minor: false,
+            corrected: false,
+            no_harm: false,
+        }
+    }
+}
+
+impl DecisionFacts {
+    /// 违法行为轻微并及时改正，没有造成危害后果 (行政处罚法第三十三条第一款): no penalty.
+    pub const fn excludes_penalty(&self) -> bool {
+        self.minor && self.corrected && self.no_harm
     }
 }
 
@@ -782,6 +885,8 @@ pub enum EventKind {
     Decision {
         /// Penalty, no penalty or transfer.
         outcome: DecisionOutcome,
+        /// Mitigation, locations and the facts of 行政处罚法第三十三条第一款.
+        facts: DecisionFacts,
     },
     /// 送达 (of the decision).
     Service {
@@ -800,6 +905,8 @@ pub enum EventKind {
         method: PaymentMethod,
         /// On-the-spot collection in a remote area on the party's request (Art. 69).
         remote: bool,
+        /// Day the officer handed the cash collected on the spot in to the agency (Art. 71).
+        handed_in_on: Option<NaiveDate>,
     },
     /// 催告.
     Demand,
@@ -813,6 +920,8 @@ pub enum EventKind {
     SummaryPenalty {
         /// The penalty imposed on the spot.
         penalty: Penalty,
+        /// Mitigation, locations and the facts of 行政处罚法第三十三条第一款.
+        facts: DecisionFacts,
     },
     /// 查封、扣押.
     CoerciveMeasure {
@@ -820,9 +929,27 @@ pub enum EventKind {
         until: NaiveDate,
         /// Extended with approval (延长).
         extended: bool,
-        /// Emergency (情况紧急), allowed on holidays.
+        /// Emergency (情况紧急): carried out on the spot, allowed on holidays, reported to the
+        /// head afterwards (行政强制法第十九条).
         emergency: bool,
+        /// Approved beforehand by the head of the agency (行政强制法第十八条第一项).
+        approved: bool,
+        /// Day an emergency measure was reported to the head (行政强制法第十九条).
+        reported_on: Option<NaiveDate>,
     },
+    /// 回避: the event's `officers` withdraw from the case (行政处罚法第四十三条).
+    Recusal,
+    /// 涉嫌犯罪案件移送报告 (the officers' report to the head).
+    TransferReport,
+    /// 向公安机关移送.
+    TransferHandover,
+    /// 限期自行拆除公告 (行政强制法第四十四条).
+    DemolitionAnnouncement {
+        /// Last day for the party to demolish the building itself.
+        deadline: NaiveDate,
+    },
+    /// 强制拆除.
+    ForcedDemolition,
 }
 
 /// One dated step of the case.
@@ -865,12 +992,35 @@ impl Event {
             EventKind::Archive => EventType::Archive,
             EventKind::SummaryPenalty { .. } => EventType::SummaryPenalty,
             EventKind::CoerciveMeasure { .. } => EventType::CoerciveMeasure,
+            EventKind::Recusal => EventType::Recusal,
+            EventKind::TransferReport => EventType::TransferReport,
+            EventKind::TransferHandover => EventType::TransferHandover,
+            EventKind::DemolitionAnnouncement { .. } => EventType::DemolitionAnnouncement,
+            EventKind::ForcedDemolition => EventType::ForcedDemolition,
         }
     }
 
     /// Whether officer `id` is listed on this event.
     pub fn lists_officer(&self, id: &str) -> bool {
         self.officers.iter().any(|o| o == id)
+    }
+
+    /// Every officer id the event references, in field order: the `officers` list, then the
+    /// hearing's `chair`. Ids may repeat. The app loads these officers from its register.
+    pub fn referenced_officers(&self) -> impl Iterator<Item = &str> {
+        self.officer_refs().map(|(_, id)| id)
+    }
+
+    /// Every officer id the event references with the field that references it.
+    fn officer_refs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let chair = match &self.kind {
+            EventKind::Hearing { chair: Some(c) } => Some(("chair", c.as_str())),
+            _ => None,
+        };
+        self.officers
+            .iter()
+            .map(|o| ("officers", o.as_str()))
+            .chain(chair)
     }
 }
 
@@ -957,11 +1107,29 @@ struct RawEvent {
     extended: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     emergency: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    approved: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reported_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    handed_in_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mitigated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    locations: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    minor: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    corrected: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    no_harm: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deadline: Option<NaiveDate>,
 }
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 15] {
+    fn present_fields(&self) -> [(&'static str, bool); 24] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -978,7 +1146,27 @@ impl RawEvent {
             ("until", self.until.is_some()),
             ("extended", self.extended.is_some()),
             ("emergency", self.emergency.is_some()),
+            ("approved", self.approved.is_some()),
+            ("reported_on", self.reported_on.is_some()),
+            ("handed_in_on", self.handed_in_on.is_some()),
+            ("mitigated", self.mitigated.is_some()),
+            ("locations", self.locations.is_some()),
+            ("minor", self.minor.is_some()),
+            ("corrected", self.corrected.is_some()),
+            ("no_harm", self.no_harm.is_some()),
+            ("deadline", self.deadline.is_some()),
         ]
+    }
+
+    /// The decision facts as written (defaults for fields left out).
+    fn facts(&self) -> DecisionFacts {
+        DecisionFacts {
+            mitigated: self.mitigated.unwrap_or(false),
+            locations: self.locations.unwrap_or(1),
+            minor: self.minor.unwrap_or(false),
+            corrected: self.corrected.unwrap_or(false),
+            no_harm: self.no_harm.unwrap_or(false),
+        }
     }
 
     /// Converts to a typed event; `index` is the event's position for error messages.
@@ -1026,6 +1214,7 @@ impl RawEvent {
             },
             EventType::Deliberation => EventKind::Deliberation,
             EventType::Decision => {
+                let facts = self.facts();
                 let outcome = match (self.outcome, self.penalty) {
                     (Some(RawOutcome::Penalty) | None, Some(p)) => DecisionOutcome::Penalty(p),
                     (Some(RawOutcome::Penalty), None) => return Err(missing("penalty")),
@@ -1039,7 +1228,7 @@ impl RawEvent {
                         ));
                     }
                 };
-                EventKind::Decision { outcome }
+                EventKind::Decision { outcome, facts }
             }
             EventType::Service => {
                 let method = match self.method.ok_or_else(|| missing("method"))? {
@@ -1089,6 +1278,7 @@ impl RawEvent {
                     surcharge: self.surcharge.unwrap_or(Yuan::ZERO),
                     method,
                     remote: self.remote.unwrap_or(false),
+                    handed_in_on: self.handed_in_on,
                 }
             }
             EventType::Demand => EventKind::Demand,
@@ -1096,13 +1286,23 @@ impl RawEvent {
             EventType::Close => EventKind::Close,
             EventType::Archive => EventKind::Archive,
             EventType::SummaryPenalty => EventKind::SummaryPenalty {
+                facts: self.facts(),
                 penalty: self.penalty.ok_or_else(|| missing("penalty"))?,
             },
             EventType::CoerciveMeasure => EventKind::CoerciveMeasure {
                 until: self.until.ok_or_else(|| missing("until"))?,
                 extended: self.extended.unwrap_or(false),
                 emergency: self.emergency.unwrap_or(false),
+                approved: self.approved.unwrap_or(false),
+                reported_on: self.reported_on,
             },
+            EventType::Recusal => EventKind::Recusal,
+            EventType::TransferReport => EventKind::TransferReport,
+            EventType::TransferHandover => EventKind::TransferHandover,
+            EventType::DemolitionAnnouncement => EventKind::DemolitionAnnouncement {
+                deadline: self.deadline.ok_or_else(|| missing("deadline"))?,
+            },
+            EventType::ForcedDemolition => EventKind::ForcedDemolition,
         };
         Ok(Event {
             on: self.on,
@@ -1142,6 +1342,15 @@ impl From<Event> for RawEvent {
             until: None,
             extended: None,
             emergency: None,
+            approved: None,
+            reported_on: None,
+            handed_in_on: None,
+            mitigated: None,
+            locations: None,
+            minor: None,
+            corrected: None,
+            no_harm: None,
+            deadline: None,
         };
         match e.kind {
             EventKind::Lead
@@ -1156,7 +1365,11 @@ impl From<Event> for RawEvent {
             | EventKind::Demand
             | EventKind::CourtEnforcementApplication
             | EventKind::Close
-            | EventKind::Archive => {}
+            | EventKind::Archive
+            | EventKind::Recusal
+            | EventKind::TransferReport
+            | EventKind::TransferHandover
+            | EventKind::ForcedDemolition => {}
             EventKind::AdvanceNotice { proposed, rights } => {
                 raw.proposed = Some(proposed);
                 raw.rights = Some(rights);
@@ -1164,14 +1377,17 @@ impl From<Event> for RawEvent {
             EventKind::HearingNotice { hearing_on } => raw.hearing_on = Some(hearing_on),
             EventKind::Hearing { chair } => raw.chair = chair,
             EventKind::LegalReview { result } => raw.result = Some(result),
-            EventKind::Decision { outcome } => match outcome {
-                DecisionOutcome::Penalty(p) => {
-                    raw.outcome = Some(RawOutcome::Penalty);
-                    raw.penalty = Some(p);
+            EventKind::Decision { outcome, facts } => {
+                match outcome {
+                    DecisionOutcome::Penalty(p) => {
+                        raw.outcome = Some(RawOutcome::Penalty);
+                        raw.penalty = Some(p);
+                    }
+                    DecisionOutcome::NoPenalty => raw.outcome = Some(RawOutcome::NoPenalty),
+                    DecisionOutcome::Transfer => raw.outcome = Some(RawOutcome::Transfer),
                 }
-                DecisionOutcome::NoPenalty => raw.outcome = Some(RawOutcome::NoPenalty),
-                DecisionOutcome::Transfer => raw.outcome = Some(RawOutcome::Transfer),
-            },
+                raw.set_facts(facts);
+            }
             EventKind::Service { method, consent } => {
                 raw.method = Some(match method {
                     ServiceMethod::Direct => RawMethod::Direct,
@@ -1189,7 +1405,9 @@ impl From<Event> for RawEvent {
                 surcharge,
                 method,
                 remote,
+                handed_in_on,
             } => {
+                raw.handed_in_on = handed_in_on;
                 raw.amount = Some(amount);
                 raw.surcharge = Some(surcharge);
                 raw.method = Some(match method {
@@ -1198,18 +1416,37 @@ impl From<Event> for RawEvent {
                 });
                 raw.remote = remote.then_some(true);
             }
-            EventKind::SummaryPenalty { penalty } => raw.penalty = Some(penalty),
+            EventKind::SummaryPenalty { penalty, facts } => {
+                raw.penalty = Some(penalty);
+                raw.set_facts(facts);
+            }
             EventKind::CoerciveMeasure {
                 until,
                 extended,
                 emergency,
+                approved,
+                reported_on,
             } => {
                 raw.until = Some(until);
                 raw.extended = extended.then_some(true);
                 raw.emergency = emergency.then_some(true);
+                raw.approved = approved.then_some(true);
+                raw.reported_on = reported_on;
             }
+            EventKind::DemolitionAnnouncement { deadline } => raw.deadline = Some(deadline),
         }
         raw
+    }
+}
+
+impl RawEvent {
+    /// Writes the decision facts that differ from their defaults.
+    fn set_facts(&mut self, facts: DecisionFacts) {
+        self.mitigated = facts.mitigated.then_some(true);
+        self.locations = (facts.locations != 1).then_some(facts.locations);
+        self.minor = facts.minor.then_some(true);
+        self.corrected = facts.corrected.then_some(true);
+        self.no_harm = facts.no_harm.then_some(true);
     }
 }
 
@@ -1335,7 +1572,19 @@ impl Timeline {
     }
 
     /// Parses and validates a timeline written in YAML.
+    ///
+    /// Texts in the plain subset of YAML that timelines are written in are read by a fast
+    /// reader; everything else, and every text with an error, by `serde_norway` (libyaml), which
+    /// gives the same result (see `fast_yaml`).
     pub fn from_yaml(text: &str) -> Result<Timeline, TimelineError> {
+        match fast_yaml::from_str::<RawTimeline>(text) {
+            Some(raw) => Timeline::try_from(raw),
+            None => Timeline::from_yaml_libyaml(text),
+        }
+    }
+
+    /// [`Timeline::from_yaml`] without the fast reader.
+    fn from_yaml_libyaml(text: &str) -> Result<Timeline, TimelineError> {
         let de = serde_norway::Deserializer::from_str(text);
         let raw: RawTimeline = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = root_as_words(e.path().to_string());
@@ -1394,6 +1643,12 @@ impl Timeline {
         if self.party.name.trim().is_empty() {
             return Err(TimelineError::EmptyPartyName);
         }
+        if self.party.minor_under_14 && self.party.kind != PartyKind::Individual {
+            return Err(TimelineError::InvalidParty {
+                field: "minor_under_14",
+                problem: "不满十四周岁（minor_under_14）只适用于公民（kind: individual）",
+            });
+        }
         for (i, o) in self.officers.iter().enumerate() {
             if o.id.trim().is_empty() {
                 return Err(TimelineError::EmptyOfficerId { position: i });
@@ -1435,12 +1690,12 @@ impl Timeline {
                 });
             }
             previous = Some(e.on);
-            for id in &e.officers {
+            for (field, id) in e.officer_refs() {
                 if self.officer(id).is_none() {
                     return Err(TimelineError::UnknownOfficer {
                         index: i,
-                        field: "officers",
-                        id: id.clone(),
+                        field,
+                        id: id.to_owned(),
                     });
                 }
             }
@@ -1450,32 +1705,74 @@ impl Timeline {
                 message,
             };
             match &e.kind {
-                EventKind::Hearing { chair: Some(id) } if self.officer(id).is_none() => {
-                    return Err(TimelineError::UnknownOfficer {
-                        index: i,
-                        field: "chair",
-                        id: id.clone(),
-                    });
-                }
                 EventKind::AdvanceNotice { proposed: p, .. } => {
-                    check_amounts(p).map_err(|m| invalid("proposed", m.to_owned()))?
+                    check_amounts(p).map_err(|m| invalid("proposed", m.to_owned()))?;
                 }
-                EventKind::Decision {
-                    outcome: DecisionOutcome::Penalty(p),
+                EventKind::Decision { outcome, facts } => {
+                    if let DecisionOutcome::Penalty(p) = outcome {
+                        check_decided(p).map_err(|m| invalid("penalty", m.to_owned()))?;
+                    }
+                    check_facts(facts).map_err(|m| invalid("locations", m.to_owned()))?;
                 }
-                | EventKind::SummaryPenalty { penalty: p } => {
-                    if p.is_empty() {
+                EventKind::SummaryPenalty { penalty: p, facts } => {
+                    check_decided(p).map_err(|m| invalid("penalty", m.to_owned()))?;
+                    check_facts(facts).map_err(|m| invalid("locations", m.to_owned()))?;
+                }
+                EventKind::CoerciveMeasure {
+                    until,
+                    emergency,
+                    reported_on,
+                    ..
+                } => {
+                    if *until < e.on {
                         return Err(invalid(
-                            "penalty",
-                            "处罚内容为空：至少应有一种处罚（如 fine、warning）".to_owned(),
+                            "until",
+                            format!("强制措施截止日{}早于实施日{}", CnDate(*until), CnDate(e.on)),
                         ));
                     }
-                    check_amounts(p).map_err(|m| invalid("penalty", m.to_owned()))?;
+                    if let Some(r) = reported_on {
+                        if !*emergency {
+                            return Err(invalid(
+                                "reported_on",
+                                "报告负责人的日期（reported_on）只用于情况紧急当场实施的强制措施（emergency: true）"
+                                    .to_owned(),
+                            ));
+                        }
+                        if *r < e.on {
+                            return Err(invalid(
+                                "reported_on",
+                                format!("报告日{}早于实施日{}", CnDate(*r), CnDate(e.on)),
+                            ));
+                        }
+                    }
                 }
-                EventKind::CoerciveMeasure { until, .. } if *until < e.on => {
+                EventKind::Payment {
+                    method,
+                    handed_in_on: Some(h),
+                    ..
+                } => {
+                    if *method != PaymentMethod::OnSpot {
+                        return Err(invalid(
+                            "handed_in_on",
+                            "交款日期（handed_in_on）只用于当场收缴的罚款（method: on_spot）"
+                                .to_owned(),
+                        ));
+                    }
+                    if *h < e.on {
+                        return Err(invalid(
+                            "handed_in_on",
+                            format!("交款日{}早于收缴日{}", CnDate(*h), CnDate(e.on)),
+                        ));
+                    }
+                }
+                EventKind::DemolitionAnnouncement { deadline } if *deadline < e.on => {
                     return Err(invalid(
-                        "until",
-                        format!("强制措施截止日{}早于实施日{}", CnDate(*until), CnDate(e.on)),
+                        "deadline",
+                        format!(
+                            "自行拆除期限{}早于公告日{}",
+                            CnDate(*deadline),
+                            CnDate(e.on)
+                        ),
                     ));
                 }
                 _ => {}
@@ -1483,6 +1780,22 @@ impl Timeline {
         }
         Ok(())
     }
+}
+
+/// A decided penalty has at least one kind and positive amounts.
+fn check_decided(p: &Penalty) -> Result<(), &'static str> {
+    if p.is_empty() {
+        return Err("处罚内容为空：至少应有一种处罚（如 fine、warning）");
+    }
+    check_amounts(p)
+}
+
+/// At least one location.
+const fn check_facts(f: &DecisionFacts) -> Result<(), &'static str> {
+    if f.locations == 0 {
+        return Err("违法地点数（locations）至少为1");
+    }
+    Ok(())
 }
 
 /// Fine and confiscation, when given, must be positive.
@@ -1565,6 +1878,14 @@ pub enum TimelineError {
     /// `party.name` is empty.
     #[error("当事人名称（party.name）不能为空")]
     EmptyPartyName,
+    /// A field of `party` does not fit the kind of party.
+    #[error("当事人字段 party.{field} 无效：{problem}")]
+    InvalidParty {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        problem: &'static str,
+    },
     /// An officer has an empty id.
     #[error("第{}名执法人员的 id 不能为空", position + 1)]
     EmptyOfficerId {
@@ -1622,6 +1943,7 @@ impl TimelineError {
             TimelineError::FieldNotAllowed { .. } => "field_not_allowed",
             TimelineError::InvalidValue { .. } => "invalid_value",
             TimelineError::EmptyPartyName => "empty_party_name",
+            TimelineError::InvalidParty { .. } => "invalid_party",
             TimelineError::EmptyOfficerId { .. } => "empty_officer_id",
             TimelineError::DuplicateOfficer { .. } => "duplicate_officer",
             TimelineError::InvalidCertificate { .. } => "invalid_certificate",
@@ -1641,6 +1963,7 @@ impl TimelineError {
             | TimelineError::OutOfOrder { index, .. } => Some(*index),
             TimelineError::Syntax { .. }
             | TimelineError::EmptyPartyName
+            | TimelineError::InvalidParty { .. }
             | TimelineError::EmptyOfficerId { .. }
             | TimelineError::DuplicateOfficer { .. }
             | TimelineError::InvalidCertificate { .. }
@@ -1845,7 +2168,8 @@ events:
                     fine: Some(Yuan::from_yuan(6000)),
                     warning: true,
                     ..Penalty::default()
-                })
+                }),
+                facts: DecisionFacts::default(),
             }
         );
         assert_eq!(
@@ -2025,6 +2349,107 @@ events:
             BASE.replace("- { id: C }", "- { id: A }") + "  - { on: 2025-03-03, type: register }\n";
         let err = Timeline::from_yaml(&text).unwrap_err();
         assert_eq!(err.code(), "duplicate_officer");
+    }
+
+    #[test]
+    fn referenced_officers_lists_every_field() {
+        let t = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-18, type: hearing, officers: [B], chair: C }\n  - { on: 2025-04-19, type: recusal, officers: [C] }\n",
+        ))
+        .unwrap();
+        let ids = |i: usize| t.events[i].referenced_officers().collect::<Vec<_>>();
+        assert_eq!(ids(0), ["A", "B"]);
+        assert_eq!(ids(1), ["B", "C"]);
+        assert_eq!(ids(2), ["C"]);
+        // every reference is validated, naming its field
+        let mut bad = t.clone();
+        bad.events[1].kind = EventKind::Hearing {
+            chair: Some("Z".to_owned()),
+        };
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            TimelineError::UnknownOfficer {
+                index: 1,
+                field: "chair",
+                id: "Z".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn new_fields_round_trip_and_are_checked() {
+        let t = Timeline::parse(&with_events(
+            r"
+  - { on: 2025-03-03, type: decision, outcome: penalty, penalty: { fine: 100 }, mitigated: true, locations: 3, minor: true, corrected: true, no_harm: true }
+  - { on: 2025-03-03, type: summary_penalty, penalty: { fine: 10 }, locations: 2 }
+  - { on: 2025-03-04, type: payment, amount: 10, method: on_spot, handed_in_on: 2025-03-05 }
+  - { on: 2025-03-05, type: coercive_measure, until: 2025-03-20, emergency: true, approved: true, reported_on: 2025-03-06 }
+  - { on: 2025-03-06, type: transfer_report }
+  - { on: 2025-03-06, type: decision, outcome: transfer }
+  - { on: 2025-03-07, type: transfer_handover }
+  - { on: 2025-03-08, type: demolition_announcement, deadline: 2025-03-20 }
+  - { on: 2025-03-21, type: forced_demolition }
+",
+        ))
+        .unwrap();
+        assert_eq!(
+            t.events[0].kind,
+            EventKind::Decision {
+                outcome: DecisionOutcome::Penalty(Penalty {
+                    fine: Some(Yuan::from_yuan(100)),
+                    ..Penalty::default()
+                }),
+                facts: DecisionFacts {
+                    mitigated: true,
+                    locations: 3,
+                    minor: true,
+                    corrected: true,
+                    no_harm: true,
+                },
+            }
+        );
+        assert!(t.events[0].kind != t.events[1].kind);
+        assert_eq!(Timeline::parse(&t.to_json()).unwrap(), t);
+        assert_eq!(Timeline::parse(&t.to_yaml()).unwrap(), t);
+        // fields of other types are refused
+        for (event, field) in [
+            (
+                "{ on: 2025-03-03, type: register, deadline: 2025-03-20 }",
+                "deadline",
+            ),
+            (
+                "{ on: 2025-03-03, type: advance_notice, mitigated: true }",
+                "mitigated",
+            ),
+            (
+                "{ on: 2025-03-03, type: service, method: direct, handed_in_on: 2025-03-04 }",
+                "handed_in_on",
+            ),
+            (
+                "{ on: 2025-03-03, type: evidence, reported_on: 2025-03-04 }",
+                "reported_on",
+            ),
+        ] {
+            let err = Timeline::from_yaml(&with_events(&format!("  - {event}\n"))).unwrap_err();
+            assert_eq!(err.code(), "field_not_allowed", "{event}");
+            assert!(err.to_string().contains(field), "{err}");
+        }
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: demolition_announcement }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "missing_field");
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: demolition_announcement, deadline: 2025-03-02 }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_an_error_not_a_crash() {
+        let text = format!("{}{}\n", "[".repeat(50_000), "]".repeat(50_000));
+        assert_eq!(Timeline::from_yaml(&text).unwrap_err().code(), "syntax");
     }
 
     #[test]

@@ -94,6 +94,18 @@ impl Days<'_> {
         wrap(self.calendar.period_end_days(from, n, self.rest), from)
     }
 
+    /// `n` calendar days after `from`, not rolled (periods counted in hours: "24小时内").
+    pub(crate) fn plain_days(&self, from: NaiveDate, n: u32) -> Due {
+        let day = from
+            .checked_add_days(chrono::Days::new(u64::from(n)))
+            .unwrap_or(NaiveDate::MAX);
+        if self.calendar.loaded_years().contains(&day.year()) {
+            Due::exact(day)
+        } else {
+            Due::beyond(day.year())
+        }
+    }
+
     /// `months` months after `from` (end of month if the day does not exist), rolled forward.
     pub(crate) fn months(&self, from: Due, months: u32) -> Result<Due, CalendarError> {
         match from.date() {

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 
 use super::*;
-use crate::timeline::{Party, PartyKind};
+use crate::timeline::{DecisionFacts, Party, PartyKind};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -168,7 +168,7 @@ fn fewer_than_two_certified_officers_is_a_violation() {
   - { on: 2025-03-05, type: evidence }
   - { on: 2025-03-06, type: preservation, officers: [A, A] }
   - { on: 2025-03-07, type: preservation_decision, officers: [A] }
-  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10 }
+  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10, approved: true }
 ",
         ),
         today(),
@@ -524,6 +524,16 @@ fn deciding_after_the_window_or_after_a_waiver_is_lawful() {
     // the waived window is lapsed even before its end
     let x = deadline(&waived, RuleId::HearingRequestDeadline);
     assert_eq!((x.status, x.met), (DeadlineStatus::Lapsed, None));
+    // no_penalty and transfer decisions may be made inside the window
+    for outcome in ["no_penalty", "transfer"] {
+        let r = run(
+            &hearing_offered(&format!(
+                "  - {{ on: 2025-04-03, type: decision, officers: [A, B], outcome: {outcome} }}\n"
+            )),
+            today(),
+        );
+        assert_eq!(found(&r), vec![], "{outcome}");
+    }
 }
 
 #[test]
@@ -645,6 +655,22 @@ fn a_requested_hearing_must_be_held_before_the_decision() {
             .message
             .contains("2025年4月9日在期限内申请听证")
     );
+    // decided inside the window after a timely request: reported once, as hearing_conduct
+    let inside = run(
+        &hearing_offered(
+            "  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&inside), vec![("hearing_conduct", Some(3))]);
+    // a decision not to punish needs no hearing
+    let no_penalty = run(
+        &hearing_offered(
+            "  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: decision, officers: [A, B], outcome: no_penalty }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&no_penalty), vec![]);
     // a request after the window creates no duty
     let late = run(
         &hearing_offered(
@@ -686,12 +712,55 @@ fn no_aggravation_after_defense() {
             .message
             .contains("罚款4000元高于拟处罚的3000元")
     );
-    let added = notice_then_decision("fine: 3000", "fine: 3000, warning: true");
+    // an added heavy kind (one that gives a hearing right) is heavier
+    // (the suspension also puts the decision in the hearing scope: review and deliberation)
+    let added = notice_then_decision("fine: 3000", "fine: 3000, licence_suspension: true");
+    let v = of(&added, RuleId::NoAggravationAfterDefense);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].event, Some(3));
+    assert!(
+        v[0].message.contains("更重的处罚种类：暂扣许可证件"),
+        "{}",
+        v[0].message
+    );
+    // a fine where only a warning or criticism was proposed is heavier
+    let fined = notice_then_decision("warning: true", "warning: true, fine: 50");
     assert_eq!(
-        found(&added),
+        found(&fined),
         vec![("no_aggravation_after_defense", Some(3))]
     );
-    assert!(added.violations[0].message.contains("警告"));
+    assert_eq!(
+        found(&notice_then_decision("criticism: true", "confiscation: 50")),
+        vec![("no_aggravation_after_defense", Some(3))]
+    );
+    // adding a lighter kind, replacing a fine with a warning or dropping a kind is not heavier
+    assert_eq!(
+        found(&notice_then_decision(
+            "fine: 3000",
+            "fine: 3000, warning: true"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        found(&notice_then_decision("fine: 3000", "warning: true")),
+        vec![]
+    );
+    // (the proposal lacks the hearing right: hearing_right_scope at the notice)
+    assert!(
+        of(
+            &notice_then_decision("fine: 3000, licence_suspension: true", "fine: 3000"),
+            RuleId::NoAggravationAfterDefense
+        )
+        .is_empty()
+    );
+    // a confiscation beside a proposed fine is not an added heavier kind (contract)
+    assert_eq!(
+        found(&notice_then_decision(
+            "fine: 3000",
+            "fine: 3000, confiscation: 100"
+        )),
+        vec![]
+    );
     let confiscation = notice_then_decision(
         "fine: 100, confiscation: 200",
         "fine: 100, confiscation: 300",
@@ -1396,7 +1465,7 @@ fn court_deadline_only_while_unpaid() {
 fn seizure(on: &str, rest: &str) -> CheckReport {
     run(
         &timeline(&format!(
-            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], {rest} }}\n"
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], approved: true, {rest} }}\n"
         )),
         today(),
     )
@@ -1435,11 +1504,636 @@ fn no_coercive_measures_on_statutory_holidays() {
         "《中华人民共和国行政强制法》第四十三条"
     );
     assert_eq!(
-        found(&seizure("2025-10-02", "until: 2025-10-20, emergency: true")),
+        found(&seizure(
+            "2025-10-02",
+            "until: 2025-10-20, emergency: true, reported_on: 2025-10-02"
+        )),
         vec![]
     );
     // an ordinary Saturday is not a statutory holiday
     assert_eq!(found(&seizure("2025-03-08", "until: 2025-03-20")), vec![]);
+}
+
+// ---- summary procedure: payment from the decision ---------------------------------------------
+
+const SUMMARY_INDIVIDUAL: &str =
+    "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01";
+
+#[test]
+fn summary_payment_deadline_runs_from_the_decision() {
+    // Mon 2025-03-03 + 15 days = Tue 03-18.
+    let t = |rest: &str| {
+        timeline_with(
+            SUMMARY_INDIVIDUAL,
+            &format!(
+                "  - {{ on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: {{ fine: 50 }} }}\n{rest}"
+            ),
+        )
+    };
+    let open = run(&t(""), d(2025, 3, 10));
+    let x = deadline(&open, RuleId::PaymentDeadline15d);
+    assert_eq!(
+        (x.due, x.from_event, x.status),
+        (d(2025, 3, 18), Some(0), DeadlineStatus::Pending)
+    );
+    let paid = run(
+        &t("  - { on: 2025-03-18, type: payment, amount: 50 }\n"),
+        today(),
+    );
+    assert_eq!(
+        deadline(&paid, RuleId::PaymentDeadline15d).status,
+        DeadlineStatus::Met
+    );
+    // 10 days late: at most 3 % × 50 × 10 = 15 yuan
+    let ok = run(
+        &t("  - { on: 2025-03-28, type: payment, amount: 50, surcharge: 15 }\n"),
+        today(),
+    );
+    assert_eq!(found(&ok), vec![]);
+    let over = run(
+        &t("  - { on: 2025-03-28, type: payment, amount: 50, surcharge: 15.01 }\n"),
+        today(),
+    );
+    assert_eq!(found(&over), vec![("late_payment_surcharge", Some(1))]);
+    // a later service re-bases the period: Mon 03-10 + 15 = Tue 03-25
+    let served = run(
+        &t("  - { on: 2025-03-10, type: service, method: direct }\n"),
+        d(2025, 3, 11),
+    );
+    let x = deadline(&served, RuleId::PaymentDeadline15d);
+    assert_eq!((x.due, x.from_event), (d(2025, 3, 25), Some(1)));
+    assert_eq!(
+        served
+            .deadlines
+            .iter()
+            .filter(|x| x.rule == "payment_deadline_15d")
+            .count(),
+        1
+    );
+    // a warning starts no payment period
+    let warning = run(
+        &timeline_with(
+            SUMMARY_INDIVIDUAL,
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { warning: true } }\n",
+        ),
+        today(),
+    );
+    assert!(warning.deadlines.is_empty());
+}
+
+// ---- onsite_fine_collection: ordinary procedure and cash hand-in --------------------------------
+
+#[test]
+fn ordinary_decisions_may_be_collected_on_the_spot_in_remote_areas() {
+    let paid = |payment: &str| {
+        run(
+            &timeline(&format!(
+                "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n  - {{ on: 2025-04-28, type: payment, amount: 500, {payment} }}\n"
+            )),
+            today(),
+        )
+    };
+    assert_eq!(found(&paid("method: on_spot, remote: true")), vec![]);
+    let r = paid("method: on_spot");
+    assert_eq!(found(&r), vec![("onsite_fine_collection", Some(4))]);
+    assert!(
+        r.violations[0].message.contains("边远"),
+        "{}",
+        r.violations[0].message
+    );
+    // no fine decided at all
+    let none = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: payment, amount: 50, method: on_spot, remote: true }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&none), vec![("onsite_fine_collection", Some(0))]);
+}
+
+#[test]
+fn cash_collected_on_the_spot_is_handed_in_within_two_working_days() {
+    // Fri 2025-04-25: Sun 04-27 is a make-up working day, so the 2nd working day is Mon 04-28.
+    let t = |handed_in: &str| {
+        timeline_with(
+            SUMMARY_INDIVIDUAL,
+            &format!(
+                "  - {{ on: 2025-04-25, type: summary_penalty, officers: [A, B], penalty: {{ fine: 100 }} }}\n  - {{ on: 2025-04-25, type: payment, amount: 100, method: on_spot, handed_in_on: {handed_in} }}\n"
+            ),
+        )
+    };
+    assert_eq!(found(&run(&t("2025-04-28"), today())), vec![]);
+    let late = run(&t("2025-04-29"), today());
+    assert_eq!(found(&late), vec![("onsite_fine_collection", Some(1))]);
+    assert_eq!(
+        late.violations[0].basis,
+        "《中华人民共和国行政处罚法》第七十一条"
+    );
+    assert!(
+        late.violations[0]
+            .message
+            .contains("第2个工作日（2025年4月28日）"),
+        "{}",
+        late.violations[0].message
+    );
+    // only for cash collected on the spot, and not before the collection
+    let text = format!(
+        "{SUMMARY_INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-04-25, type: payment, amount: 100, method: bank, handed_in_on: 2025-04-28 }}\n"
+    );
+    assert_eq!(
+        Timeline::from_yaml(&text).unwrap_err().code(),
+        "invalid_value"
+    );
+    let text = format!(
+        "{SUMMARY_INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-04-25, type: payment, amount: 100, method: on_spot, handed_in_on: 2025-04-24 }}\n"
+    );
+    assert_eq!(
+        Timeline::from_yaml(&text).unwrap_err().code(),
+        "invalid_value"
+    );
+}
+
+// ---- service: electronic consent, outcomes served ------------------------------------------------
+
+#[test]
+fn electronic_service_needs_consent() {
+    let r = decided_then_served("  - { on: 2025-04-28, type: service, method: electronic }\n");
+    assert_eq!(found(&r), vec![("service_deadline", Some(3))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十一条第二款；《中华人民共和国民事诉讼法》第九十条"
+    );
+    assert!(r.violations[0].message.contains("电子送达"));
+    let ok = decided_then_served(
+        "  - { on: 2025-04-28, type: service, method: electronic, consent: true }\n",
+    );
+    assert_eq!(found(&ok), vec![]);
+}
+
+#[test]
+fn no_penalty_decisions_are_served_transfers_are_not() {
+    let decided = |outcome: &str, rest: &str| {
+        run(
+            &timeline(&format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-25, type: decision, officers: [A, B], outcome: {outcome} }}\n{rest}"
+            )),
+            today(),
+        )
+    };
+    let r = decided("no_penalty", "");
+    let x = deadline(&r, RuleId::ServiceDeadline);
+    assert_eq!((x.due, x.status), (d(2025, 5, 8), DeadlineStatus::Overdue));
+    assert_eq!(x.label, "送达不予行政处罚决定书");
+    let late = decided(
+        "no_penalty",
+        "  - { on: 2025-05-09, type: service, method: direct }\n",
+    );
+    assert_eq!(found(&late), vec![("service_deadline", Some(2))]);
+    let transfer = decided(
+        "transfer",
+        "  - { on: 2025-05-09, type: service, method: direct }\n",
+    );
+    assert_eq!(found(&transfer), vec![]);
+    assert!(
+        transfer
+            .deadlines
+            .iter()
+            .all(|x| x.rule != "service_deadline")
+    );
+}
+
+#[test]
+fn review_after_a_hearing_only_for_penalty_decisions() {
+    let r = run(
+        &hearing_offered(
+            r"
+  - { on: 2025-04-03, type: hearing_request }
+  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }
+  - { on: 2025-04-18, type: hearing, chair: D }
+  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: no_penalty }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+}
+
+// ---- penalty_types: mitigation and per-location ranges ------------------------------------------
+
+fn decided_for(code: &str, decision: &str) -> CheckReport {
+    let catalogue = Catalogue::sample();
+    let t = timeline_with(
+        &format!("{INDIVIDUAL}\nviolation: {code}"),
+        &format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 1500 }}, rights: [statement, defence] }}\n  - {{ on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, {decision} }}\n"
+        ),
+    );
+    run_with(&t, today(), &RulesConfig::default(), Some(&catalogue))
+}
+
+#[test]
+fn mitigated_fines_may_go_below_the_minimum() {
+    // 乱堆乱放: 50–1,000 yuan
+    let code = "luan_dui_luan_fang";
+    assert_eq!(
+        found(&decided_for(code, "penalty: { fine: 20 }")),
+        vec![("penalty_types", Some(2))]
+    );
+    assert!(
+        decided_for(code, "penalty: { fine: 20 }").violations[0]
+            .message
+            .contains("未载明减轻处罚")
+    );
+    assert_eq!(
+        found(&decided_for(code, "penalty: { fine: 20 }, mitigated: true")),
+        vec![]
+    );
+    // mitigation never allows more than the maximum
+    assert_eq!(
+        found(&decided_for(
+            code,
+            "penalty: { fine: 1001 }, mitigated: true"
+        )),
+        vec![("penalty_types", Some(2))]
+    );
+    // also on the spot
+    let catalogue = Catalogue::sample();
+    let t = timeline_with(
+        &format!("{SUMMARY_INDIVIDUAL}\nviolation: {code}"),
+        "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 20 }, mitigated: true }\n",
+    );
+    assert_eq!(
+        found(&run_with(
+            &t,
+            today(),
+            &RulesConfig::default(),
+            Some(&catalogue)
+        )),
+        vec![]
+    );
+}
+
+#[test]
+fn per_location_ranges_are_multiplied() {
+    // 违规户外广告: 100–500 yuan 每处
+    let code = "wei_gui_hu_wai_guang_gao";
+    assert_eq!(
+        found(&decided_for(code, "penalty: { fine: 1200 }")),
+        vec![("penalty_types", Some(2))]
+    );
+    assert_eq!(
+        found(&decided_for(code, "penalty: { fine: 1200 }, locations: 3")),
+        vec![]
+    );
+    assert_eq!(
+        found(&decided_for(code, "penalty: { fine: 1500 }, locations: 3")),
+        vec![]
+    );
+    let r = decided_for(code, "penalty: { fine: 250 }, locations: 3");
+    assert_eq!(found(&r), vec![("penalty_types", Some(2))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("法定幅度300元至1500元内（每处计，共3处）"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(
+        found(&decided_for(
+            code,
+            "penalty: { fine: 250 }, locations: 3, mitigated: true"
+        )),
+        vec![]
+    );
+    // a per-case range is not multiplied (占道经营: up to 20,000 yuan)
+    assert_eq!(
+        found(&decided_for(
+            "zhan_dao_jing_ying",
+            "penalty: { fine: 1200 }, locations: 2"
+        )),
+        vec![]
+    );
+    let t = format!(
+        "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-04-15, type: decision, outcome: penalty, penalty: {{ fine: 100 }}, locations: 0 }}\n"
+    );
+    let err = Timeline::from_yaml(&t).unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+    assert!(err.to_string().contains("locations"), "{err}");
+}
+
+// ---- no_penalty_conditions ------------------------------------------------------------------------
+
+#[test]
+fn minor_corrected_harmless_acts_are_not_punished() {
+    let decided = |decision: &str| {
+        run(
+            &timeline(&format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 200 }}, rights: [statement, defence] }}\n  - {{ on: 2025-04-15, type: decision, officers: [A, B], {decision} }}\n"
+            )),
+            today(),
+        )
+    };
+    let r = decided("penalty: { fine: 200 }, minor: true, corrected: true, no_harm: true");
+    assert_eq!(found(&r), vec![("no_penalty_conditions", Some(2))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第三十三条第一款"
+    );
+    assert_eq!(
+        found(&decided(
+            "penalty: { fine: 200 }, minor: true, corrected: true"
+        )),
+        vec![]
+    );
+    assert_eq!(
+        found(&decided(
+            "outcome: no_penalty, minor: true, corrected: true, no_harm: true"
+        )),
+        vec![]
+    );
+    let summary = run(
+        &timeline_with(
+            SUMMARY_INDIVIDUAL,
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { warning: true }, minor: true, corrected: true, no_harm: true }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&summary), vec![("no_penalty_conditions", Some(0))]);
+}
+
+#[test]
+fn children_under_14_are_not_punished() {
+    let header = "party: { kind: individual, name: 小明, minor_under_14: true }\nprocedure: summary\nact_date: 2025-03-01";
+    let r = run(
+        &timeline_with(
+            header,
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { warning: true } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("no_penalty_conditions", Some(0))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第三十条"
+    );
+    let ok = run(
+        &timeline_with(
+            header,
+            "  - { on: 2025-03-03, type: decision, officers: [A, B], outcome: no_penalty }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&ok), vec![]);
+    let org = format!(
+        "party: {{ kind: organisation, name: 某公司, minor_under_14: true }}\nprocedure: summary\nact_date: 2025-03-01\n{OFFICERS}events: []\n"
+    );
+    let err = Timeline::from_yaml(&org).unwrap_err();
+    assert_eq!(err.code(), "invalid_party");
+    assert!(err.to_string().contains("party.minor_under_14"), "{err}");
+}
+
+// ---- officer_recusal ------------------------------------------------------------------------------
+
+#[test]
+fn an_officer_who_withdrew_takes_no_further_part() {
+    let t = |rest: &str| {
+        timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-05, type: recusal, officers: [A, C] }}\n{rest}"
+        ))
+    };
+    // the withdrawing officers are not acting: C's missing certificate is not flagged
+    assert_eq!(found(&run(&t(""), today())), vec![]);
+    assert_eq!(
+        found(&run(
+            &t("  - { on: 2025-03-06, type: evidence, officers: [B, D] }\n"),
+            today()
+        )),
+        vec![]
+    );
+    let r = run(
+        &t("  - { on: 2025-03-06, type: evidence, officers: [A, B, D, A] }\n"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("officer_recusal", Some(2))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第四十三条"
+    );
+    assert!(
+        r.violations[0]
+            .message
+            .contains("执法人员A已于2025年3月5日决定回避（事件#1）"),
+        "{}",
+        r.violations[0].message
+    );
+    // as the hearing's chair
+    let r = run(
+        &t(
+            "  - { on: 2025-04-01, type: advance_notice, officers: [B, D], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }\n  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }\n  - { on: 2025-04-18, type: hearing, chair: A }\n",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&r),
+        vec![("officer_recusal", Some(5)), ("hearing_conduct", Some(5))]
+    );
+    // events before the recusal are not affected
+    let before = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-04, type: evidence, officers: [A, B] }\n  - { on: 2025-03-05, type: recusal, officers: [A] }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&before), vec![]);
+}
+
+// ---- criminal_transfer ----------------------------------------------------------------------------
+
+fn transfer_case(rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-07, type: transfer_report, officers: [A, B] }}\n{rest}"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn transfers_are_decided_within_three_days_and_handed_over_within_24_hours() {
+    // Fri 03-07 + 3 days = Mon 03-10.
+    let ok = transfer_case(
+        "  - { on: 2025-03-10, type: decision, officers: [A, B], outcome: transfer }\n  - { on: 2025-03-11, type: transfer_handover, officers: [A, B] }\n",
+    );
+    assert_eq!(found(&ok), vec![]);
+    let x = deadline(&ok, RuleId::CriminalTransfer);
+    assert_eq!(
+        (x.due, x.status, x.from_event),
+        (d(2025, 3, 11), DeadlineStatus::Met, Some(2))
+    );
+    let late_decision = transfer_case(
+        "  - { on: 2025-03-11, type: decision, officers: [A, B], outcome: transfer }\n",
+    );
+    assert_eq!(found(&late_decision), vec![("criminal_transfer", Some(2))]);
+    assert_eq!(
+        late_decision.violations[0].basis,
+        "《行政执法机关移送涉嫌犯罪案件的规定》第五条"
+    );
+    let late_handover = transfer_case(
+        "  - { on: 2025-03-10, type: decision, officers: [A, B], outcome: transfer }\n  - { on: 2025-03-12, type: transfer_handover }\n",
+    );
+    assert_eq!(found(&late_handover), vec![("criminal_transfer", Some(3))]);
+    assert_eq!(
+        deadline(&late_handover, RuleId::CriminalTransfer).status,
+        DeadlineStatus::Missed
+    );
+    // a hand-over without a transfer decision
+    let unapproved = transfer_case("  - { on: 2025-03-08, type: transfer_handover }\n");
+    assert_eq!(found(&unapproved), vec![("criminal_transfer", Some(2))]);
+    // rolled: Wed 04-30 + 3 days = Sat 05-03, in the Labour Day holiday → Tue 05-06
+    let rolled = |day: &str| {
+        run(
+            &timeline(&format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-30, type: transfer_report }}\n  - {{ on: {day}, type: decision, officers: [A, B], outcome: transfer }}\n"
+            )),
+            today(),
+        )
+    };
+    assert_eq!(found(&rolled("2025-05-06")), vec![]);
+    assert_eq!(
+        found(&rolled("2025-05-07")),
+        vec![("criminal_transfer", Some(2))]
+    );
+}
+
+// ---- coercive_measure_steps / urgent_measure_report_24h ------------------------------------------
+
+fn measure(fields: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, {fields} }}\n"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn coercive_measures_need_approval_unless_urgent() {
+    assert_eq!(found(&measure("approved: true")), vec![]);
+    let r = measure("extended: false");
+    assert_eq!(found(&r), vec![("coercive_measure_steps", Some(1))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第十八条"
+    );
+    assert_eq!(
+        found(&measure("emergency: true, reported_on: 2025-03-03")),
+        vec![]
+    );
+}
+
+#[test]
+fn urgent_measures_are_reported_within_24_hours() {
+    assert_eq!(
+        found(&measure("emergency: true, reported_on: 2025-03-04")),
+        vec![]
+    );
+    let late = measure("emergency: true, reported_on: 2025-03-05");
+    assert_eq!(found(&late), vec![("urgent_measure_report_24h", Some(1))]);
+    assert_eq!(
+        late.violations[0].basis,
+        "《中华人民共和国行政强制法》第十九条"
+    );
+    assert!(late.violations[0].message.contains("应不晚于2025年3月4日"));
+    let missing = measure("emergency: true, approved: true");
+    assert_eq!(
+        found(&missing),
+        vec![("urgent_measure_report_24h", Some(1))]
+    );
+    // reported_on belongs to emergencies and is not before the measure
+    for fields in [
+        "approved: true, reported_on: 2025-03-03",
+        "emergency: true, reported_on: 2025-03-02",
+    ] {
+        let text = format!(
+            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: coercive_measure, until: 2025-03-20, {fields} }}\n"
+        );
+        assert_eq!(
+            Timeline::from_yaml(&text).unwrap_err().code(),
+            "invalid_value",
+            "{fields}"
+        );
+    }
+}
+
+// ---- illegal_building_demolition ------------------------------------------------------------------
+
+/// A decision served Mon 2025-02-10, an announcement Mon 03-03 with a deadline of Mon 03-17:
+/// the remedy periods run from 03-03 and end Wed 2025-09-03.
+fn demolition(rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-01-20, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n  - {{ on: 2025-02-10, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n  - {{ on: 2025-02-10, type: service, method: direct }}\n{rest}"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
+    let announced = "  - { on: 2025-03-03, type: demolition_announcement, officers: [A, B], deadline: 2025-03-17 }\n";
+    let ok = demolition(&format!(
+        "{announced}  - {{ on: 2025-09-04, type: forced_demolition, officers: [A, B] }}\n"
+    ));
+    assert_eq!(found(&ok), vec![]);
+    assert_eq!(ok.stage, CaseStage::Executed);
+    let r = demolition(&format!(
+        "{announced}  - {{ on: 2025-09-03, type: forced_demolition, officers: [A, B] }}\n"
+    ));
+    assert_eq!(found(&r), vec![("illegal_building_demolition", Some(5))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("自2025年3月3日起6个月，至2025年9月3日"),
+        "{}",
+        r.violations[0].message
+    );
+    let early = demolition(&format!(
+        "{announced}  - {{ on: 2025-03-17, type: forced_demolition }}\n"
+    ));
+    assert_eq!(
+        found(&early),
+        vec![("illegal_building_demolition", Some(5))]
+    );
+    assert!(
+        early.violations[0].message.contains("尚未届满；"),
+        "{}",
+        early.violations[0].message
+    );
+    let unannounced = demolition("  - { on: 2025-09-04, type: forced_demolition }\n");
+    assert_eq!(
+        found(&unannounced),
+        vec![("illegal_building_demolition", Some(4))]
+    );
+    assert!(unannounced.violations[0].message.contains("未予公告"));
+    // the decision served after the announcement: periods run from the service
+    let served_later = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-02-03, type: demolition_announcement, deadline: 2025-02-17 }\n  - { on: 2025-03-03, type: decision, officers: [A, B], outcome: no_penalty }\n  - { on: 2025-03-04, type: service, method: direct }\n  - { on: 2025-09-04, type: forced_demolition }\n  - { on: 2025-09-05, type: forced_demolition }\n",
+        ),
+        today(),
+    );
+    assert_eq!(
+        found(&served_later),
+        vec![("illegal_building_demolition", Some(4))]
+    );
+    // not on a statutory holiday
+    let holiday = demolition(&format!(
+        "{announced}  - {{ on: 2025-10-02, type: forced_demolition }}\n"
+    ));
+    assert_eq!(
+        found(&holiday),
+        vec![("no_night_holiday_enforcement", Some(5))]
+    );
 }
 
 // ---- errors -----------------------------------------------------------------------------------
@@ -1605,7 +2299,7 @@ fn report_serializes_as_documented() {
 /// An arbitrary event: type, day step, officers (bit mask over A–G), amounts and flags.
 fn arbitrary_event() -> impl Strategy<Value = (u8, u8, u8, u32, u32, u8)> {
     (
-        0u8..22,
+        0u8..27,
         0u8..20,
         any::<u8>(),
         0u32..80_000,
@@ -1641,6 +2335,13 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
         penalty
     };
     let later = on + chrono::Days::new(u64::from(days));
+    let facts = DecisionFacts {
+        mitigated: flag(3),
+        locations: u32::from(mask % 4).max(1),
+        minor: flag(4),
+        corrected: flag(5),
+        no_harm: flag(6),
+    };
     let kind = match kind {
         0 => EventKind::Lead,
         1 => EventKind::Register,
@@ -1679,6 +2380,7 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
                 1 => DecisionOutcome::Transfer,
                 _ => DecisionOutcome::Penalty(penalty),
             },
+            facts,
         },
         14 => EventKind::Service {
             method: [
@@ -1701,17 +2403,25 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
                 PaymentMethod::Bank
             },
             remote: flag(2),
+            handed_in_on: (flag(1) && flag(3)).then(|| on + chrono::Days::new(u64::from(days % 9))),
         },
         16 => EventKind::Demand,
         17 => EventKind::CourtEnforcementApplication,
         18 => EventKind::Close,
         19 => EventKind::Archive,
-        20 => EventKind::SummaryPenalty { penalty },
-        _ => EventKind::CoerciveMeasure {
+        20 => EventKind::SummaryPenalty { penalty, facts },
+        21 => EventKind::CoerciveMeasure {
             until: later,
             extended: flag(3),
             emergency: flag(4),
+            approved: flag(5),
+            reported_on: (flag(4) && flag(6)).then(|| on + chrono::Days::new(u64::from(days % 3))),
         },
+        22 => EventKind::Recusal,
+        23 => EventKind::TransferReport,
+        24 => EventKind::TransferHandover,
+        25 => EventKind::DemolitionAnnouncement { deadline: later },
+        _ => EventKind::ForcedDemolition,
     };
     Event {
         on,
@@ -1747,6 +2457,7 @@ proptest! {
             party: Party {
                 kind: if organisation { PartyKind::Organisation } else { PartyKind::Individual },
                 name: "某".to_owned(),
+                minor_under_14: !organisation && serious && major,
             },
             procedure: if major { Procedure::Ordinary } else { Procedure::Summary },
             act_date: first - chrono::Days::new(act_back),
@@ -1786,6 +2497,7 @@ proptest! {
                 prop_assert!(serde_json::to_string(&report).is_ok());
                 // and the timeline round-trips through its own format
                 prop_assert_eq!(Timeline::parse(&t.to_json()).ok(), t.validate().ok().map(|()| t.clone()));
+                prop_assert_eq!(Timeline::from_yaml(&t.to_yaml()).ok(), t.validate().ok().map(|()| t.clone()));
             }
             Err(CheckError::InvalidTimeline(_)) => prop_assert!(t.validate().is_err()),
             Err(CheckError::Calendar(CalendarError::YearNotLoaded(y))) => {
