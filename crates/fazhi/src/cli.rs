@@ -1,5 +1,5 @@
 //! The `fazhi` command line: `serve`, `demo`, `migrate`, `case check`, `audit verify`,
-//! `calendar add`. Every flag has an environment-variable twin (`FAZHI_…`).
+//! `calendar add`, `open311 key create`. Every flag has an environment-variable twin (`FAZHI_…`).
 
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::config::Settings;
@@ -59,6 +59,32 @@ pub enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// Open311 GeoReport v2 interface tools.
+    Open311 {
+        #[command(subcommand)]
+        command: Open311Command,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Open311Command {
+    /// API keys of Open311 clients (needed to POST service requests).
+    Key {
+        #[command(subcommand)]
+        command: Open311KeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Open311KeyCommand {
+    /// Issue a key for a client; it is printed once, only its SHA-256 is stored.
+    Create {
+        /// Name of the client (接入单位), e.g. "12345热线平台".
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -180,6 +206,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 "  登录示例：curl -c c.txt -H 'Content-Type: application/json' -d '{{\"username\":\"juzhang\",\"password\":\"{}\"}}' http://{addr}/api/v1/sessions",
                 service::demo::DEMO_PASSWORD
             );
+            println!("  Open311：  http://{addr}/open311/v2/discovery.json");
+            println!(
+                "  Open311 演示密钥（api_key）：{}",
+                service::demo::DEMO_OPEN311_KEY
+            );
+            println!(
+                "  提交示例：curl -s --data-urlencode api_key={} --data-urlencode service_code=zhan_dao_jing_ying --data-urlencode 'attribute[stall_kind]=mobile' --data-urlencode 'address_string=卧龙路与工业路交叉口' --data-urlencode 'description=路口有流动摊贩占道' http://{addr}/open311/v2/requests.json",
+                service::demo::DEMO_OPEN311_KEY
+            );
             app.serve().await?;
             Ok(0)
         }
@@ -263,6 +298,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 eprintln!("审计日志被篡改：发现{}处问题", report.problems.len());
                 Ok(1)
             }
+        }
+        Command::Open311 {
+            command:
+                Open311Command::Key {
+                    command: Open311KeyCommand::Create { name, db },
+                },
+        } => {
+            let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
+            let state = build_state(settings, Arc::new(SystemClock)).await?;
+            let (key, secret) = service::complaint::create_key(&state, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", secret.expose());
+            eprintln!(
+                "已为“{}”签发 Open311 API 密钥（编号 {}）。密钥只显示这一次，请妥善保存；数据库只保存其 SHA-256 摘要。",
+                key.name, key.id
+            );
+            Ok(0)
         }
         Command::Calendar {
             command:

@@ -17,7 +17,8 @@ use infra::db::Db;
 use service::AppState;
 use std::sync::Arc;
 
-/// Connects the database, applies migrations, seeds the catalogue on first start and
+/// Connects the database, applies migrations, seeds the violation catalogue and the
+/// complaint categories on first start and
 /// returns the application state.
 pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     if settings.database_url.expose().starts_with("sqlite:") {
@@ -29,6 +30,9 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         clock,
         settings: Arc::new(settings),
     };
+    service::complaint::seed_categories_if_empty(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     service::catalogue::seed_if_empty(&state)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -70,6 +70,7 @@ CREATE TABLE cases (
     org_unit_id TEXT NOT NULL REFERENCES org_units(id),
     party_kind TEXT NOT NULL CHECK (party_kind IN ('individual', 'organisation')),
     party_name TEXT NOT NULL,
+    party_minor_under_14 INTEGER NOT NULL DEFAULT 0,
     procedure TEXT NOT NULL CHECK (procedure IN ('ordinary', 'summary')),
     act_date TEXT NOT NULL,
     violation_code TEXT,

@@ -56,11 +56,18 @@ impl std::ops::DerefMut for Tx {
     }
 }
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        include_str!("../../migrations/sqlite/0002_complaints.sql"),
+        include_str!("../../migrations/postgres/0002_complaints.sql"),
+    ),
+];
 
 impl Db {
     /// Connects (creating the SQLite file if needed) and applies pending migrations.

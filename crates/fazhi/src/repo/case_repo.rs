@@ -12,6 +12,8 @@ pub struct CaseRow {
     pub org_unit_id: String,
     pub party_kind: String,
     pub party_name: String,
+    /// 不满十四周岁 (individuals only; no penalty, 行政处罚法第三十条)
+    pub party_minor_under_14: i64,
     pub procedure: String,
     pub act_date: String,
     pub violation_code: Option<String>,
@@ -50,7 +52,7 @@ pub struct EvidenceRow {
 
 macro_rules! case_cols {
     () => {
-        "id, case_no, org_unit_id, party_kind, party_name, procedure, act_date, violation_code, serious_harm, major, stage, open, version, created_by, created_at, updated_at"
+        "id, case_no, org_unit_id, party_kind, party_name, party_minor_under_14, procedure, act_date, violation_code, serious_harm, major, stage, open, version, created_by, created_at, updated_at"
     };
 }
 
@@ -65,43 +67,46 @@ pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>, 
     .await
 }
 
+/// Cases of the given org units, newest first. Only the placeholders are generated; every
+/// value is bound.
 pub async fn list(
     conn: &mut AnyConnection,
+    units: &[String],
     open_only: bool,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
-    let query = if open_only {
-        concat!(
-            "SELECT ",
-            case_cols!(),
-            " FROM cases WHERE open = 1 ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
-        )
-    } else {
-        concat!(
-            "SELECT ",
-            case_cols!(),
-            " FROM cases ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
-        )
-    };
-    sqlx::query_as(query)
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..units.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT {} FROM cases WHERE org_unit_id IN ({}){} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2",
+        case_cols!(),
+        placeholders.join(", "),
+        if open_only { " AND open = 1" } else { "" },
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await
+        .bind(offset);
+    for unit in units {
+        query = query.bind(unit);
+    }
+    query.fetch_all(conn).await
 }
 
 pub async fn insert(conn: &mut AnyConnection, c: &CaseRow) -> Result<(), sqlx::Error> {
     sqlx::query(concat!(
         "INSERT INTO cases (",
         case_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     ))
     .bind(&c.id)
     .bind(&c.case_no)
     .bind(&c.org_unit_id)
     .bind(&c.party_kind)
     .bind(&c.party_name)
+    .bind(c.party_minor_under_14)
     .bind(&c.procedure)
     .bind(&c.act_date)
     .bind(&c.violation_code)

@@ -2,6 +2,7 @@
 //! transaction's) and speak rows; rules and permissions live in `service/`.
 
 pub mod case_repo;
+pub mod complaint_repo;
 pub mod officer_repo;
 pub mod org_unit_repo;
 pub mod user_repo;

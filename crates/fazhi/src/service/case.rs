@@ -150,6 +150,7 @@ pub async fn create(
             PartyKind::Organisation => "organisation".into(),
         },
         party_name: name.to_string(),
+        party_minor_under_14: i64::from(input.party.minor_under_14),
         procedure: match input.procedure {
             Procedure::Ordinary => "ordinary".into(),
             Procedure::Summary => "summary".into(),
@@ -191,15 +192,15 @@ pub async fn list(
 ) -> ServiceResult<Vec<CaseRow>> {
     actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
     let mut conn = state.db.pool.acquire().await?;
-    // Scope filtering in SQL would need the unit list as a parameter array; fetch a bounded
-    // window and filter here (cases per bureau are in the thousands, see ARCHITECTURE.md).
-    let rows =
-        case_repo::list(&mut conn, open_only, limit.clamp(1, 500) * 4, offset.max(0)).await?;
-    Ok(rows
-        .into_iter()
-        .filter(|c| can_see(actor, c))
-        .take(limit.clamp(1, 500) as usize)
-        .collect())
+    let rows = case_repo::list(
+        &mut conn,
+        &actor.scope,
+        open_only,
+        limit.clamp(1, 500),
+        offset.max(0),
+    )
+    .await?;
+    Ok(rows.into_iter().filter(|c| can_see(actor, c)).collect())
 }
 
 pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
@@ -286,9 +287,9 @@ pub async fn add_event(
     let refused: Vec<_> = report.violations_at(index).cloned().collect();
     let only_late = !refused.is_empty()
         && refused.iter().all(|v| LATE_BUT_STILL_DUE.contains(&v.rule.as_str()))
-        // A fax or e-mail service without consent is a service_deadline breach that is not lateness.
+        // A fax, e-mail or electronic service without consent is a service_deadline breach that is not lateness.
         && !matches!(&input.event.kind, fazhi_domain::timeline::EventKind::Service { method, consent: false }
-            if matches!(method, fazhi_domain::timeline::ServiceMethod::Fax | fazhi_domain::timeline::ServiceMethod::Email));
+            if matches!(method, fazhi_domain::timeline::ServiceMethod::Fax | fazhi_domain::timeline::ServiceMethod::Email | fazhi_domain::timeline::ServiceMethod::Electronic));
     let acknowledged = match (&input.late_reason, only_late) {
         (_, _) if refused.is_empty() => None,
         (Some(reason), true) => {
@@ -441,7 +442,7 @@ pub async fn deadlines(state: &AppState, actor: &CurrentUser) -> ServiceResult<V
     let catalogue = catalogue::load(&mut conn).await?;
     let today = state.clock.today();
     let mut out = Vec::new();
-    for case in case_repo::list(&mut conn, true, 10_000, 0).await? {
+    for case in case_repo::list(&mut conn, &actor.scope, true, 10_000, 0).await? {
         if !can_see(actor, &case) {
             continue;
         }
@@ -483,16 +484,9 @@ async fn build_timeline(
     on: NaiveDate,
 ) -> ServiceResult<Timeline> {
     let mut ids: Vec<&str> = Vec::new();
-    for e in &events {
-        for o in &e.officers {
-            if !ids.contains(&o.as_str()) {
-                ids.push(o);
-            }
-        }
-        if let fazhi_domain::timeline::EventKind::Hearing { chair: Some(c), .. } = &e.kind
-            && !ids.contains(&c.as_str())
-        {
-            ids.push(c);
+    for id in events.iter().flat_map(Event::referenced_officers) {
+        if !ids.contains(&id) {
+            ids.push(id);
         }
     }
     let mut officers = Vec::with_capacity(ids.len());
@@ -527,6 +521,7 @@ async fn build_timeline(
                 PartyKind::Individual
             },
             name: case.party_name.clone(),
+            minor_under_14: case.party_minor_under_14 == 1,
         },
         procedure: if case.procedure == "summary" {
             Procedure::Summary

@@ -1,18 +1,21 @@
 //! Demo data: a district bureau with squads, a legal office and a partner department,
 //! users for every role, officers with certificates (one expired, one assistant without),
-//! the sample catalogue, and cases at different stages recorded through the same use cases
-//! as real ones (so the demo data passes the same rules).
+//! the sample catalogue, cases at different stages recorded through the same use cases
+//! as real ones (so the demo data passes the same rules), the complaint categories, an
+//! Open311 client key and a few complaints filed through the complaint use case.
 
 use super::auth::{self, CurrentUser, NewUser, Role};
 use super::case::{self, NewCase, NewEvent};
 use super::officer::{self, NewCertificate, NewOfficer};
 use super::org_unit::{self, NewOrgUnit};
-use super::{AppState, ServiceResult, catalogue};
+use super::{AppState, ServiceResult, catalogue, complaint};
 use chrono::NaiveDate;
 use fazhi_domain::timeline::Event;
 
 /// The demo logins printed by `fazhi demo`: (username, password, role in Chinese).
 pub const DEMO_PASSWORD: &str = "fazhi-demo-2026";
+/// The Open311 `api_key` printed by `fazhi demo` (only its hash is stored).
+pub const DEMO_OPEN311_KEY: &str = "fazhi-demo-open311-key-2026";
 pub const DEMO_USERS: &[(&str, &str)] = &[
     ("admin", "系统管理员"),
     ("juzhang", "局长"),
@@ -231,7 +234,69 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
             version = view.case_row.version;
         }
     }
+    seed_complaints(state).await?;
     Ok(true)
+}
+
+/// Complaint categories, the demo Open311 key and three complaints from three channels.
+async fn seed_complaints(state: &AppState) -> ServiceResult<()> {
+    complaint::seed_categories_if_empty(state).await?;
+    let key = complaint::insert_key(state, "演示客户端", DEMO_OPEN311_KEY).await?;
+    let answers = |pairs: &[(&str, &[&str])]| {
+        pairs
+            .iter()
+            .map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect()))
+            .collect()
+    };
+    let complaints = [
+        (
+            complaint::Channel::Open311,
+            Some(key.id.as_str()),
+            complaint::NewComplaint {
+                service_code: "zhan_dao_jing_ying".into(),
+                description: Some("卧龙路与工业路交叉口东南角每天傍晚有三四个流动摊贩占用人行道卖水果，行人只能走机动车道。".into()),
+                lat: Some("32.9987".into()),
+                long: Some("112.5283".into()),
+                address_string: Some("南阳市卧龙区卧龙路与工业路交叉口东南角".into()),
+                phone: Some("13800138000".into()),
+                attributes: answers(&[("stall_kind", &["mobile"]), ("recurrence", &["daily_period"])]),
+                ..Default::default()
+            },
+        ),
+        (
+            complaint::Channel::Portal,
+            None,
+            complaint::NewComplaint {
+                service_code: "zao_sheng_rao_min".into(),
+                description: Some("小区南门外广场每晚九点半以后还在跳广场舞，音响声音很大。".into()),
+                address_string: Some("南阳市卧龙区七里园乡某小区南门广场".into()),
+                attributes: answers(&[("noise_source", &["square_dance", "loudspeaker"]), ("time_of_day", &["night"])]),
+                ..Default::default()
+            },
+        ),
+        (
+            complaint::Channel::Phone,
+            None,
+            complaint::NewComplaint {
+                service_code: "jing_gai_que_shi".into(),
+                description: Some("人民路中段公交站旁一个井盖缺失，已有群众放了树枝提醒。".into()),
+                address_string: Some("南阳市卧龙区人民路中段公交站旁".into()),
+                first_name: Some("先生".into()),
+                last_name: Some("李".into()),
+                phone: Some("13912345678".into()),
+                attributes: answers(&[("warning_set", &["yes"]), ("cover_owner", &["unknown"])]),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (channel, key_id, input) in complaints {
+        let actor = super::audit::Actor(match key_id {
+            Some(id) => format!("open311:{id}"),
+            None => "system".into(),
+        });
+        complaint::create(state, channel, key_id, &actor, input).await?;
+    }
+    Ok(())
 }
 
 /// A user's identity for seeding, without a password round-trip.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod case;
 pub mod catalogue;
+pub mod complaint;
 pub mod demo;
 pub mod error;
 pub mod officer;

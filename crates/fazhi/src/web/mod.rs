@@ -5,6 +5,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod open311;
 
 use crate::service::AppState;
 use axum::Router;
@@ -44,8 +45,10 @@ pub fn router(state: AppState) -> Router {
         None => login,
     });
     let doc_json = doc.clone();
+    let open311 = open311::router(&state);
     Router::new()
         .nest("/api/v1", api)
+        .nest("/open311/v2", open311)
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc_json))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async {

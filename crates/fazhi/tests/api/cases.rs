@@ -342,3 +342,32 @@ async fn a_late_step_needs_a_leaders_written_reason_and_stays_on_record() {
         "{content}"
     );
 }
+
+#[tokio::test]
+async fn case_lists_are_scoped_to_the_org_tree_and_paginated() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let mine = app.user("officer", Role::Officer, &app.squad).await;
+    let theirs = app.user("other", Role::Officer, &app.other_squad).await;
+    for _ in 0..3 {
+        new_case(&mine, &app.squad).await;
+    }
+    let (other_case, _) = new_case(&theirs, &app.other_squad).await;
+    let ids = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let (_, list) = parts(mine.get("/cases").await).await;
+    assert_eq!(ids(&list).len(), 3);
+    assert!(!ids(&list).contains(&other_case));
+    let (_, list) = parts(leader.get("/cases").await).await;
+    assert_eq!(ids(&list).len(), 4, "the bureau sees every squad");
+    let (_, page1) = parts(leader.get("/cases?limit=2&offset=0").await).await;
+    let (_, page2) = parts(leader.get("/cases?limit=2&offset=2").await).await;
+    let (p1, p2) = (ids(&page1), ids(&page2));
+    assert_eq!((p1.len(), p2.len()), (2, 2));
+    assert!(p1.iter().all(|id| !p2.contains(id)));
+}

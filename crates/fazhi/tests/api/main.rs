@@ -8,4 +8,5 @@ mod auth;
 mod cases;
 mod errors;
 mod helpers;
+mod open311;
 mod timelines;

@@ -1,0 +1,433 @@
+//! Complaints (投诉举报), their categories (= Open311 services), history notes, uploaded
+//! media and the Open311 API keys. SQL only: the rules live in `service::complaint`.
+//! Reporter columns (`reporter_*`) are personal data; this module returns them, and every
+//! public surface must leave them out.
+
+use sqlx::{AnyConnection, FromRow, Row};
+
+/// One stored complaint, every column.
+#[derive(Debug, Clone, FromRow)]
+pub struct ComplaintRow {
+    pub id: String,
+    pub service_request_id: String,
+    pub token: String,
+    pub service_code: String,
+    pub jurisdiction_id: String,
+    pub org_unit_id: Option<String>,
+    pub agency_responsible: Option<String>,
+    pub channel: String,
+    pub state: String,
+    pub description: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    pub address_string: Option<String>,
+    pub address_id: Option<String>,
+    pub reporter_first_name: Option<String>,
+    pub reporter_last_name: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub reporter_email: Option<String>,
+    pub reporter_device_id: Option<String>,
+    pub reporter_account_id: Option<String>,
+    /// JSON object: attribute code → string, or array of strings for a multivaluelist.
+    pub attributes: String,
+    pub media_url: Option<String>,
+    pub service_notice: Option<String>,
+    pub open311_key_id: Option<String>,
+    pub expected_at: Option<String>,
+    pub requested_at: String,
+    pub updated_at: String,
+    pub closed_at: Option<String>,
+    pub version: i64,
+}
+
+macro_rules! complaint_cols {
+    () => {
+        "id, service_request_id, token, service_code, jurisdiction_id, org_unit_id, agency_responsible, \
+         channel, state, description, lat, lon, address_string, address_id, reporter_first_name, \
+         reporter_last_name, reporter_phone, reporter_email, reporter_device_id, reporter_account_id, \
+         attributes, media_url, service_notice, open311_key_id, expected_at, requested_at, updated_at, \
+         closed_at, version"
+    };
+}
+
+/// One history entry of a complaint.
+#[derive(Debug, Clone, FromRow)]
+pub struct NoteRow {
+    pub complaint_id: String,
+    pub seq: i64,
+    pub at: String,
+    pub note_type: String,
+    pub summary: String,
+    pub description: Option<String>,
+    pub actor: String,
+    pub public: i64,
+}
+
+/// One uploaded file of a complaint (the bytes are `<data-dir>/evidence/<sha256>`).
+#[derive(Debug, Clone, FromRow)]
+pub struct MediaRow {
+    pub id: String,
+    pub complaint_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+}
+
+/// A stored category: its code, its JSON document and whether it is offered.
+#[derive(Debug, Clone, FromRow)]
+pub struct CategoryRow {
+    pub code: String,
+    pub entry: String,
+    pub sort_order: i64,
+    pub active: i64,
+    pub updated_at: String,
+}
+
+/// An Open311 client key (the key itself is never stored, only its SHA-256).
+#[derive(Debug, Clone, FromRow)]
+pub struct KeyRow {
+    pub id: String,
+    pub name: String,
+    pub key_hash: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// What `GET requests` filters on; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub service_codes: Vec<String>,
+    /// `Some(true)`: closed only; `Some(false)`: open only; `None`: both.
+    pub closed: Option<bool>,
+    pub requested_from: Option<String>,
+    pub requested_to: Option<String>,
+    pub updated_from: Option<String>,
+    pub updated_to: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// `$n, $n+1, …` for `count` parameters starting at `first`.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---- categories --------------------------------------------------------------------------
+
+pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<CategoryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT code, entry, sort_order, active, updated_at FROM complaint_categories ORDER BY sort_order, code",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Inserts a category unless one with the same code exists; true when inserted.
+pub async fn insert_category_if_absent(
+    conn: &mut AnyConnection,
+    code: &str,
+    entry: &str,
+    sort_order: i64,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO complaint_categories (code, entry, sort_order, active, updated_at) \
+         VALUES ($1, $2, $3, 1, $4) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(code)
+    .bind(entry)
+    .bind(sort_order)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+// ---- keys --------------------------------------------------------------------------------
+
+pub async fn insert_key(conn: &mut AnyConnection, key: &KeyRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO open311_keys (id, name, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&key.id)
+    .bind(&key.name)
+    .bind(&key.key_hash)
+    .bind(&key.created_at)
+    .bind(&key.revoked_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn key_by_hash(
+    conn: &mut AnyConnection,
+    key_hash: &str,
+) -> Result<Option<KeyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys WHERE key_hash = $1",
+    )
+    .bind(key_hash)
+    .fetch_optional(conn)
+    .await
+}
+
+// ---- complaints --------------------------------------------------------------------------
+
+/// The next number of the day `day` (`YYYYMMDD`), starting at 1.
+pub async fn next_number(conn: &mut AnyConnection, day: &str) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO complaint_counters (day, n) VALUES ($1, 1) \
+         ON CONFLICT (day) DO UPDATE SET n = complaint_counters.n + 1 RETURNING n",
+    )
+    .bind(day)
+    .fetch_one(conn)
+    .await?;
+    row.try_get("n")
+}
+
+pub async fn insert(conn: &mut AnyConnection, c: &ComplaintRow) -> Result<(), sqlx::Error> {
+    sqlx::query(concat!(
+        "INSERT INTO complaints (",
+        complaint_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
+    ))
+    .bind(&c.id)
+    .bind(&c.service_request_id)
+    .bind(&c.token)
+    .bind(&c.service_code)
+    .bind(&c.jurisdiction_id)
+    .bind(&c.org_unit_id)
+    .bind(&c.agency_responsible)
+    .bind(&c.channel)
+    .bind(&c.state)
+    .bind(&c.description)
+    .bind(&c.lat)
+    .bind(&c.lon)
+    .bind(&c.address_string)
+    .bind(&c.address_id)
+    .bind(&c.reporter_first_name)
+    .bind(&c.reporter_last_name)
+    .bind(&c.reporter_phone)
+    .bind(&c.reporter_email)
+    .bind(&c.reporter_device_id)
+    .bind(&c.reporter_account_id)
+    .bind(&c.attributes)
+    .bind(&c.media_url)
+    .bind(&c.service_notice)
+    .bind(&c.open311_key_id)
+    .bind(&c.expected_at)
+    .bind(&c.requested_at)
+    .bind(&c.updated_at)
+    .bind(&c.closed_at)
+    .bind(c.version)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_request_id(
+    conn: &mut AnyConnection,
+    service_request_id: &str,
+) -> Result<Option<ComplaintRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        complaint_cols!(),
+        " FROM complaints WHERE service_request_id = $1"
+    ))
+    .bind(service_request_id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn by_token(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> Result<Option<ComplaintRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        complaint_cols!(),
+        " FROM complaints WHERE token = $1"
+    ))
+    .bind(token)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The complaints with these `service_request_id`s (at most 1,000 ids are looked up),
+/// newest first.
+pub async fn by_request_ids(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    let ids = &ids[..ids.len().min(1000)];
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE service_request_id IN ({}) ORDER BY requested_at DESC, service_request_id DESC"
+        ),
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(id.clone());
+    }
+    query.fetch_all(conn).await
+}
+
+/// Complaints matching `filter`, newest first (`requested_at`, then id, so pages are stable).
+pub async fn search(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    if !filter.service_codes.is_empty() {
+        clauses.push(format!(
+            "service_code IN ({})",
+            placeholders(binds.len() + 1, filter.service_codes.len())
+        ));
+        binds.extend(filter.service_codes.iter().cloned().map(Bind::Text));
+    }
+    match filter.closed {
+        Some(true) => clauses.push("state = 'closed'".into()),
+        Some(false) => clauses.push("state <> 'closed'".into()),
+        None => {}
+    }
+    for (column, op, value) in [
+        ("requested_at", ">=", &filter.requested_from),
+        ("requested_at", "<=", &filter.requested_to),
+        ("updated_at", ">=", &filter.updated_from),
+        ("updated_at", "<=", &filter.updated_to),
+    ] {
+        if let Some(v) = value {
+            binds.push(Bind::Text(v.clone()));
+            clauses.push(format!("{column} {op} ${}", binds.len()));
+        }
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    binds.push(Bind::Int(filter.limit));
+    binds.push(Bind::Int(filter.offset));
+    let sql = format!(
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints{} ORDER BY requested_at DESC, service_request_id DESC LIMIT ${} OFFSET ${}"
+        ),
+        where_sql,
+        binds.len() - 1,
+        binds.len()
+    );
+    let mut query = sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        query = match b {
+            Bind::Text(s) => query.bind(s),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    query.fetch_all(conn).await
+}
+
+// ---- notes and media ---------------------------------------------------------------------
+
+pub async fn insert_note(conn: &mut AnyConnection, n: &NoteRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO complaint_notes (complaint_id, seq, at, note_type, summary, description, actor, public) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&n.complaint_id)
+    .bind(n.seq)
+    .bind(&n.at)
+    .bind(&n.note_type)
+    .bind(&n.summary)
+    .bind(&n.description)
+    .bind(&n.actor)
+    .bind(n.public)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The public notes of these complaints, in order.
+pub async fn public_notes_of(
+    conn: &mut AnyConnection,
+    complaint_ids: &[&str],
+) -> Result<Vec<NoteRow>, sqlx::Error> {
+    if complaint_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    // Chunks keep the parameter count well below both backends' limits.
+    for chunk in complaint_ids.chunks(500) {
+        let sql = format!(
+            "SELECT complaint_id, seq, at, note_type, summary, description, actor, public \
+             FROM complaint_notes WHERE public = 1 AND complaint_id IN ({}) ORDER BY complaint_id, seq",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, NoteRow>(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id.to_string());
+        }
+        out.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
+pub async fn insert_media(conn: &mut AnyConnection, m: &MediaRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO complaint_media (id, complaint_id, file_name, content_type, size_bytes, sha256, uploaded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&m.id)
+    .bind(&m.complaint_id)
+    .bind(&m.file_name)
+    .bind(&m.content_type)
+    .bind(m.size_bytes)
+    .bind(&m.sha256)
+    .bind(&m.uploaded_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The uploaded files of these complaints, in upload order.
+pub async fn media_of(
+    conn: &mut AnyConnection,
+    complaint_ids: &[&str],
+) -> Result<Vec<MediaRow>, sqlx::Error> {
+    if complaint_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for chunk in complaint_ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, complaint_id, file_name, content_type, size_bytes, sha256, uploaded_at \
+             FROM complaint_media WHERE complaint_id IN ({}) ORDER BY complaint_id, uploaded_at, id",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, MediaRow>(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id.to_string());
+        }
+        out.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
