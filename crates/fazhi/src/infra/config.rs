@@ -24,6 +24,16 @@ pub struct Settings {
     pub session_minutes: i64,
     /// Prefix of case numbers (文号), e.g. 卧城管罚 → 卧城管罚〔2026〕12号.
     pub case_no_prefix: String,
+    /// Days after closing (办结) during which a citizen may reopen a complaint that was not
+    /// fixed, with the tracking token. A local choice: no national rule fixes it.
+    pub complaint_reopen_window_days: i64,
+    /// Radius in metres within which a complaint of the same category is suggested as a
+    /// duplicate (haversine distance between the reported coordinates).
+    pub complaint_duplicate_radius_m: f64,
+    /// How far back, in days, a duplicate suggestion looks.
+    pub complaint_duplicate_window_days: i64,
+    /// An open, unanswered complaint due within this many hours is listed as near due.
+    pub complaint_near_due_hours: i64,
 }
 
 impl Settings {
@@ -40,6 +50,10 @@ impl Settings {
             login_rate_per_minute: 30,
             session_minutes: 8 * 60,
             case_no_prefix: "卧城管罚".into(),
+            complaint_reopen_window_days: 15,
+            complaint_duplicate_radius_m: 100.0,
+            complaint_duplicate_window_days: 7,
+            complaint_near_due_hours: 24,
         }
     }
 

@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0002_complaints.sql"),
         include_str!("../../migrations/postgres/0002_complaints.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/sqlite/0003_complaint_workflow.sql"),
+        include_str!("../../migrations/postgres/0003_complaint_workflow.sql"),
+    ),
 ];
 
 impl Db {

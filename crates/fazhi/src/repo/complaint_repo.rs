@@ -38,9 +38,40 @@ pub struct ComplaintRow {
     pub updated_at: String,
     pub closed_at: Option<String>,
     pub version: i64,
+    // ---- workflow (migration 0003) ----
+    /// The real state of the closed loop (`service::complaint_workflow::Stage`).
+    pub stage: String,
+    pub dispatched_at: Option<String>,
+    /// First answer to the citizen (counts for "answered on time").
+    pub first_replied_at: Option<String>,
+    pub reply: Option<String>,
+    pub final_state: Option<String>,
+    pub final_reason: Option<String>,
+    pub routed_to: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub tag_721: Option<String>,
+    pub rating: Option<String>,
+    pub rating_score: Option<i64>,
+    pub rated_at: Option<String>,
+    pub followed_up_at: Option<String>,
+    pub reopen_count: i64,
+    pub supervision_level: i64,
 }
 
 macro_rules! complaint_cols {
+    () => {
+        "id, service_request_id, token, service_code, jurisdiction_id, org_unit_id, agency_responsible, \
+         channel, state, description, lat, lon, address_string, address_id, reporter_first_name, \
+         reporter_last_name, reporter_phone, reporter_email, reporter_device_id, reporter_account_id, \
+         attributes, media_url, service_notice, open311_key_id, expected_at, requested_at, updated_at, \
+         closed_at, version, stage, dispatched_at, first_replied_at, reply, final_state, final_reason, \
+         routed_to, duplicate_of, tag_721, rating, rating_score, rated_at, followed_up_at, reopen_count, \
+         supervision_level"
+    };
+}
+
+/// The columns an intake writes (the workflow columns start at their defaults).
+macro_rules! insert_cols {
     () => {
         "id, service_request_id, token, service_code, jurisdiction_id, org_unit_id, agency_responsible, \
          channel, state, description, lat, lon, address_string, address_id, reporter_first_name, \
@@ -198,7 +229,7 @@ pub async fn next_number(conn: &mut AnyConnection, day: &str) -> Result<i64, sql
 pub async fn insert(conn: &mut AnyConnection, c: &ComplaintRow) -> Result<(), sqlx::Error> {
     sqlx::query(concat!(
         "INSERT INTO complaints (",
-        complaint_cols!(),
+        insert_cols!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
          $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
     ))
@@ -430,4 +461,298 @@ pub async fn media_of(
         out.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(out)
+}
+
+// ---- workflow (migration 0003) -----------------------------------------------------------
+
+pub async fn by_id(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<ComplaintRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        complaint_cols!(),
+        " FROM complaints WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Writes every workflow field of `c` and bumps the version, only if the stored version is
+/// still `c.version`; false when another writer won.
+pub async fn update_workflow(
+    conn: &mut AnyConnection,
+    c: &ComplaintRow,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE complaints SET service_code = $1, org_unit_id = $2, agency_responsible = $3, state = $4, \
+         stage = $5, expected_at = $6, updated_at = $7, closed_at = $8, dispatched_at = $9, \
+         first_replied_at = $10, reply = $11, final_state = $12, final_reason = $13, routed_to = $14, \
+         duplicate_of = $15, tag_721 = $16, rating = $17, rating_score = $18, rated_at = $19, \
+         followed_up_at = $20, reopen_count = $21, supervision_level = $22, version = version + 1 \
+         WHERE id = $23 AND version = $24",
+    )
+    .bind(&c.service_code)
+    .bind(&c.org_unit_id)
+    .bind(&c.agency_responsible)
+    .bind(&c.state)
+    .bind(&c.stage)
+    .bind(&c.expected_at)
+    .bind(&c.updated_at)
+    .bind(&c.closed_at)
+    .bind(&c.dispatched_at)
+    .bind(&c.first_replied_at)
+    .bind(&c.reply)
+    .bind(&c.final_state)
+    .bind(&c.final_reason)
+    .bind(&c.routed_to)
+    .bind(&c.duplicate_of)
+    .bind(&c.tag_721)
+    .bind(&c.rating)
+    .bind(c.rating_score)
+    .bind(&c.rated_at)
+    .bind(&c.followed_up_at)
+    .bind(c.reopen_count)
+    .bind(c.supervision_level)
+    .bind(&c.id)
+    .bind(c.version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Complaints for the workflow lists: `open_only` leaves out closed ones; `from`/`to` bound
+/// `requested_at`. Newest first, at most `limit`.
+pub async fn list(
+    conn: &mut AnyConnection,
+    open_only: bool,
+    from: Option<&str>,
+    to: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    let sql = format!(
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE ({}) AND ($1 = '' OR requested_at >= $1) AND ($2 = '' OR requested_at < $2) \
+             ORDER BY requested_at DESC, id DESC LIMIT $3"
+        ),
+        if open_only {
+            "state <> 'closed'"
+        } else {
+            "1 = 1"
+        }
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(from.unwrap_or(""))
+        .bind(to.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+}
+
+/// Unanswered complaints that carry a due time (for the overdue and near-due lists).
+pub async fn unanswered(conn: &mut AnyConnection) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        complaint_cols!(),
+        " FROM complaints WHERE stage IN ('received', 'dispatched', 'handling', 'reopened') \
+         AND expected_at IS NOT NULL ORDER BY expected_at, id"
+    ))
+    .fetch_all(conn)
+    .await
+}
+
+/// Same-category complaints with coordinates filed since `since` (duplicate candidates).
+pub async fn same_category_since(
+    conn: &mut AnyConnection,
+    service_code: &str,
+    since: &str,
+) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        complaint_cols!(),
+        " FROM complaints WHERE service_code = $1 AND requested_at >= $2 AND lat IS NOT NULL \
+         ORDER BY requested_at DESC, id DESC LIMIT 1000"
+    ))
+    .bind(service_code)
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// Complaints merged into `master_id`.
+pub async fn merged_into(
+    conn: &mut AnyConnection,
+    master_id: &str,
+) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        "SELECT ",
+        complaint_cols!(),
+        " FROM complaints WHERE duplicate_of = $1 ORDER BY requested_at, id"
+    ))
+    .bind(master_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The next free history sequence number of a complaint.
+pub async fn next_note_seq(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<i64, sqlx::Error> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(seq) FROM complaint_notes WHERE complaint_id = $1")
+            .bind(complaint_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n.map_or(0, |n| n + 1))
+}
+
+/// Every note of a complaint (public and internal), in order.
+pub async fn notes_of(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<Vec<NoteRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT complaint_id, seq, at, note_type, summary, description, actor, public \
+         FROM complaint_notes WHERE complaint_id = $1 ORDER BY seq",
+    )
+    .bind(complaint_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// One 督办 record.
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct SupervisionRow {
+    pub id: String,
+    pub complaint_id: String,
+    /// 1 催办, 2 督办, 3 挂牌督办 (leader).
+    pub level: i64,
+    pub reason: String,
+    pub at: String,
+    pub actor: String,
+}
+
+pub async fn insert_supervision(
+    conn: &mut AnyConnection,
+    s: &SupervisionRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO complaint_supervisions (id, complaint_id, level, reason, at, actor) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&s.id)
+    .bind(&s.complaint_id)
+    .bind(s.level)
+    .bind(&s.reason)
+    .bind(&s.at)
+    .bind(&s.actor)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn supervisions_of(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<Vec<SupervisionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, complaint_id, level, reason, at, actor FROM complaint_supervisions \
+         WHERE complaint_id = $1 ORDER BY at, id",
+    )
+    .bind(complaint_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// One 核查 photo.
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct PhotoRow {
+    pub id: String,
+    pub complaint_id: String,
+    /// `before` or `after`.
+    pub kind: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+    pub uploaded_by: String,
+}
+
+pub async fn insert_photo(conn: &mut AnyConnection, p: &PhotoRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO complaint_photos (id, complaint_id, kind, file_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&p.id)
+    .bind(&p.complaint_id)
+    .bind(&p.kind)
+    .bind(&p.file_name)
+    .bind(&p.content_type)
+    .bind(p.size_bytes)
+    .bind(&p.sha256)
+    .bind(&p.uploaded_at)
+    .bind(&p.uploaded_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn photos_of(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<Vec<PhotoRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, complaint_id, kind, file_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by \
+         FROM complaint_photos WHERE complaint_id = $1 ORDER BY uploaded_at, id",
+    )
+    .bind(complaint_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn link_case(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    complaint_id: &str,
+    at: &str,
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO case_complaints (case_id, complaint_id, linked_at, linked_by) VALUES ($1, $2, $3, $4)")
+        .bind(case_id)
+        .bind(complaint_id)
+        .bind(at)
+        .bind(by)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ids of the cases a complaint became the lead of.
+pub async fn cases_of_complaint(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT case_id FROM case_complaints WHERE complaint_id = $1 ORDER BY linked_at, case_id",
+    )
+    .bind(complaint_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Ids of the complaints linked to a case.
+pub async fn complaints_of_case(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT complaint_id FROM case_complaints WHERE case_id = $1 ORDER BY linked_at, complaint_id",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await
 }

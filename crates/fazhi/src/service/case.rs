@@ -7,6 +7,7 @@ use super::audit::{Actor, AuditEvent, append};
 use super::auth::{CurrentUser, Role};
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::clock::to_db_time;
+use crate::infra::db::Tx;
 use crate::repo::case_repo::{self, CaseRow, EventRow, EvidenceRow};
 use crate::repo::officer_repo;
 use chrono::NaiveDate;
@@ -80,6 +81,8 @@ pub struct CaseView {
     #[schema(value_type = Object)]
     pub check: CheckReport,
     pub evidence: Vec<EvidenceRow>,
+    /// Complaints (投诉举报) this case was opened from as their lead, by complaint id.
+    pub complaint_ids: Vec<String>,
 }
 
 fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
@@ -99,11 +102,26 @@ fn roles_for(event: EventType) -> &'static [Role] {
     }
 }
 
+/// Opens a case file and commits.
 pub async fn create(
     state: &AppState,
     actor: &CurrentUser,
     input: NewCase,
 ) -> ServiceResult<CaseView> {
+    let mut tx = state.db.begin_write().await?;
+    let row = create_in(&mut tx, state, actor, input).await?;
+    tx.commit().await?;
+    get(state, actor, &row.id).await
+}
+
+/// Opens a case file inside the caller's write transaction (e.g. together with the
+/// complaint it comes from).
+pub async fn create_in(
+    tx: &mut Tx,
+    state: &AppState,
+    actor: &CurrentUser,
+    input: NewCase,
+) -> ServiceResult<CaseRow> {
     actor.require(&[Role::Leader, Role::Officer])?;
     if !actor.sees(&input.org_unit_id) {
         return Err(ServiceError::Forbidden);
@@ -124,9 +142,8 @@ pub async fn create(
             "违法行为发生日期不能晚于今天",
         ));
     }
-    let mut tx = state.db.begin_write().await?;
     if let Some(code) = &input.violation
-        && catalogue::load(&mut tx).await?.get(code).is_none()
+        && catalogue::load(&mut *tx).await?.get(code).is_none()
     {
         return Err(ServiceError::invalid_field(
             "unknown_violation",
@@ -139,7 +156,7 @@ pub async fn create(
         state.settings.rules_case_prefix(),
         today.format("%Y")
     );
-    let n = case_repo::count_in_year(&mut tx, &prefix).await? + 1;
+    let n = case_repo::count_in_year(&mut *tx, &prefix).await? + 1;
     let now = state.clock.now();
     let row = CaseRow {
         id: new_id(),
@@ -166,9 +183,9 @@ pub async fn create(
         created_at: to_db_time(now),
         updated_at: to_db_time(now),
     };
-    case_repo::insert(&mut tx, &row).await?;
+    case_repo::insert(&mut *tx, &row).await?;
     append(
-        &mut tx,
+        &mut *tx,
         &Actor(actor.id.clone()),
         now,
         AuditEvent {
@@ -179,8 +196,7 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
-    get(state, actor, &row.id).await
+    Ok(row)
 }
 
 pub async fn list(
@@ -222,7 +238,9 @@ pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResu
         today,
     )?;
     let evidence = case_repo::evidence_of(&mut conn, id).await?;
+    let complaint_ids = crate::repo::complaint_repo::complaints_of_case(&mut conn, id).await?;
     Ok(CaseView {
+        complaint_ids,
         case_row: case,
         events: events
             .into_iter()
@@ -245,6 +263,20 @@ pub async fn add_event(
     id: &str,
     input: NewEvent,
 ) -> ServiceResult<CaseView> {
+    let mut tx = state.db.begin_write().await?;
+    add_event_in(&mut tx, state, actor, id, input).await?;
+    tx.commit().await?;
+    get(state, actor, id).await
+}
+
+/// Records one event inside the caller's write transaction; see [`add_event`].
+pub async fn add_event_in(
+    tx: &mut Tx,
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+    input: NewEvent,
+) -> ServiceResult<()> {
     let event_type = input.event.event_type();
     actor.require(roles_for(event_type))?;
     let today = state.clock.today();
@@ -255,8 +287,7 @@ pub async fn add_event(
             "事件日期不能晚于今天",
         ));
     }
-    let mut tx = state.db.begin_write().await?;
-    let case = case_repo::get(&mut tx, id)
+    let case = case_repo::get(&mut *tx, id)
         .await?
         .filter(|c| can_see(actor, c))
         .ok_or(ServiceError::NotFound { what: "案件" })?;
@@ -271,12 +302,12 @@ pub async fn add_event(
             "案件已结案，不能再记录办案环节",
         ));
     }
-    let rows = case_repo::events(&mut tx, id).await?;
+    let rows = case_repo::events(&mut *tx, id).await?;
     let mut events = parse_events(&rows)?;
     let index = events.len();
     events.push(input.event.clone());
-    let timeline = build_timeline(&mut tx, &case, events, input.event.on).await?;
-    let catalogue = catalogue::load(&mut tx).await?;
+    let timeline = build_timeline(&mut *tx, &case, events, input.event.on).await?;
+    let catalogue = catalogue::load(&mut *tx).await?;
     let report = run_check(
         &timeline,
         &state.settings.calendar,
@@ -317,14 +348,14 @@ pub async fn add_event(
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| "lead".into());
     let open = !matches!(event_type, EventType::Close | EventType::Archive) && case.open == 1;
-    if !case_repo::bump(&mut tx, id, case.version, &stage, open, &to_db_time(now)).await? {
+    if !case_repo::bump(&mut *tx, id, case.version, &stage, open, &to_db_time(now)).await? {
         return Err(ServiceError::VersionConflict {
             current: case.version + 1,
         });
     }
     let event_json = serde_json::to_string(&input.event).map_err(anyhow::Error::from)?;
     case_repo::insert_event(
-        &mut tx,
+        &mut *tx,
         id,
         &EventRow {
             seq: index as i64,
@@ -340,7 +371,7 @@ pub async fn add_event(
     )
     .await?;
     append(
-        &mut tx,
+        &mut *tx,
         &Actor(actor.id.clone()),
         now,
         AuditEvent {
@@ -357,8 +388,7 @@ pub async fn add_event(
         },
     )
     .await?;
-    tx.commit().await?;
-    get(state, actor, id).await
+    Ok(())
 }
 
 /// Stores an evidence file under the data directory by its SHA-256 and records it.

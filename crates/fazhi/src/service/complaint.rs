@@ -11,7 +11,7 @@
 //! The categories, the jurisdiction and the working hours come from
 //! `data/complaints/categories.toml` (embedded); the categories are copied into the database
 //! on first use and read from there afterwards. The dispatch workflow (派单 → 办理 → 答复 →
-//! 办结 → 回访 → 评价) is later work: every complaint is `received` for now.
+//! 办结 → 回访 → 评价) is in [`super::complaint_workflow`].
 
 use super::audit::{Actor, AuditEvent, append};
 use super::{AppState, ServiceError, ServiceResult, new_id};
@@ -997,6 +997,21 @@ pub async fn create(
         updated_at: to_db_time(now),
         closed_at: None,
         version: 1,
+        stage: "received".into(),
+        dispatched_at: None,
+        first_replied_at: None,
+        reply: None,
+        final_state: None,
+        final_reason: None,
+        routed_to: None,
+        duplicate_of: None,
+        tag_721: None,
+        rating: None,
+        rating_score: None,
+        rated_at: None,
+        followed_up_at: None,
+        reopen_count: 0,
+        supervision_level: 0,
     };
     complaint_repo::insert(&mut tx, &row).await?;
     for (seq, (note_type, summary)) in [
@@ -1083,7 +1098,7 @@ pub async fn create(
 }
 
 /// Writes a file once under `<data-dir>/evidence/<sha256>` and returns its hash.
-async fn store_file(state: &AppState, bytes: &[u8]) -> ServiceResult<String> {
+pub(crate) async fn store_file(state: &AppState, bytes: &[u8]) -> ServiceResult<String> {
     let sha = sha256_hex(bytes);
     let dir = state.settings.data_dir.join("evidence");
     tokio::fs::create_dir_all(&dir)
@@ -1320,9 +1335,11 @@ async fn to_public(
         .map(|r| {
             let category = categories.iter().find(|c| c.code == r.service_code);
             let (status, status_notes) = public_status(&r.state);
+            let status_notes = super::complaint_workflow::public_stage_note(&r)
+                .unwrap_or_else(|| status_notes.to_string());
             Ok(PublicRequest {
                 status,
-                status_notes: status_notes.to_string(),
+                status_notes,
                 service_name: category.map_or_else(|| r.service_code.clone(), |c| c.name.clone()),
                 description: r.description.as_deref().map(mask_numbers_in_text),
                 agency_responsible: r.agency_responsible.clone(),

@@ -22,6 +22,7 @@ pub const DEMO_USERS: &[(&str, &str)] = &[
     ("fazhi", "法制审核员"),
     ("wang.qiang", "执法队员（卧龙岗中队）"),
     ("zhuangjian", "协作部门（区住建局）"),
+    ("zhihui", "指挥中心受理员"),
 ];
 
 fn date(s: &str) -> anyhow::Result<NaiveDate> {
@@ -127,6 +128,13 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
             "住建局联络员",
             Role::Partner,
             partner.id.as_str(),
+            None,
+        ),
+        (
+            "zhihui",
+            "刘受理",
+            Role::Dispatcher,
+            bureau.id.as_str(),
             None,
         ),
     ];
@@ -235,6 +243,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
         }
     }
     seed_complaints(state).await?;
+    seed_workflow(state, &squad1.id, &partner.id).await?;
     Ok(true)
 }
 
@@ -296,6 +305,139 @@ async fn seed_complaints(state: &AppState) -> ServiceResult<()> {
         });
         complaint::create(state, channel, key_id, &actor, input).await?;
     }
+    Ok(())
+}
+
+/// Moves the demo complaints along the closed loop through the workflow use cases: the
+/// first one to 评价, the second to 办理, the third to the partner under 督办.
+async fn seed_workflow(state: &AppState, squad: &str, partner: &str) -> ServiceResult<()> {
+    use super::complaint_workflow::{
+        self as wf, CloseInput, DispatchInput, FinalState, Photo, RatingInput, RatingValue,
+        SuperviseInput, Tag721, TextInput,
+    };
+    let dispatcher = as_user(state, "zhihui").await?;
+    let officer = as_user(state, "wang.qiang").await?;
+    let list = wf::list(state, &dispatcher, true, 10).await?;
+    let mut ids: Vec<(String, String)> = list.into_iter().map(|c| (c.service_code, c.id)).collect();
+    ids.sort();
+    let id_of = |code: &str| {
+        ids.iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, id)| id.clone())
+            .ok_or(super::ServiceError::NotFound {
+                what: "演示诉求"
+            })
+    };
+    let dispatch = |unit: &str, v: i64| DispatchInput {
+        expected_version: v,
+        org_unit_id: unit.to_string(),
+        reason: None,
+    };
+    let text = |v: i64, t: &str| TextInput {
+        expected_version: v,
+        text: t.to_string(),
+    };
+
+    let stall = id_of("zhan_dao_jing_ying")?;
+    let v = wf::dispatch(state, &dispatcher, &stall, dispatch(squad, 1)).await?;
+    let v = wf::reply(
+        state,
+        &officer,
+        &stall,
+        text(
+            v.version,
+            "已到现场劝离流动摊贩，并告知其到七里园便民市场经营。",
+        ),
+    )
+    .await?;
+    let png = |tag: &[u8]| {
+        let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+        b.extend_from_slice(tag);
+        b
+    };
+    let photos = vec![
+        Photo {
+            kind: "before",
+            upload: complaint::MediaUpload {
+                file_name: "before.png".into(),
+                content_type: "image/png".into(),
+                bytes: png(b"before"),
+            },
+        },
+        Photo {
+            kind: "after",
+            upload: complaint::MediaUpload {
+                file_name: "after.png".into(),
+                content_type: "image/png".into(),
+                bytes: png(b"after"),
+            },
+        },
+    ];
+    let v = wf::verify(
+        state,
+        &officer,
+        &stall,
+        v.version,
+        "现场核查，人行道已通畅",
+        photos,
+    )
+    .await?;
+    let v = wf::close(
+        state,
+        &dispatcher,
+        &stall,
+        CloseInput {
+            expected_version: v.version,
+            final_state: FinalState::Resolved,
+            tag_721: Some(Tag721::Service),
+            reason: None,
+            routed_to: None,
+            duplicate_of: None,
+        },
+    )
+    .await?;
+    let v = wf::follow_up(
+        state,
+        &dispatcher,
+        &stall,
+        text(v.version, "电话回访，群众确认摊贩已离开"),
+    )
+    .await?;
+    wf::rate(
+        state,
+        &dispatcher,
+        &stall,
+        RatingInput {
+            expected_version: Some(v.version),
+            rating: RatingValue::Level("满意".into()),
+            comment: None,
+        },
+    )
+    .await?;
+
+    let noise = id_of("zao_sheng_rao_min")?;
+    let v = wf::dispatch(state, &dispatcher, &noise, dispatch(squad, 1)).await?;
+    wf::handle(
+        state,
+        &officer,
+        &noise,
+        text(v.version, "已联系广场舞队负责人，约定晚九点前结束"),
+    )
+    .await?;
+
+    let manhole = id_of("jing_gai_que_shi")?;
+    let v = wf::dispatch(state, &dispatcher, &manhole, dispatch(partner, 1)).await?;
+    wf::supervise(
+        state,
+        &dispatcher,
+        &manhole,
+        SuperviseInput {
+            expected_version: v.version,
+            level: 1,
+            reason: "井盖缺失存在安全隐患，请尽快处置".into(),
+        },
+    )
+    .await?;
     Ok(())
 }
 

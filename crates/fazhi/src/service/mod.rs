@@ -8,6 +8,7 @@ pub mod auth;
 pub mod case;
 pub mod catalogue;
 pub mod complaint;
+pub mod complaint_workflow;
 pub mod demo;
 pub mod error;
 pub mod officer;

@@ -6,6 +6,7 @@
 mod audit;
 mod auth;
 mod cases;
+mod complaints;
 mod errors;
 mod helpers;
 mod open311;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod complaints;
 pub mod org;
 pub mod tools;
 
@@ -23,16 +24,20 @@ use utoipa_axum::routes;
         (name = "catalogue", description = "违法行为目录与裁量基准"),
         (name = "cases", description = "行政处罚案件"),
         (name = "checks", description = "案件时间线检查与工作日计算"),
-        (name = "audit", description = "审计日志")
+        (name = "audit", description = "审计日志"),
+        (name = "complaints", description = "投诉举报闭环：受理、派单、办理、答复、核查、办结、回访、评价、督办")
     )
 )]
 struct ApiDoc;
 
-/// Login routes, split out so the rate limiter can wrap only them.
+/// Login routes and the citizens' token endpoints (no login), split out so the per-IP rate
+/// limiter can wrap only them.
 pub fn login_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(auth::login, auth::logout))
         .routes(routes!(auth::issue_token))
+        .routes(routes!(complaints::public_rate))
+        .routes(routes!(complaints::public_reopen))
 }
 
 /// Every other route.
@@ -56,6 +61,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tools::check))
         .routes(routes!(tools::calendar_add))
         .routes(routes!(tools::audit_verify))
+        .routes(routes!(complaints::list, complaints::intake))
+        .routes(routes!(complaints::overdue))
+        .routes(routes!(complaints::stats))
+        .routes(routes!(complaints::get))
+        .routes(routes!(complaints::duplicates))
+        .routes(routes!(complaints::dispatch))
+        .routes(routes!(complaints::recategorise))
+        .routes(routes!(complaints::handle))
+        .routes(routes!(complaints::reply))
+        .routes(routes!(complaints::verify))
+        .routes(routes!(complaints::close))
+        .routes(routes!(complaints::follow_up))
+        .routes(routes!(complaints::rate))
+        .routes(routes!(complaints::supervise))
+        .routes(routes!(complaints::to_case))
 }
 
 /// The `/api/v1` router (rate-limited login routes merged in by the caller) and its document.
