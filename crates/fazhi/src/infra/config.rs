@@ -34,6 +34,8 @@ pub struct Settings {
     pub complaint_duplicate_window_days: i64,
     /// An open, unanswered complaint due within this many hours is listed as near due.
     pub complaint_near_due_hours: i64,
+    /// Fixed texts of the enforcement documents (执法文书), see `data/documents/templates.toml`.
+    pub document_templates: crate::service::document::Templates,
 }
 
 impl Settings {
@@ -54,6 +56,8 @@ impl Settings {
             complaint_duplicate_radius_m: 100.0,
             complaint_duplicate_window_days: 7,
             complaint_near_due_hours: 24,
+            document_templates: crate::service::document::Templates::embedded()
+                .unwrap_or_else(|e| panic!("embedded document templates are invalid: {e}")),
         }
     }
 
@@ -67,6 +71,16 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
         self.rules = toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("invalid rules file {}: {e}", path.display()))?;
+        Ok(self)
+    }
+
+    /// Replaces the document templates with a TOML file (see `data/documents/templates.toml`).
+    pub fn with_document_templates_file(mut self, path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("cannot read document templates {}: {e}", path.display())
+        })?;
+        self.document_templates = crate::service::document::Templates::from_toml_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid document templates {}: {e}", path.display()))?;
         Ok(self)
     }
 

@@ -72,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_complaint_workflow.sql"),
         include_str!("../../migrations/postgres/0003_complaint_workflow.sql"),
     ),
+    (
+        4,
+        include_str!("../../migrations/sqlite/0004_documents.sql"),
+        include_str!("../../migrations/postgres/0004_documents.sql"),
+    ),
 ];
 
 impl Db {

@@ -3,6 +3,7 @@
 
 pub mod case_repo;
 pub mod complaint_repo;
+pub mod document_repo;
 pub mod officer_repo;
 pub mod org_unit_repo;
 pub mod user_repo;

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod complaint;
 pub mod complaint_workflow;
 pub mod demo;
+pub mod document;
 pub mod error;
 pub mod officer;
 pub mod org_unit;

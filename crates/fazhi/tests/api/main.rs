@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod cases;
 mod complaints;
+mod documents;
 mod errors;
 mod helpers;
 mod open311;

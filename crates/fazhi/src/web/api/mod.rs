@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cases;
 pub mod complaints;
+pub mod documents;
 pub mod org;
 pub mod tools;
 
@@ -23,6 +24,7 @@ use utoipa_axum::routes;
         (name = "officers", description = "执法人员与执法证"),
         (name = "catalogue", description = "违法行为目录与裁量基准"),
         (name = "cases", description = "行政处罚案件"),
+        (name = "documents", description = "执法文书：生成、编号、存档与下载"),
         (name = "checks", description = "案件时间线检查与工作日计算"),
         (name = "audit", description = "审计日志"),
         (name = "complaints", description = "投诉举报闭环：受理、派单、办理、答复、核查、办结、回访、评价、督办")
@@ -58,6 +60,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::add_event))
         .routes(routes!(cases::add_evidence))
         .routes(routes!(cases::deadlines))
+        .routes(routes!(documents::list, documents::generate))
+        .routes(routes!(documents::file))
         .routes(routes!(tools::check))
         .routes(routes!(tools::calendar_add))
         .routes(routes!(tools::audit_verify))

@@ -1,0 +1,433 @@
+//! Enforcement documents (执法文书) generated from a live case's record: 行政处罚事先告知书,
+//! 行政处罚决定书, 送达回证 and 催告书, as DOCX laid out like official documents. The fixed
+//! texts are data (`data/documents/templates.toml`, editable by the bureau); the values come
+//! from the case, its recorded events and the violation catalogue. Each document gets a
+//! number (文号) per kind and year, taken inside the write transaction that stores it, so
+//! numbers have no gaps and no duplicates; the file is kept under
+//! `<data-dir>/documents/<sha256>.docx` and its hash in the case file. Generating the same
+//! document for the same recorded event again returns the stored one.
+
+pub mod render;
+
+use super::audit::{Actor, AuditEvent, append};
+use super::auth::{CurrentUser, Role};
+use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
+use crate::infra::clock::to_db_time;
+use crate::repo::case_repo::{self, CaseRow};
+use crate::repo::document_repo::{self, DocumentRow};
+use chrono::{Datelike, NaiveDate};
+use fazhi_domain::timeline::{
+    CnDate, DecisionOutcome, Event, EventKind, Penalty, PenaltyKind, Right,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The embedded default templates (`data/documents/templates.toml`).
+pub const DEFAULT_TEMPLATES: &str = include_str!("../../../../data/documents/templates.toml");
+
+/// The fixed texts of one kind of document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindTemplate {
+    pub title: String,
+    /// 文号字头, e.g. 卧城管罚决 → 卧城管罚决〔2026〕3号.
+    pub number_prefix: String,
+    /// Body paragraphs with `{placeholders}`.
+    pub paragraphs: Vec<String>,
+    /// Right-aligned closing lines (agency, seal, date).
+    #[serde(default)]
+    pub closing: Vec<String>,
+}
+
+/// All document templates plus common values (agency name, reconsideration body, court…).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    #[serde(default)]
+    pub common: BTreeMap<String, String>,
+    pub kinds: BTreeMap<String, KindTemplate>,
+}
+
+impl Templates {
+    /// Parses a templates file; every supported kind must be present.
+    pub fn from_toml_str(s: &str) -> anyhow::Result<Templates> {
+        let t: Templates = toml::from_str(s)?;
+        for kind in KINDS {
+            if !t.kinds.contains_key(*kind) {
+                anyhow::bail!("文书模板缺少“{kind}”");
+            }
+        }
+        Ok(t)
+    }
+
+    /// The embedded default templates.
+    pub fn embedded() -> anyhow::Result<Templates> {
+        Self::from_toml_str(DEFAULT_TEMPLATES)
+    }
+}
+
+/// The supported kinds, in order of priority.
+pub const KINDS: &[&str] = &["advance_notice", "decision", "service_receipt", "demand"];
+
+/// A request to generate a document.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDocument {
+    /// `advance_notice`, `decision`, `service_receipt` or `demand`.
+    pub kind: String,
+}
+
+fn visible(actor: &CurrentUser, case: &CaseRow) -> bool {
+    actor.sees(&case.org_unit_id)
+}
+
+const ROLES: &[Role] = &[Role::Leader, Role::Legal, Role::Officer];
+
+/// Money the Chinese way without the unit: `6000`, `60.50`.
+fn yuan_number(fen: u64) -> String {
+    if fen.is_multiple_of(100) {
+        format!("{}", fen / 100)
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
+    }
+}
+
+/// The penalty as written in a document: `罚款人民币6000元`, `警告`, ….
+fn penalty_text(p: &Penalty) -> String {
+    let parts: Vec<String> = p
+        .kinds()
+        .map(|k| match k {
+            PenaltyKind::Fine => format!("罚款人民币{}元", yuan_number(p.fine_or_zero().fen())),
+            PenaltyKind::Confiscation => format!(
+                "{}（价值人民币{}元）",
+                k.label(),
+                yuan_number(p.confiscation.map(|y| y.fen()).unwrap_or(0))
+            ),
+            _ => k.label().to_string(),
+        })
+        .collect();
+    if parts.is_empty() {
+        "不予行政处罚".into()
+    } else {
+        parts.join("、")
+    }
+}
+
+fn fill(text: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+fn not_available(step: &str) -> ServiceError {
+    ServiceError::invalid(
+        "document_not_available",
+        format!("案件记录中没有{step}，不能生成该文书"),
+    )
+}
+
+/// Latest recorded event matching `pick`, with its sequence number.
+fn latest(events: &[(i64, Event)], pick: impl Fn(&Event) -> bool) -> Option<&(i64, Event)> {
+    events.iter().rev().find(|(_, e)| pick(e))
+}
+
+fn decided_penalty(events: &[(i64, Event)]) -> Option<(NaiveDate, Penalty)> {
+    events.iter().rev().find_map(|(_, e)| match &e.kind {
+        EventKind::Decision {
+            outcome: DecisionOutcome::Penalty(p),
+            ..
+        } => Some((e.on, p.clone())),
+        _ => None,
+    })
+}
+
+/// Generates (or returns the already generated) document of `kind` for a case. Returns the
+/// record and whether it was created now.
+pub async fn generate(
+    state: &AppState,
+    actor: &CurrentUser,
+    case_id: &str,
+    input: NewDocument,
+) -> ServiceResult<(DocumentRow, bool)> {
+    actor.require(ROLES)?;
+    let kind = input.kind.as_str();
+    let template = state
+        .settings
+        .document_templates
+        .kinds
+        .get(kind)
+        .filter(|_| KINDS.contains(&kind))
+        .ok_or_else(|| {
+            ServiceError::invalid_field(
+                "unknown_document_kind",
+                "kind",
+                format!("不支持的文书种类“{kind}”，可选：{}", KINDS.join("、")),
+            )
+        })?
+        .clone();
+    let mut tx = state.db.begin_write().await?;
+    let case = case_repo::get(&mut tx, case_id)
+        .await?
+        .filter(|c| visible(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    let rows = case_repo::events(&mut tx, case_id).await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let e: Event = serde_json::from_str(&r.event).map_err(anyhow::Error::from)?;
+        events.push((r.seq, e));
+    }
+    let catalogue = catalogue::load(&mut tx).await?;
+    let entry = case
+        .violation_code
+        .as_deref()
+        .and_then(|c| catalogue.get(c));
+    let address = document_repo::party_address(&mut tx, case_id).await?;
+    let evidence = case_repo::evidence_of(&mut tx, case_id).await?;
+
+    let mut v: BTreeMap<String, String> = state.settings.document_templates.common.clone();
+    let mut set = |k: &str, val: String| {
+        v.insert(k.to_string(), val);
+    };
+    set("party_name", case.party_name.clone());
+    set(
+        "party_address",
+        address.unwrap_or_else(|| "（未登记）".into()),
+    );
+    set("case_no", case.case_no.clone());
+    let act_date = NaiveDate::parse_from_str(&case.act_date, "%Y-%m-%d")
+        .map(|d| CnDate(d).to_string())
+        .unwrap_or_else(|_| case.act_date.clone());
+    set("act_date", act_date);
+    set(
+        "violation_name",
+        entry.map_or_else(|| "违法".into(), |e| e.name.clone()),
+    );
+    set(
+        "legal_basis",
+        entry.map_or_else(|| "有关法律、法规".into(), |e| e.legal_basis.clone()),
+    );
+    set(
+        "penalty_basis",
+        entry.map_or_else(|| "有关法律、法规".into(), |e| e.penalty_basis.clone()),
+    );
+    let facts: Vec<String> = events
+        .iter()
+        .filter_map(|(_, e)| e.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+        .map(str::to_string)
+        .collect();
+    set("facts", facts.join("；"));
+    let evidence_text = if evidence.is_empty() {
+        let dates: Vec<String> = events
+            .iter()
+            .filter(|(_, e)| matches!(e.kind, EventKind::Evidence))
+            .map(|(_, e)| CnDate(e.on).to_string())
+            .collect();
+        if dates.is_empty() {
+            "本机关调查取证所得证据材料（详见案卷）".to_string()
+        } else {
+            format!("{}调查取证所得证据材料（详见案卷）", dates.join("、"))
+        }
+    } else {
+        evidence
+            .iter()
+            .map(|e| format!("《{}》", e.file_name))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    set("evidence", evidence_text);
+
+    let (seq, doc_date) = match kind {
+        "advance_notice" => {
+            let (seq, e) = latest(&events, |e| {
+                matches!(e.kind, EventKind::AdvanceNotice { .. })
+            })
+            .ok_or_else(|| not_available("行政处罚事先告知（advance_notice）"))?;
+            let EventKind::AdvanceNotice { proposed, rights } = &e.kind else {
+                return Err(not_available("行政处罚事先告知（advance_notice）"));
+            };
+            set("penalty", penalty_text(proposed));
+            let hearing = rights.contains(&Right::Hearing);
+            set(
+                "hearing_article",
+                if hearing {
+                    "、第六十三条、第六十四条".into()
+                } else {
+                    String::new()
+                },
+            );
+            set(
+                "hearing_right",
+                if hearing {
+                    "，并有权要求举行听证".into()
+                } else {
+                    String::new()
+                },
+            );
+            set(
+                "hearing_or",
+                if hearing {
+                    "或者要求听证".into()
+                } else {
+                    String::new()
+                },
+            );
+            let deadline = state
+                .settings
+                .calendar
+                .add_working_days(e.on, 5)
+                .map_err(|err| ServiceError::invalid("calendar_missing", err.to_string()))?;
+            set("reply_deadline", CnDate(deadline).to_string());
+            (*seq, e.on)
+        }
+        "decision" => {
+            let (seq, e) = latest(&events, |e| {
+                matches!(
+                    e.kind,
+                    EventKind::Decision {
+                        outcome: DecisionOutcome::Penalty(_),
+                        ..
+                    }
+                )
+            })
+            .ok_or_else(|| not_available("给予行政处罚的决定（decision）"))?;
+            let EventKind::Decision {
+                outcome: DecisionOutcome::Penalty(p),
+                ..
+            } = &e.kind
+            else {
+                return Err(not_available("给予行政处罚的决定（decision）"));
+            };
+            set("penalty", penalty_text(p));
+            (*seq, e.on)
+        }
+        "service_receipt" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Service { .. }))
+                .ok_or_else(|| not_available("行政处罚决定书的送达（service）"))?;
+            let EventKind::Service { method, .. } = &e.kind else {
+                return Err(not_available("行政处罚决定书的送达（service）"));
+            };
+            set("service_method", method.label().to_string());
+            set("service_date", CnDate(e.on).to_string());
+            (*seq, e.on)
+        }
+        _ => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Demand))
+                .ok_or_else(|| not_available("催告（demand）"))?;
+            let (decided_on, p) = decided_penalty(&events)
+                .filter(|(_, p)| p.fine.is_some())
+                .ok_or_else(|| not_available("罚款决定（decision）"))?;
+            let served = latest(&events, |e| matches!(e.kind, EventKind::Service { .. }))
+                .map(|(_, s)| s.on)
+                .ok_or_else(|| not_available("行政处罚决定书的送达（service）"))?;
+            let fine = p.fine_or_zero().fen();
+            let due = served + chrono::Days::new(15);
+            let overdue = u64::try_from((e.on - due).num_days()).unwrap_or(0);
+            let surcharge = (fine * 3 / 100).saturating_mul(overdue).min(fine);
+            set("decision_date", CnDate(decided_on).to_string());
+            set("service_date", CnDate(served).to_string());
+            set("penalty", penalty_text(&p));
+            set("fine", yuan_number(fine));
+            set("surcharge", yuan_number(surcharge));
+            set("total", yuan_number(fine + surcharge));
+            (*seq, e.on)
+        }
+    };
+    set("date", CnDate(doc_date).to_string());
+
+    if let Some(existing) = document_repo::find(&mut tx, case_id, kind, seq).await? {
+        return Ok((existing, false));
+    }
+    let year = i64::from(doc_date.year());
+    let n = document_repo::next_number(&mut tx, kind, year).await?;
+    let doc_no = format!("{}〔{year}〕{n}号", template.number_prefix);
+    let filled = render::Filled {
+        title: template.title.clone(),
+        doc_no: doc_no.clone(),
+        paragraphs: template.paragraphs.iter().map(|p| fill(p, &v)).collect(),
+        closing: template.closing.iter().map(|p| fill(p, &v)).collect(),
+    };
+    let bytes = render::to_docx(&filled)?;
+    let sha = crate::infra::secret::sha256_hex(&bytes);
+    let dir = state.settings.data_dir.join("documents");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let path = dir.join(format!("{sha}.docx"));
+    let tmp = dir.join(format!("{sha}.docx.part"));
+    tokio::fs::write(&tmp, &bytes)
+        .await
+        .map_err(anyhow::Error::from)?;
+    tokio::fs::rename(&tmp, &path)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let now = state.clock.now();
+    let row = DocumentRow {
+        id: new_id(),
+        case_id: case_id.to_string(),
+        kind: kind.to_string(),
+        doc_no: doc_no.clone(),
+        event_seq: seq,
+        sha256: sha,
+        file_name: format!("{doc_no}{}.docx", template.title),
+        created_by: actor.id.clone(),
+        created_at: to_db_time(now),
+    };
+    document_repo::insert(&mut tx, &row).await?;
+    append(
+        &mut tx,
+        &Actor(actor.id.clone()),
+        now,
+        AuditEvent {
+            action: "document.generate",
+            entity: "case",
+            entity_id: case_id,
+            content: serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((row, true))
+}
+
+/// The documents generated for a case.
+pub async fn list(
+    state: &AppState,
+    actor: &CurrentUser,
+    case_id: &str,
+) -> ServiceResult<Vec<DocumentRow>> {
+    actor.require(ROLES)?;
+    let mut conn = state.db.pool.acquire().await?;
+    case_repo::get(&mut conn, case_id)
+        .await?
+        .filter(|c| visible(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    Ok(document_repo::of_case(&mut conn, case_id).await?)
+}
+
+/// A stored document and its bytes.
+pub async fn file(
+    state: &AppState,
+    actor: &CurrentUser,
+    doc_id: &str,
+) -> ServiceResult<(DocumentRow, Vec<u8>)> {
+    actor.require(ROLES)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let doc = document_repo::get(&mut conn, doc_id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    case_repo::get(&mut conn, &doc.case_id)
+        .await?
+        .filter(|c| visible(actor, c))
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    let path = state
+        .settings
+        .data_dir
+        .join("documents")
+        .join(format!("{}.docx", doc.sha256));
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
+    Ok((doc, bytes))
+}

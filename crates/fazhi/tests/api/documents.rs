@@ -1,0 +1,242 @@
+//! Enforcement documents (执法文书): generated from the case record as DOCX, with every
+//! element the law requires, numbered per kind and year without gaps, stored with their hash.
+
+use crate::helpers::*;
+use fazhi::service::auth::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+
+/// Runs a case from 立案 through 决定 and 送达 (and 催告 when `demand`); returns its id.
+async fn run_case(
+    leader: &Client,
+    legal: &Client,
+    officer_user: &Client,
+    unit: &str,
+    officers: (&str, &str),
+    upto_decision: bool,
+) -> String {
+    let (a, b) = officers;
+    let (case_id, mut version) = new_case(leader, unit).await;
+    let mut steps = vec![
+        (
+            leader,
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+        ),
+        (
+            officer_user,
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+        ),
+        (
+            officer_user,
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 6000}, "rights": ["statement", "defence", "hearing"]}),
+        ),
+    ];
+    if upto_decision {
+        steps.extend([
+            (officer_user, json!({"on": "2026-03-18", "type": "hearing_waiver"})),
+            (legal, json!({"on": "2026-03-20", "type": "legal_review", "result": "pass"})),
+            (leader, json!({"on": "2026-03-23", "type": "deliberation"})),
+            (leader, json!({"on": "2026-03-24", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 6000}})),
+            (officer_user, json!({"on": "2026-03-25", "type": "service", "method": "direct"})),
+            (officer_user, json!({"on": "2026-04-20", "type": "demand"})),
+        ]);
+    }
+    for (client, event) in steps {
+        let (s, v) = parts(
+            client
+                .post(
+                    &format!("/cases/{case_id}/events"),
+                    &json!({"expected_version": version, "event": event}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
+        version = v["case"]["version"].as_i64().unwrap();
+    }
+    case_id
+}
+
+async fn generate(client: &Client, case_id: &str, kind: &str) -> (StatusCode, Value) {
+    parts(
+        client
+            .post(
+                &format!("/cases/{case_id}/documents"),
+                &json!({"kind": kind}),
+            )
+            .await,
+    )
+    .await
+}
+
+/// Downloads a document; checks its hash and returns `word/document.xml`.
+async fn download(client: &Client, doc: &Value) -> String {
+    let r = client
+        .get(&format!("/documents/{}/file", doc["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let ct = r.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(ct.contains("wordprocessingml"), "{ct}");
+    let cd = r.headers()[reqwest::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cd.contains("filename*=UTF-8''"), "{cd}");
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&bytes)),
+        doc["sha256"].as_str().unwrap()
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+#[tokio::test]
+async fn documents_carry_every_required_element_and_are_numbered_without_gaps() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let other = app.user("other", Role::Officer, &app.other_squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let first = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
+    let second = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
+
+    // 行政处罚决定书 (B19).
+    let (s, d1) = generate(&officer_user, &first, "decision").await;
+    assert_eq!(s, StatusCode::CREATED, "{d1}");
+    assert_eq!(d1["doc_no"], "卧城管罚决〔2026〕1号");
+    let xml = download(&officer_user, &d1).await;
+    for needle in [
+        "行政处罚决定书",
+        "卧城管罚决〔2026〕1号",
+        "张某某",
+        "地址",
+        "罚款人民币6000元",
+        "以上事实有下列证据证明",
+        "十五日内",
+        "六十日内",
+        "卧龙区人民政府",
+        "六个月内",
+        "卧龙区人民法院",
+        "南阳市卧龙区城市管理局",
+        "（印章）",
+        "2026年3月24日",
+        "2026年3月1日",
+        "仿宋",
+    ] {
+        assert!(xml.contains(needle), "decision lacks {needle}");
+    }
+    let (_, catalogue) = parts(leader.get("/violations").await).await;
+    let entry = catalogue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "zhan_dao_jing_ying")
+        .expect("catalogue entry");
+    for basis in [&entry["legal_basis"], &entry["penalty_basis"]] {
+        let basis = basis.as_str().unwrap();
+        assert!(xml.contains(basis), "decision lacks basis {basis}");
+    }
+
+    // Idempotent: the same step gives the same record, not a new number.
+    let (s, again) = generate(&leader, &first, "decision").await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], d1["id"]);
+    assert_eq!(again["doc_no"], d1["doc_no"]);
+    // The next case gets the next number.
+    let (s, d2) = generate(&leader, &second, "decision").await;
+    assert_eq!(s, StatusCode::CREATED, "{d2}");
+    assert_eq!(d2["doc_no"], "卧城管罚决〔2026〕2号");
+
+    // The other kinds.
+    let (s, n) = generate(&legal, &first, "advance_notice").await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    assert_eq!(n["doc_no"], "卧城管罚告〔2026〕1号");
+    let xml = download(&legal, &n).await;
+    for needle in [
+        "行政处罚事先告知书",
+        "罚款人民币6000元",
+        "陈述和申辩",
+        "听证",
+        "五个工作日",
+        "2026年3月17日",
+        "2026年3月10日",
+    ] {
+        assert!(xml.contains(needle), "advance notice lacks {needle}");
+    }
+    let (s, r) = generate(&officer_user, &first, "service_receipt").await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let xml = download(&officer_user, &r).await;
+    for needle in ["送达回证", "直接送达", "2026年3月25日", "张某某"] {
+        assert!(xml.contains(needle), "receipt lacks {needle}");
+    }
+    let (s, c) = generate(&officer_user, &first, "demand").await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let xml = download(&officer_user, &c).await;
+    // Served 3-25, due 4-09, demand 4-20: 11 days × 3 % × 6000 = 1980.
+    for needle in [
+        "催告书",
+        "罚款人民币6000元",
+        "百分之三",
+        "1980元",
+        "7980元",
+        "陈述和申辩",
+        "2026年4月20日",
+    ] {
+        assert!(xml.contains(needle), "demand lacks {needle}");
+    }
+
+    let (s, list) = parts(leader.get(&format!("/cases/{first}/documents")).await).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 4);
+
+    // Outside the scope: not found.
+    let (s, _) = generate(&other, &first, "decision").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let r = other
+        .get(&format!("/documents/{}/file", d1["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_document_for_a_step_not_on_record_is_refused() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let case_id = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), false).await;
+    for kind in ["decision", "service_receipt", "demand"] {
+        let (s, e) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {e}");
+        assert_eq!(e["error"]["code"], "document_not_available");
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("案件记录中没有")
+        );
+    }
+    let (s, e) = generate(&leader, &case_id, "teleport").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // The advance notice exists, and no number was used up by the refusals.
+    let (s, n) = generate(&leader, &case_id, "advance_notice").await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    assert_eq!(n["doc_no"], "卧城管罚告〔2026〕1号");
+}
