@@ -99,6 +99,9 @@ pub struct ServerArgs {
     /// Holiday calendar (TOML, see data/calendar/cn.toml); default: built-in.
     #[arg(long, env = "FAZHI_CALENDAR")]
     pub calendar: Option<PathBuf>,
+    /// Document templates (TOML, see data/documents/templates.toml); default: built-in.
+    #[arg(long, env = "FAZHI_DOCUMENT_TEMPLATES")]
+    pub document_templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +167,9 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
     }
     if let Some(p) = &server.calendar {
         s = s.with_calendar_file(p)?;
+    }
+    if let Some(p) = &server.document_templates {
+        s = s.with_document_templates_file(p)?;
     }
     Ok(s)
 }

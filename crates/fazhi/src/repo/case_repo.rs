@@ -210,3 +210,17 @@ pub async fn evidence_of(
     .fetch_all(conn)
     .await
 }
+
+/// 当事人地址 (kept out of `CaseRow` so lists do not carry it).
+pub async fn set_party_address(
+    conn: &mut AnyConnection,
+    id: &str,
+    address: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE cases SET party_address = $1 WHERE id = $2")
+        .bind(address)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -36,6 +36,9 @@ pub struct NewCase {
     pub serious_harm: bool,
     #[serde(default)]
     pub major: bool,
+    /// 当事人住所/地址, printed on the 决定书 (B19).
+    #[serde(default)]
+    pub party_address: Option<String>,
 }
 
 /// A new event for a case; `expected_version` is the case version the caller last saw.
@@ -184,6 +187,21 @@ pub async fn create_in(
         updated_at: to_db_time(now),
     };
     case_repo::insert(&mut *tx, &row).await?;
+    if let Some(address) = input
+        .party_address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        if address.chars().count() > 200 {
+            return Err(ServiceError::invalid_field(
+                "invalid_party_address",
+                "party_address",
+                "当事人地址不超过200个字",
+            ));
+        }
+        case_repo::set_party_address(&mut *tx, &row.id, address).await?;
+    }
     append(
         &mut *tx,
         &Actor(actor.id.clone()),

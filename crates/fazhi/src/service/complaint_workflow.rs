@@ -1843,6 +1843,7 @@ pub async fn to_case(
             violation: input.violation,
             serious_harm: input.serious_harm,
             major: input.major,
+            party_address: None,
         },
     )
     .await?;

@@ -217,6 +217,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
                 violation: Some(violation.into()),
                 serious_harm: false,
                 major: false,
+                party_address: None,
             },
         )
         .await?;

@@ -124,6 +124,7 @@ async fn documents_carry_every_required_element_and_are_numbered_without_gaps() 
         "卧城管罚决〔2026〕1号",
         "张某某",
         "地址",
+        "卧龙区卧龙路1号",
         "罚款人民币6000元",
         "以上事实有下列证据证明",
         "十五日内",

@@ -219,7 +219,7 @@ pub async fn officer(admin: &Client, unit: &str, name: &str, cert_no: &str) -> S
 pub async fn new_case(client: &Client, unit: &str) -> (String, i64) {
     let (s, v) = parts(client.post("/cases", &json!({
         "org_unit_id": unit, "party": {"kind": "individual", "name": "张某某"}, "procedure": "ordinary",
-        "act_date": "2026-03-01", "violation": "zhan_dao_jing_ying"
+        "act_date": "2026-03-01", "violation": "zhan_dao_jing_ying", "party_address": "卧龙区卧龙路1号"
     })).await).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     (
