@@ -1,5 +1,5 @@
 //! Enforcement documents (执法文书) generated from a live case's record: 行政处罚事先告知书,
-//! 行政处罚决定书, 送达回证 and 催告书, as DOCX laid out like official documents. The fixed
+//! 行政处罚决定书, 送达回证, 催告书, 立案审批表, 听证通知书, 当场处罚决定书 and 结案审批表, as DOCX laid out like official documents. The fixed
 //! texts are data (`data/documents/templates.toml`, editable by the bureau); the values come
 //! from the case, its recorded events and the violation catalogue. Each document gets a
 //! number (文号) per kind and year, taken inside the write transaction that stores it, so
@@ -15,6 +15,7 @@ use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::clock::to_db_time;
 use crate::repo::case_repo::{self, CaseRow};
 use crate::repo::document_repo::{self, DocumentRow};
+use crate::repo::officer_repo;
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::timeline::{
     CnDate, DecisionOutcome, Event, EventKind, Penalty, PenaltyKind, Right,
@@ -67,13 +68,23 @@ impl Templates {
 }
 
 /// The supported kinds, in order of priority.
-pub const KINDS: &[&str] = &["advance_notice", "decision", "service_receipt", "demand"];
+pub const KINDS: &[&str] = &[
+    "advance_notice",
+    "decision",
+    "service_receipt",
+    "demand",
+    "register_approval",
+    "hearing_notice",
+    "summary_decision",
+    "closing_approval",
+];
 
 /// A request to generate a document.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDocument {
-    /// `advance_notice`, `decision`, `service_receipt` or `demand`.
+    /// `advance_notice`, `decision`, `service_receipt`, `demand`, `register_approval`,
+    /// `hearing_notice`, `summary_decision` or `closing_approval`.
     pub kind: String,
 }
 
@@ -140,6 +151,33 @@ fn decided_penalty(events: &[(i64, Event)]) -> Option<(NaiveDate, Penalty)> {
             ..
         } => Some((e.on, p.clone())),
         _ => None,
+    })
+}
+
+/// The officers of an event as written in a document: `王强（执法证号：豫41000001）、李娜（…）`,
+/// from the officer register; the certificate valid on the event date (else the latest).
+async fn officers_text(conn: &mut sqlx::AnyConnection, e: &Event) -> ServiceResult<String> {
+    let day = e.on.format("%Y-%m-%d").to_string();
+    let mut out = Vec::new();
+    for id in &e.officers {
+        let Some(o) = officer_repo::get(conn, id).await? else {
+            continue;
+        };
+        let certs = officer_repo::certificates_of(conn, id).await?;
+        let cert = certs
+            .iter()
+            .rev()
+            .find(|c| c.valid_from <= day && day <= c.valid_until)
+            .or_else(|| certs.last());
+        out.push(match cert {
+            Some(c) => format!("{}（执法证号：{}）", o.name, c.cert_no),
+            None => format!("{}（执法证号：未登记）", o.name),
+        });
+    }
+    Ok(if out.is_empty() {
+        "（未记录）".into()
+    } else {
+        out.join("、")
     })
 }
 
@@ -310,6 +348,111 @@ pub async fn generate(
             };
             set("service_method", method.label().to_string());
             set("service_date", CnDate(e.on).to_string());
+            (*seq, e.on)
+        }
+        "register_approval" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Register))
+                .ok_or_else(|| not_available("立案（register）"))?;
+            set("officers", officers_text(&mut tx, e).await?);
+            (*seq, e.on)
+        }
+        "hearing_notice" => {
+            let (seq, e) = latest(&events, |e| {
+                matches!(e.kind, EventKind::HearingNotice { .. })
+            })
+            .ok_or_else(|| not_available("听证通知（hearing_notice）"))?;
+            let EventKind::HearingNotice { hearing_on } = &e.kind else {
+                return Err(not_available("听证通知（hearing_notice）"));
+            };
+            let earliest = state
+                .settings
+                .calendar
+                .add_working_days(e.on, 7)
+                .map_err(|err| ServiceError::invalid("calendar_missing", err.to_string()))?;
+            if earliest > *hearing_on {
+                return Err(ServiceError::invalid(
+                    "hearing_notice_period",
+                    format!(
+                        "听证通知于{}送达，听证日期{}早于第7个工作日（{}），不能生成听证通知书",
+                        CnDate(e.on),
+                        CnDate(*hearing_on),
+                        CnDate(earliest)
+                    ),
+                ));
+            }
+            set("hearing_date", CnDate(*hearing_on).to_string());
+            set("earliest_hearing", CnDate(earliest).to_string());
+            (*seq, e.on)
+        }
+        "summary_decision" => {
+            let (seq, e) = latest(&events, |e| {
+                matches!(e.kind, EventKind::SummaryPenalty { .. })
+            })
+            .ok_or_else(|| not_available("当场处罚（summary_penalty）"))?;
+            let EventKind::SummaryPenalty { penalty, .. } = &e.kind else {
+                return Err(not_available("当场处罚（summary_penalty）"));
+            };
+            set("penalty", penalty_text(penalty));
+            set("fine", yuan_number(penalty.fine_or_zero().fen()));
+            set("officers", officers_text(&mut tx, e).await?);
+            (*seq, e.on)
+        }
+        "closing_approval" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Close))
+                .ok_or_else(|| not_available("结案（close）"))?;
+            let decided = events.iter().rev().find_map(|(_, d)| match &d.kind {
+                EventKind::Decision {
+                    outcome: DecisionOutcome::Penalty(p),
+                    ..
+                }
+                | EventKind::SummaryPenalty { penalty: p, .. } => Some((d.on, p.clone())),
+                _ => None,
+            });
+            let outcome = match &decided {
+                Some((on, p)) => format!("{}决定给予{}", CnDate(*on), penalty_text(p)),
+                None => "未作出行政处罚决定".to_string(),
+            };
+            set("outcome", outcome);
+            let (mut paid, mut surcharge) = (0u64, 0u64);
+            let mut last_paid = None;
+            for (_, p) in &events {
+                if let EventKind::Payment {
+                    amount,
+                    surcharge: s,
+                    ..
+                } = &p.kind
+                {
+                    paid += amount.fen();
+                    surcharge += s.fen();
+                    last_paid = Some(p.on);
+                }
+            }
+            let court = latest(&events, |e| {
+                matches!(e.kind, EventKind::CourtEnforcementApplication)
+            });
+            let mut result = Vec::new();
+            if let Some(on) = last_paid {
+                let mut t = format!(
+                    "当事人已缴纳罚款人民币{}元（最后一次缴款日期{}）",
+                    yuan_number(paid),
+                    CnDate(on)
+                );
+                if surcharge > 0 {
+                    t.push_str(&format!("，加处罚款人民币{}元", yuan_number(surcharge)));
+                }
+                result.push(t);
+            }
+            if let Some((_, c)) = court {
+                result.push(format!("本机关已于{}申请人民法院强制执行", CnDate(c.on)));
+            }
+            if result.is_empty() {
+                result.push(if decided.is_some() {
+                    "无缴款或申请强制执行的记录".to_string()
+                } else {
+                    "无需执行".to_string()
+                });
+            }
+            set("execution", result.join("；"));
             (*seq, e.on)
         }
         _ => {

@@ -241,3 +241,267 @@ async fn a_document_for_a_step_not_on_record_is_refused() {
     assert_eq!(s, StatusCode::CREATED, "{n}");
     assert_eq!(n["doc_no"], "卧城管罚告〔2026〕1号");
 }
+
+/// Posts `events` to a case in order; returns the new version.
+async fn record(client: &Client, case_id: &str, mut version: i64, events: &[Value]) -> i64 {
+    for event in events {
+        let (s, v) = parts(
+            client
+                .post(
+                    &format!("/cases/{case_id}/events"),
+                    &json!({"expected_version": version, "event": event}),
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
+        version = v["case"]["version"].as_i64().unwrap();
+    }
+    version
+}
+
+#[tokio::test]
+async fn register_approval_and_hearing_notice() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+
+    // Nothing recorded yet: refused, naming the step.
+    for (kind, step) in [
+        ("register_approval", "立案"),
+        ("hearing_notice", "听证通知"),
+        ("summary_decision", "当场处罚"),
+        ("closing_approval", "结案"),
+    ] {
+        let (s, e) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {e}");
+        assert_eq!(e["error"]["code"], "document_not_available");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(step),
+            "{kind}: {e}"
+        );
+    }
+
+    record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b], "note": "巡查发现占道经营"}),
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 6000}, "rights": ["statement", "defence", "hearing"]}),
+            json!({"on": "2026-03-12", "type": "hearing_request"}),
+            json!({"on": "2026-03-13", "type": "hearing_notice", "hearing_on": "2026-03-25"}),
+        ],
+    )
+    .await;
+
+    // 立案审批表.
+    let (s, r) = generate(&leader, &case_id, "register_approval").await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(r["doc_no"], "卧城管立〔2026〕1号");
+    let xml = download(&leader, &r).await;
+    for needle in [
+        "立案审批表",
+        "卧城管立〔2026〕1号",
+        "张某某",
+        "2026年3月1日",
+        "王强（执法证号：豫41000001）",
+        "李娜（执法证号：豫41000002）",
+        "承办人意见",
+        "审批意见",
+        "巡查发现占道经营",
+        "2026年3月2日",
+    ] {
+        assert!(xml.contains(needle), "register approval lacks {needle}");
+    }
+    let (_, catalogue) = parts(leader.get("/violations").await).await;
+    let entry = catalogue
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "zhan_dao_jing_ying")
+        .expect("catalogue entry");
+    for field in ["name", "legal_basis"] {
+        let text = entry[field].as_str().unwrap();
+        assert!(xml.contains(text), "register approval lacks {text}");
+    }
+    let (s, again) = generate(&leader, &case_id, "register_approval").await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], r["id"]);
+
+    // 听证通知书: notice 3-13 (Fri), 7th working day 3-24, hearing 3-25.
+    let (s, h) = generate(&leader, &case_id, "hearing_notice").await;
+    assert_eq!(s, StatusCode::CREATED, "{h}");
+    assert_eq!(h["doc_no"], "卧城管听通〔2026〕1号");
+    let xml = download(&leader, &h).await;
+    for needle in [
+        "听证通知书",
+        "2026年3月25日",
+        "听证地点：＿",
+        "申请回避",
+        "一至二人",
+        "视为放弃听证权利",
+        "七个工作日",
+        "2026年3月24日",
+        "2026年3月13日",
+    ] {
+        assert!(xml.contains(needle), "hearing notice lacks {needle}");
+    }
+    let (s, again) = generate(&leader, &case_id, "hearing_notice").await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["doc_no"], h["doc_no"]);
+
+    // The hearing on the 7th working day itself is in time (a shorter period is refused when
+    // the event is recorded, and again when the notice is generated); the next number follows.
+    let (late2, version) = new_case(&leader, &app.squad).await;
+    record(
+        &leader,
+        &late2,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 6000}, "rights": ["statement", "defence", "hearing"]}),
+            json!({"on": "2026-03-12", "type": "hearing_request"}),
+            json!({"on": "2026-03-13", "type": "hearing_notice", "hearing_on": "2026-03-24"}),
+        ],
+    )
+    .await;
+    let (s, h2) = generate(&leader, &late2, "hearing_notice").await;
+    assert_eq!(s, StatusCode::CREATED, "{h2}");
+    assert_eq!(h2["doc_no"], "卧城管听通〔2026〕2号");
+}
+
+#[tokio::test]
+async fn summary_decision_and_closing_approval() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+
+    // 当场处罚决定书 (B5) from a summary case.
+    let (s, v) = parts(
+        leader
+            .post(
+                "/cases",
+                &json!({
+                    "org_unit_id": app.squad, "party": {"kind": "individual", "name": "赵某"},
+                    "procedure": "summary", "act_date": "2026-04-02", "violation": "zhan_dao_jing_ying"
+                }),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let summary = v["case"]["id"].as_str().unwrap().to_string();
+    let version = v["case"]["version"].as_i64().unwrap();
+    record(
+        &officer_user,
+        &summary,
+        version,
+        &[
+            json!({"on": "2026-04-02", "type": "summary_penalty", "officers": [a, b], "penalty": {"fine": 50}}),
+        ],
+    )
+    .await;
+    let (s, d) = generate(&officer_user, &summary, "summary_decision").await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["doc_no"], "卧城管当罚〔2026〕1号");
+    let xml = download(&officer_user, &d).await;
+    for needle in [
+        "当场处罚决定书",
+        "赵某",
+        "罚款人民币50元",
+        "人民币50元",
+        "违法地点：＿",
+        "2026年4月2日",
+        "应当先向卧龙区人民政府申请行政复议",
+        "行政复议法》第二十三条",
+        "南阳市卧龙区城市管理局",
+        "王强（执法证号：豫41000001）",
+        "李娜（执法证号：豫41000002）",
+        "执法人员签名",
+        "当事人签名",
+    ] {
+        assert!(xml.contains(needle), "summary decision lacks {needle}");
+    }
+    let (s, again) = generate(&leader, &summary, "summary_decision").await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], d["id"]);
+    // An ordinary case has no on-the-spot penalty; the refusal uses no number.
+    let first = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), false).await;
+    let (s, e) = generate(&leader, &first, "summary_decision").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["code"], "document_not_available");
+
+    // 结案审批表: paid in full, then closed.
+    let (closed, version) = new_case(&leader, &app.squad).await;
+    let version = record(
+        &leader,
+        &closed,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 6000}, "rights": ["statement", "defence", "hearing"]}),
+            json!({"on": "2026-03-18", "type": "hearing_waiver"}),
+        ],
+    )
+    .await;
+    let version = record(
+        &legal,
+        &closed,
+        version,
+        &[json!({"on": "2026-03-20", "type": "legal_review", "result": "pass"})],
+    )
+    .await;
+    let version = record(
+        &leader,
+        &closed,
+        version,
+        &[
+            json!({"on": "2026-03-23", "type": "deliberation"}),
+            json!({"on": "2026-03-24", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 6000}}),
+            json!({"on": "2026-03-25", "type": "service", "method": "direct"}),
+        ],
+    )
+    .await;
+    let (s, e) = generate(&leader, &closed, "closing_approval").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("结案"));
+    record(
+        &leader,
+        &closed,
+        version,
+        &[
+            json!({"on": "2026-04-03", "type": "payment", "amount": 6000}),
+            json!({"on": "2026-04-07", "type": "close"}),
+        ],
+    )
+    .await;
+    let (s, k) = generate(&leader, &closed, "closing_approval").await;
+    assert_eq!(s, StatusCode::CREATED, "{k}");
+    assert_eq!(k["doc_no"], "卧城管结〔2026〕1号");
+    let xml = download(&leader, &k).await;
+    for needle in [
+        "结案审批表",
+        "张某某",
+        "案件摘要",
+        "2026年3月24日决定给予罚款人民币6000元",
+        "已缴纳罚款人民币6000元",
+        "2026年4月3日",
+        "审批意见",
+        "2026年4月7日",
+    ] {
+        assert!(xml.contains(needle), "closing approval lacks {needle}");
+    }
+    let (s, again) = generate(&leader, &closed, "closing_approval").await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["doc_no"], k["doc_no"]);
+}
