@@ -36,6 +36,16 @@ pub struct Settings {
     pub complaint_near_due_hours: i64,
     /// Fixed texts of the enforcement documents (执法文书), see `data/documents/templates.toml`.
     pub document_templates: crate::service::document::Templates,
+    /// Citizens' phone portal: form submissions (filing, rating, reopening) per minute per
+    /// client IP; over the limit the portal answers a Chinese 429 page.
+    pub portal_rate_per_minute: u32,
+    /// Citizens' phone portal: the fewest seconds between showing the complaint form and
+    /// submitting it (anti-spam: scripts post at once). Counted on the application clock.
+    pub portal_min_fill_seconds: i64,
+    /// Citizens' phone portal: map tiles, e.g. `https://tiles.example.gov.cn/{z}/{x}/{y}.png`
+    /// (WGS84 / Web Mercator). `None` (the default): no map and no request to any outside
+    /// server; the citizen types an address or uses the phone's location.
+    pub portal_map_tile_url: Option<String>,
 }
 
 impl Settings {
@@ -58,6 +68,9 @@ impl Settings {
             complaint_near_due_hours: 24,
             document_templates: crate::service::document::Templates::embedded()
                 .unwrap_or_else(|e| panic!("embedded document templates are invalid: {e}")),
+            portal_rate_per_minute: 20,
+            portal_min_fill_seconds: 3,
+            portal_map_tile_url: None,
         }
     }
 

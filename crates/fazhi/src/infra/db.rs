@@ -4,7 +4,13 @@
 //! embedded and applied at start-up. Writes open with `BEGIN IMMEDIATE` on SQLite, so a
 //! write transaction holds the write lock from its first statement (see
 //! `docs/decisions/001-storage.md`).
+//!
+//! SQLite runs with `synchronous = FULL` unless the URL says otherwise
+//! (`sqlite://…?mode=rwc&synchronous=normal`): in WAL mode `NORMAL` may lose the last
+//! commits on a power cut, and an acknowledged complaint must survive one. Complaint intake
+//! commits in groups (`infra/group_commit.rs`), so the flush is paid once per batch.
 
+use super::group_commit::Slot;
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
@@ -28,6 +34,8 @@ pub struct Db {
     /// SQLite has one writer at a time; queueing writers here (fairly, without polling)
     /// instead of in SQLite's busy handler keeps tail latency low.
     write_lock: Arc<Mutex<()>>,
+    /// The background writer of the complaint intake (group commit), started on first use.
+    group_commit: Arc<Slot>,
 }
 
 /// A write transaction; dropping it without `commit` rolls back. Derefs to the connection,
@@ -77,6 +85,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_documents.sql"),
         include_str!("../../migrations/postgres/0004_documents.sql"),
     ),
+    (
+        5,
+        include_str!("../../migrations/sqlite/0005_complaint_listing.sql"),
+        include_str!("../../migrations/postgres/0005_complaint_listing.sql"),
+    ),
+    (
+        6,
+        include_str!("../../migrations/sqlite/0006_portal.sql"),
+        include_str!("../../migrations/postgres/0006_portal.sql"),
+    ),
+    (
+        7,
+        include_str!("../../migrations/sqlite/0007_case_search.sql"),
+        include_str!("../../migrations/postgres/0007_case_search.sql"),
+    ),
 ];
 
 impl Db {
@@ -97,18 +120,28 @@ impl Db {
         } else {
             anyhow::bail!("unsupported database URL: expected sqlite: or postgres:");
         };
-        let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
+        let (url, synchronous) = match backend {
+            Backend::Sqlite => sqlite_synchronous(url)?,
+            Backend::Postgres => (url.to_string(), "FULL"),
+        };
+        let options = AnyConnectOptions::from_str(&url).context("invalid database URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // An embedded SQLite connection cannot go stale; pinging it before every use
+            // costs a round trip to its worker thread per query.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA synchronous = {synchronous}"
+                        )))
+                        .await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                     }
@@ -122,7 +155,24 @@ impl Db {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            group_commit: Arc::default(),
         })
+    }
+
+    /// The slot of the complaint intake's group-commit writer.
+    pub fn group_commit_slot(&self) -> &Slot {
+        &self.group_commit
+    }
+
+    /// The same pool and write queue without the group-commit slot: what the writer task
+    /// itself holds, so that it ends when the last application handle is dropped.
+    pub fn detached(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            write_lock: self.write_lock.clone(),
+            group_commit: Arc::default(),
+        }
     }
 
     /// Applies every embedded migration not yet recorded in `schema_migrations`.
@@ -181,6 +231,35 @@ impl Db {
             }),
         }
     }
+}
+
+/// Takes our own `synchronous=normal|full|extra` parameter out of a SQLite URL (sqlx does
+/// not know it); the default is `FULL`.
+fn sqlite_synchronous(url: &str) -> anyhow::Result<(String, &'static str)> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), "FULL"));
+    };
+    let mut synchronous = "FULL";
+    let mut rest = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some((key, value)) if key.eq_ignore_ascii_case("synchronous") => {
+                synchronous = match value.to_ascii_uppercase().as_str() {
+                    "NORMAL" => "NORMAL",
+                    "FULL" => "FULL",
+                    "EXTRA" => "EXTRA",
+                    _ => anyhow::bail!("synchronous must be normal, full or extra"),
+                };
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, synchronous))
 }
 
 /// Splits a schema file into statements: comments (`--` to end of line) are removed first;

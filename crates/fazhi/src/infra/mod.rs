@@ -4,4 +4,5 @@
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod group_commit;
 pub mod secret;

@@ -26,6 +26,13 @@ pub struct CaseRow {
     pub created_by: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Earliest open legal deadline (list queries only; see migration 0007).
+    #[sqlx(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_due: Option<String>,
+    #[sqlx(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_due_rule: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -223,4 +230,154 @@ pub async fn set_party_address(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// What the case list may be filtered by. Every value is bound, never spliced.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// `open`, `closed`, or a stage (`registered`, `decided`, …); `None` = all.
+    pub state: Option<String>,
+    pub org_unit_id: Option<String>,
+    pub violation_code: Option<String>,
+    pub officer_id: Option<String>,
+    /// Registered (created) on or after / on or before, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only cases with an open legal deadline before `today`.
+    pub overdue_before: Option<String>,
+    /// Words that must all occur in the case's search text (Chinese substring match).
+    pub words: Vec<String>,
+}
+
+/// Matches counted at most; the list shows "10000+" beyond.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// One page of cases of the given org units matching `f`, newest first, and how many match
+/// (at most [`COUNT_CAP`]).
+pub async fn search(
+    conn: &mut AnyConnection,
+    units: &[String],
+    f: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CaseRow>, i64), sqlx::Error> {
+    if units.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut binds: Vec<String> = Vec::new();
+    let arg = |v: String, binds: &mut Vec<String>| {
+        binds.push(v);
+        format!("${}", binds.len())
+    };
+    let unit_list: Vec<String> = units.iter().map(|u| arg(u.clone(), &mut binds)).collect();
+    let mut clauses = vec![format!("org_unit_id IN ({})", unit_list.join(", "))];
+    match f.state.as_deref() {
+        None | Some("") | Some("all") => {}
+        Some("open") => clauses.push("open = 1".into()),
+        Some("closed") => clauses.push("open = 0".into()),
+        // Major decisions (重大执法决定) past the advance notice without a legal review yet.
+        Some("awaiting_review") => clauses.push(
+            "open = 1 AND major = 1 AND stage IN ('notified', 'hearing_requested', 'hearing_scheduled', 'heard') \
+             AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.event_type = 'legal_review')"
+                .into(),
+        ),
+        Some(stage) => clauses.push(format!("stage = {}", arg(stage.to_string(), &mut binds))),
+    }
+    if let Some(u) = &f.org_unit_id {
+        clauses.push(format!("org_unit_id = {}", arg(u.clone(), &mut binds)));
+    }
+    if let Some(v) = &f.violation_code {
+        clauses.push(format!("violation_code = {}", arg(v.clone(), &mut binds)));
+    }
+    if let Some(o) = &f.officer_id {
+        clauses.push(
+            format!(
+                "officer_ids LIKE {}",
+                arg(format!("%|{}|%", escape_like(o)), &mut binds)
+            ) + " ESCAPE '\\'",
+        );
+    }
+    if let Some(d) = &f.from {
+        clauses.push(format!("created_at >= {}", arg(d.clone(), &mut binds)));
+    }
+    if let Some(d) = &f.to {
+        // Inclusive day: everything that starts with the day sorts before the next char.
+        clauses.push(format!("created_at < {}", arg(format!("{d}~"), &mut binds)));
+    }
+    if let Some(t) = &f.overdue_before {
+        clauses.push(format!(
+            "open = 1 AND next_due IS NOT NULL AND next_due < {}",
+            arg(t.clone(), &mut binds)
+        ));
+    }
+    for w in &f.words {
+        clauses.push(format!(
+            "search_text LIKE {} ESCAPE '\\'",
+            arg(format!("%{}%", escape_like(w)), &mut binds)
+        ));
+    }
+    let filter = clauses.join(" AND ");
+    // Counting stops at COUNT_CAP: beyond it the page says "10000+" instead of scanning on.
+    let count_sql =
+        format!("SELECT COUNT(*) FROM (SELECT 1 FROM cases WHERE {filter} LIMIT {COUNT_CAP}) AS c");
+    let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+    for b in &binds {
+        count = count.bind(b);
+    }
+    let total: i64 = count.fetch_one(&mut *conn).await?;
+    let sql = format!(
+        "SELECT {}, next_due, next_due_rule FROM cases WHERE {filter} ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+        case_cols!(),
+        limit.clamp(1, 500),
+        offset.max(0)
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for b in &binds {
+        query = query.bind(b);
+    }
+    Ok((query.fetch_all(conn).await?, total))
+}
+
+/// `%`, `_` and `\` taken literally in a LIKE pattern with `ESCAPE '\'`.
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The derived columns of the case list (see migration 0007).
+pub struct ListColumns<'a> {
+    pub search_text: &'a str,
+    pub officer_ids: &'a str,
+    pub next_due: Option<&'a str>,
+    pub next_due_rule: Option<&'a str>,
+}
+
+pub async fn set_list_columns(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    c: &ListColumns<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE cases SET search_text = $1, officer_ids = $2, next_due = $3, next_due_rule = $4 WHERE id = $5",
+    )
+    .bind(c.search_text)
+    .bind(c.officer_ids)
+    .bind(c.next_due)
+    .bind(c.next_due_rule)
+    .bind(case_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The earliest open legal deadline of a case: (due, rule).
+pub async fn next_due(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Option<(Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT next_due, next_due_rule FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(conn)
+        .await
 }

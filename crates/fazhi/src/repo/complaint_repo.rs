@@ -226,6 +226,134 @@ pub async fn next_number(conn: &mut AnyConnection, day: &str) -> Result<i64, sql
     row.try_get("n")
 }
 
+/// Reserves `count` consecutive numbers of the day `day`; returns the last one (the first
+/// is `last - count + 1`).
+pub async fn reserve_numbers(
+    conn: &mut AnyConnection,
+    day: &str,
+    count: i64,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO complaint_counters (day, n) VALUES ($1, $2) \
+         ON CONFLICT (day) DO UPDATE SET n = complaint_counters.n + excluded.n RETURNING n",
+    )
+    .bind(day)
+    .bind(count)
+    .fetch_one(conn)
+    .await?;
+    row.try_get("n")
+}
+
+/// Parameters per multi-row `INSERT`, about. SQLite looks a `$N` parameter up by a linear
+/// scan, so binding costs grow with the square of the parameter count: many small
+/// statements are cheaper than one huge one.
+const PARAMS_PER_INSERT: usize = 256;
+
+/// The chunk sizes `rows` rows of `cols` columns are written in: powers of two, largest
+/// first, so that a handful of statement shapes serve every batch size (and stay in the
+/// prepared-statement cache).
+pub(crate) fn chunk_sizes(mut rows: usize, cols: usize) -> Vec<usize> {
+    let max = (PARAMS_PER_INSERT / cols.max(1)).max(1);
+    let max = 1 << (usize::BITS - 1 - max.leading_zeros());
+    let mut sizes = Vec::new();
+    while rows > 0 {
+        let size = if rows >= max {
+            max
+        } else {
+            1 << (usize::BITS - 1 - rows.leading_zeros())
+        };
+        sizes.push(size);
+        rows -= size;
+    }
+    sizes
+}
+
+/// `($1, …, $cols), ($cols+1, …)` for `rows` rows.
+fn values_rows(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(r * cols + 1, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inserts many complaints with multi-row `INSERT`s (group commit of the intake).
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    rows: &[ComplaintRow],
+) -> Result<(), sqlx::Error> {
+    let mut rest = rows;
+    for size in chunk_sizes(rows.len(), 29) {
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        let sql = format!(
+            concat!("INSERT INTO complaints (", insert_cols!(), ") VALUES {}"),
+            values_rows(size, 29)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for c in chunk {
+            q = q
+                .bind(&c.id)
+                .bind(&c.service_request_id)
+                .bind(&c.token)
+                .bind(&c.service_code)
+                .bind(&c.jurisdiction_id)
+                .bind(&c.org_unit_id)
+                .bind(&c.agency_responsible)
+                .bind(&c.channel)
+                .bind(&c.state)
+                .bind(&c.description)
+                .bind(&c.lat)
+                .bind(&c.lon)
+                .bind(&c.address_string)
+                .bind(&c.address_id)
+                .bind(&c.reporter_first_name)
+                .bind(&c.reporter_last_name)
+                .bind(&c.reporter_phone)
+                .bind(&c.reporter_email)
+                .bind(&c.reporter_device_id)
+                .bind(&c.reporter_account_id)
+                .bind(&c.attributes)
+                .bind(&c.media_url)
+                .bind(&c.service_notice)
+                .bind(&c.open311_key_id)
+                .bind(&c.expected_at)
+                .bind(&c.requested_at)
+                .bind(&c.updated_at)
+                .bind(&c.closed_at)
+                .bind(c.version);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts many history entries with multi-row `INSERT`s.
+pub async fn insert_notes(conn: &mut AnyConnection, notes: &[NoteRow]) -> Result<(), sqlx::Error> {
+    let mut rest = notes;
+    for size in chunk_sizes(notes.len(), 8) {
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        let sql = format!(
+            "INSERT INTO complaint_notes (complaint_id, seq, at, note_type, summary, description, actor, public) VALUES {}",
+            values_rows(size, 8)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for n in chunk {
+            q = q
+                .bind(&n.complaint_id)
+                .bind(n.seq)
+                .bind(&n.at)
+                .bind(&n.note_type)
+                .bind(&n.summary)
+                .bind(&n.description)
+                .bind(&n.actor)
+                .bind(n.public);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 pub async fn insert(conn: &mut AnyConnection, c: &ComplaintRow) -> Result<(), sqlx::Error> {
     sqlx::query(concat!(
         "INSERT INTO complaints (",

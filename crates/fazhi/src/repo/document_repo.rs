@@ -115,3 +115,27 @@ pub async fn party_address(
             .await?;
     Ok(v.flatten())
 }
+
+/// Keeps the filled-in content (JSON) of a generated document.
+pub async fn set_content(
+    conn: &mut AnyConnection,
+    id: &str,
+    content: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE documents SET content = $1 WHERE id = $2")
+        .bind(content)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn content(conn: &mut AnyConnection, id: &str) -> Result<Option<String>, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT content FROM documents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}

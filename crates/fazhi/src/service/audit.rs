@@ -80,6 +80,86 @@ pub async fn append(
     Ok(seq)
 }
 
+/// Appends several entries, in order, inside the caller's write transaction: the same chain
+/// as calling [`append`] once per entry, with one head update and multi-row inserts (group
+/// commit of the complaint intake). Returns the sequence number of the first entry.
+pub async fn append_many(
+    tx: &mut Tx,
+    entries: &[(&Actor, DateTime<Utc>, AuditEvent<'_>)],
+) -> Result<i64, sqlx::Error> {
+    let count = entries.len() as i64;
+    if count == 0 {
+        return Ok(0);
+    }
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(count)
+        .fetch_one(&mut **tx)
+        .await?;
+    let last: i64 = head.try_get("seq")?;
+    let mut prev: String = head.try_get("hash")?;
+    let first = last - count + 1;
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, (actor, now, event)) in entries.iter().enumerate() {
+        let seq = first + i as i64;
+        let at = to_db_time(*now);
+        let content = event.content.to_string();
+        let hash = entry_hash(
+            seq,
+            &at,
+            &actor.0,
+            (event.action, event.entity, event.entity_id),
+            &content,
+            &prev,
+        );
+        rows.push((
+            seq,
+            at,
+            content,
+            std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        ));
+    }
+    const COLS: usize = 9;
+    let mut start = 0;
+    for size in crate::repo::complaint_repo::chunk_sizes(rows.len(), COLS) {
+        let chunk = &rows[start..start + size];
+        let values = (0..chunk.len())
+            .map(|r| {
+                let p = (1..=COLS)
+                    .map(|c| format!("${}", r * COLS + c))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({p})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, content, prev_hash, hash) VALUES {values}"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (i, (seq, at, content, prev_hash, hash)) in chunk.iter().enumerate() {
+            let (actor, _, event) = &entries[start + i];
+            q = q
+                .bind(*seq)
+                .bind(at)
+                .bind(&actor.0)
+                .bind(event.action)
+                .bind(event.entity)
+                .bind(event.entity_id)
+                .bind(content)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        q.execute(&mut **tx).await?;
+        start += size;
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&mut **tx)
+        .await?;
+    Ok(first)
+}
+
 /// One problem found in the chain.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AuditProblem {

@@ -11,11 +11,12 @@ use crate::infra::db::Tx;
 use crate::repo::case_repo::{self, CaseRow, EventRow, EvidenceRow};
 use crate::repo::officer_repo;
 use chrono::NaiveDate;
+use fazhi_domain::catalogue::Catalogue;
 use fazhi_domain::config::RulesConfig;
 use fazhi_domain::timeline::{
     Certificate, Event, EventType, Officer, Party, PartyKind, Procedure, Timeline,
 };
-use fazhi_domain::{CheckContext, CheckReport, check_timeline};
+use fazhi_domain::{CheckContext, CheckReport, DeadlineStatus, check_timeline};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
@@ -88,7 +89,7 @@ pub struct CaseView {
     pub complaint_ids: Vec<String>,
 }
 
-fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
+pub(crate) fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
     matches!(
         actor.role,
         Role::Admin | Role::Leader | Role::Legal | Role::Officer
@@ -96,7 +97,7 @@ fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
 }
 
 /// Which roles may record which kind of event.
-fn roles_for(event: EventType) -> &'static [Role] {
+pub(crate) fn roles_for(event: EventType) -> &'static [Role] {
     match event {
         EventType::LegalReview => &[Role::Legal],
         EventType::Deliberation | EventType::Decision | EventType::Register => &[Role::Leader],
@@ -113,6 +114,32 @@ pub async fn create(
 ) -> ServiceResult<CaseView> {
     let mut tx = state.db.begin_write().await?;
     let row = create_in(&mut tx, state, actor, input).await?;
+    tx.commit().await?;
+    get(state, actor, &row.id).await
+}
+
+/// Opens a case and records its first step in one transaction: the summary procedure's
+/// 当场处罚 on a phone in the street. A refused step leaves no case behind.
+pub async fn open_with_event(
+    state: &AppState,
+    actor: &CurrentUser,
+    input: NewCase,
+    event: Event,
+) -> ServiceResult<CaseView> {
+    let mut tx = state.db.begin_write().await?;
+    let row = create_in(&mut tx, state, actor, input).await?;
+    add_event_in(
+        &mut tx,
+        state,
+        actor,
+        &row.id,
+        NewEvent {
+            expected_version: row.version,
+            event,
+            late_reason: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     get(state, actor, &row.id).await
 }
@@ -185,6 +212,8 @@ pub async fn create_in(
         created_by: actor.id.clone(),
         created_at: to_db_time(now),
         updated_at: to_db_time(now),
+        next_due: None,
+        next_due_rule: None,
     };
     case_repo::insert(&mut *tx, &row).await?;
     if let Some(address) = input
@@ -202,6 +231,8 @@ pub async fn create_in(
         }
         case_repo::set_party_address(&mut *tx, &row.id, address).await?;
     }
+    let catalogue = catalogue::load(&mut *tx).await?;
+    refresh_list_columns(&mut *tx, &row, &[], &CheckReport::default(), &catalogue).await?;
     append(
         &mut *tx,
         &Actor(actor.id.clone()),
@@ -237,7 +268,22 @@ pub async fn list(
     Ok(rows.into_iter().filter(|c| can_see(actor, c)).collect())
 }
 
+/// One page of the case list: the cases in the user's scope matching `filter`, newest first,
+/// and how many match in all.
+pub async fn search(
+    state: &AppState,
+    actor: &CurrentUser,
+    filter: &case_repo::CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> ServiceResult<(Vec<CaseRow>, i64)> {
+    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(case_repo::search(&mut conn, &actor.scope, filter, limit, offset).await?)
+}
+
 pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
+    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
     let mut conn = state.db.pool.acquire().await?;
     let case = case_repo::get(&mut conn, id)
         .await?
@@ -371,6 +417,7 @@ pub async fn add_event_in(
             current: case.version + 1,
         });
     }
+    refresh_list_columns(&mut *tx, &case, &timeline.events, &report, &catalogue).await?;
     let event_json = serde_json::to_string(&input.event).map_err(anyhow::Error::from)?;
     case_repo::insert_event(
         &mut *tx,
@@ -403,6 +450,62 @@ pub async fn add_event_in(
                 "late_reason": acknowledged.as_ref().map(|(r, _)| r),
                 "acknowledged_violations": acknowledged.as_ref().map(|(_, v)| v),
             }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Rewrites the case list's derived columns (migration 0007): the search text (case number,
+/// party, address, violation, notes), the officers who acted and the earliest open deadline.
+async fn refresh_list_columns(
+    conn: &mut AnyConnection,
+    case: &CaseRow,
+    events: &[Event],
+    report: &CheckReport,
+    catalogue: &Catalogue,
+) -> ServiceResult<()> {
+    let address = crate::repo::document_repo::party_address(&mut *conn, &case.id).await?;
+    let mut text = vec![case.case_no.clone(), case.party_name.clone()];
+    text.extend(address);
+    if let Some(code) = &case.violation_code {
+        text.push(code.clone());
+        if let Some(entry) = catalogue.get(code) {
+            text.push(entry.name.clone());
+        }
+    }
+    text.extend(events.iter().filter_map(|e| e.note.clone()));
+    let mut officers: Vec<&str> = events
+        .iter()
+        .flat_map(|e| e.officers.iter().map(String::as_str))
+        .collect();
+    officers.sort_unstable();
+    officers.dedup();
+    let officer_ids = if officers.is_empty() {
+        String::new()
+    } else {
+        format!("|{}|", officers.join("|"))
+    };
+    let next = report
+        .deadlines
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.status,
+                DeadlineStatus::Pending | DeadlineStatus::NearDue | DeadlineStatus::Overdue
+            )
+        })
+        .min_by_key(|d| d.due);
+    let due = next.map(|d| d.due.to_string());
+    let rule = next.map(|d| d.rule.to_string());
+    case_repo::set_list_columns(
+        conn,
+        &case.id,
+        &case_repo::ListColumns {
+            search_text: &text.join(" "),
+            officer_ids: &officer_ids,
+            next_due: due.as_deref(),
+            next_due_rule: rule.as_deref(),
         },
     )
     .await?;
@@ -513,7 +616,7 @@ pub async fn deadlines(state: &AppState, actor: &CurrentUser) -> ServiceResult<V
     Ok(out)
 }
 
-fn parse_events(rows: &[EventRow]) -> ServiceResult<Vec<Event>> {
+pub(crate) fn parse_events(rows: &[EventRow]) -> ServiceResult<Vec<Event>> {
     rows.iter()
         .map(|r| {
             serde_json::from_str::<Event>(&r.event).map_err(|e| {
@@ -525,7 +628,7 @@ fn parse_events(rows: &[EventRow]) -> ServiceResult<Vec<Event>> {
 
 /// The case as a timeline: officers referenced by its events, each with the certificate
 /// that covers `on` (else their latest one), from the officer register.
-async fn build_timeline(
+pub(crate) async fn build_timeline(
     conn: &mut AnyConnection,
     case: &CaseRow,
     events: Vec<Event>,

@@ -13,9 +13,11 @@
 //! on first use and read from there afterwards. The dispatch workflow (派单 → 办理 → 答复 →
 //! 办结 → 回访 → 评价) is in [`super::complaint_workflow`].
 
-use super::audit::{Actor, AuditEvent, append};
+use super::audit::{Actor, AuditEvent, append, append_many};
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
+use crate::infra::db::Db;
+use crate::infra::group_commit::GroupCommit;
 use crate::infra::secret::{Secret, random_token, sha256_hex, token_hash};
 use crate::repo::complaint_repo::{self, ComplaintRow, Filter, KeyRow, MediaRow, NoteRow};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
@@ -914,8 +916,9 @@ pub async fn create_open311(
 }
 
 /// Files a complaint: validates it, stores uploaded files by SHA-256 under
-/// `<data-dir>/evidence/`, then records the complaint, its first notes, its files and the
-/// audit entry in one transaction.
+/// `<data-dir>/evidence/`, then hands it to the intake writer, which records the complaint,
+/// its first notes, its files and the audit entry in one transaction, possibly together
+/// with other complaints (group commit), and answers only after that commit.
 pub async fn create(
     state: &AppState,
     channel: Channel,
@@ -931,7 +934,10 @@ pub async fn create(
             "缺少 service_code",
         ));
     }
-    let category = category(state, input.service_code.trim()).await?;
+    let intake_state = intake_of(state)?;
+    let category = intake_state
+        .category(state, input.service_code.trim())
+        .await?;
     let (c, answers) = validate(&category, input)?;
 
     let mut stored_media = Vec::with_capacity(c.media.len());
@@ -965,11 +971,11 @@ pub async fn create(
     }
     let token = random_token()?.expose()[..32].to_string();
 
-    let mut tx = state.db.begin_write().await?;
-    let n = complaint_repo::next_number(&mut tx, &day).await?;
+    let id = new_id();
     let row = ComplaintRow {
-        id: new_id(),
-        service_request_id: format!("{day}-{n:05}"),
+        id: id.clone(),
+        // Numbered by the intake writer, inside the transaction.
+        service_request_id: String::new(),
         token,
         service_code: category.code.clone(),
         jurisdiction_id: intake.jurisdiction.jurisdiction_id.clone(),
@@ -1013,88 +1019,276 @@ pub async fn create(
         reopen_count: 0,
         supervision_level: 0,
     };
-    complaint_repo::insert(&mut tx, &row).await?;
-    for (seq, (note_type, summary)) in [
-        ("submitted", channel.submitted_note().to_string()),
-        ("opened", format!("已受理（{}）", category.name)),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        complaint_repo::insert_note(
-            &mut tx,
-            &NoteRow {
-                complaint_id: row.id.clone(),
-                seq: seq as i64,
-                at: to_db_time(now),
-                note_type: note_type.into(),
-                summary,
-                description: None,
-                actor: actor.0.clone(),
-                public: 1,
-            },
-        )
-        .await?;
-    }
-    let mut media_audit = Vec::new();
-    for (m, sha) in &stored_media {
-        let media = MediaRow {
+    let media = stored_media
+        .iter()
+        .map(|(m, sha)| MediaRow {
             id: new_id(),
-            complaint_id: row.id.clone(),
+            complaint_id: id.clone(),
             file_name: m.file_name.chars().take(200).collect(),
             content_type: m.content_type.chars().take(100).collect(),
             size_bytes: m.bytes.len() as i64,
             sha256: sha.clone(),
             uploaded_at: to_db_time(now),
-        };
-        complaint_repo::insert_media(&mut tx, &media).await?;
-        media_audit.push(serde_json::json!({
-            "sha256": media.sha256, "content_type": media.content_type, "size_bytes": media.size_bytes,
-        }));
-    }
-    append(
-        &mut tx,
-        actor,
+        })
+        .collect();
+    let pending = PendingComplaint {
+        row,
+        day,
+        category_name: category.name.clone(),
+        submitted_note: channel.submitted_note(),
+        actor: actor.clone(),
         now,
-        AuditEvent {
-            action: "complaint.create",
-            entity: "complaint",
-            entity_id: &row.id,
-            content: serde_json::json!({
-                "service_request_id": row.service_request_id,
-                "service_code": row.service_code,
-                "channel": row.channel,
-                "state": row.state,
-                "description": row.description,
-                "location": {
-                    "lat": row.lat, "long": row.lon,
-                    "address_string": row.address_string, "address_id": row.address_id,
-                },
-                "attributes": answers,
-                "media_url": row.media_url,
-                "media": media_audit,
-                // Personal data only masked: the audit chain cannot be edited later.
-                "reporter": {
-                    "name": mask_name(&[row.reporter_last_name.as_deref(), row.reporter_first_name.as_deref()]),
-                    "phone": row.reporter_phone.as_deref().map(mask_phone),
-                    "email": row.reporter_email.as_deref().map(mask_email),
-                    "has_device_id": row.reporter_device_id.is_some(),
-                    "has_account_id": row.reporter_account_id.is_some(),
-                },
-                "open311_key_id": row.open311_key_id,
-                "expected_at": row.expected_at,
-            }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Created {
-        service_request_id: row.service_request_id,
-        token: row.token,
-        service_notice: notice,
+        answers,
+        media,
+        notice,
         account_id: c.account_id,
-        expected_at: expected,
-    })
+        expected,
+    };
+    intake_state
+        .writer
+        .submit(pending)
+        .await
+        .unwrap_or_else(|| {
+            Err(ServiceError::Internal(anyhow::anyhow!(
+                "complaint intake writer failed"
+            )))
+        })
+}
+
+// ---- group commit of the intake -----------------------------------------------------------
+
+/// Most complaints written in one transaction by the intake writer.
+pub const INTAKE_MAX_BATCH: usize = 256;
+/// Complaints that may wait for the intake writer before callers queue on the channel.
+const INTAKE_QUEUE: usize = 4096;
+
+/// A validated complaint, ready to be written: everything but its number, which is only
+/// given inside the transaction that stores it.
+struct PendingComplaint {
+    row: ComplaintRow,
+    /// `YYYYMMDD`, China date of receipt.
+    day: String,
+    category_name: String,
+    submitted_note: &'static str,
+    actor: Actor,
+    now: DateTime<Utc>,
+    answers: BTreeMap<String, serde_json::Value>,
+    media: Vec<MediaRow>,
+    notice: String,
+    account_id: Option<String>,
+    expected: Option<DateTime<Utc>>,
+}
+
+type IntakeWriter = GroupCommit<PendingComplaint, ServiceResult<Created>>;
+
+/// How long the intake trusts its copy of the categories. Categories are seeded once and
+/// not edited through the application; a change made directly in the database reaches the
+/// intake within this time (the other surfaces read the table every time).
+const CATEGORY_CACHE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The intake of one database: its writer task and its copy of the categories.
+struct Intake {
+    writer: IntakeWriter,
+    categories: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<Category>>)>>,
+}
+
+impl Intake {
+    /// One active category by code (`service_code_not_found` otherwise), from a copy at
+    /// most [`CATEGORY_CACHE`] old.
+    async fn category(&self, state: &AppState, code: &str) -> ServiceResult<Category> {
+        let cached = self.categories.lock().ok().and_then(|c| {
+            c.as_ref()
+                .filter(|(at, _)| at.elapsed() < CATEGORY_CACHE)
+                .map(|(_, v)| v.clone())
+        });
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let all = std::sync::Arc::new(categories(state).await?);
+                if let Ok(mut c) = self.categories.lock() {
+                    *c = Some((std::time::Instant::now(), all.clone()));
+                }
+                all
+            }
+        };
+        all.iter()
+            .find(|c| c.code == code)
+            .cloned()
+            .ok_or_else(|| service_code_not_found(code))
+    }
+}
+
+/// The intake of this database, started on first use. Every new complaint goes through its
+/// writer, so that under load one commit (one disk flush) stores many complaints; each
+/// caller is answered only after the commit that holds its complaint returned.
+fn intake_of(state: &AppState) -> ServiceResult<std::sync::Arc<Intake>> {
+    state
+        .db
+        .group_commit_slot()
+        .get_or_init(|| {
+            let db = state.db.detached();
+            // Benchmarks only: `FAZHI_INTAKE_MAX_BATCH=1` gives one commit per complaint,
+            // the baseline group commit is measured against (`scripts/bench_open311`).
+            let max_batch = std::env::var("FAZHI_INTAKE_MAX_BATCH")
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|n| (1..=INTAKE_MAX_BATCH).contains(n))
+                .unwrap_or(INTAKE_MAX_BATCH);
+            Intake {
+                writer: IntakeWriter::spawn(max_batch, INTAKE_QUEUE, move |jobs| {
+                    let db = db.clone();
+                    async move { write_batch_or_each(&db, jobs).await }
+                }),
+                categories: std::sync::Mutex::new(None),
+            }
+        })
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("group commit slot taken")))
+}
+
+/// Writes the batch in one transaction; if that fails, writes each complaint in its own
+/// transaction, so one bad complaint cannot take the others down and each gets its own
+/// answer.
+async fn write_batch_or_each(db: &Db, jobs: Vec<PendingComplaint>) -> Vec<ServiceResult<Created>> {
+    let started = std::time::Instant::now();
+    match write_batch(db, &jobs).await {
+        Ok(created) => {
+            tracing::debug!(
+                complaints = jobs.len(),
+                micros = started.elapsed().as_micros() as u64,
+                "complaint batch committed"
+            );
+            created.into_iter().map(Ok).collect()
+        }
+        Err(e) if jobs.len() == 1 => vec![Err(e)],
+        Err(e) => {
+            tracing::warn!(
+                "complaint batch of {} failed, retrying one by one: {e:?}",
+                jobs.len()
+            );
+            let mut out = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                out.push(write_batch(db, std::slice::from_ref(job)).await.and_then(
+                    |mut created| {
+                        created.pop().ok_or_else(|| {
+                            ServiceError::Internal(anyhow::anyhow!("complaint not written"))
+                        })
+                    },
+                ));
+            }
+            out
+        }
+    }
+}
+
+/// One transaction for all `jobs`: numbers, complaints, first notes, files and audit
+/// entries (chained in job order), then the commit.
+async fn write_batch(db: &Db, jobs: &[PendingComplaint]) -> ServiceResult<Vec<Created>> {
+    let mut tx = db.begin_write().await?;
+    let mut next: Vec<(&str, i64)> = Vec::new();
+    for job in jobs {
+        match next.iter_mut().find(|(day, _)| *day == job.day) {
+            Some(entry) => entry.1 += 1,
+            None => next.push((&job.day, 1)),
+        }
+    }
+    for entry in &mut next {
+        let last = complaint_repo::reserve_numbers(&mut tx, entry.0, entry.1).await?;
+        entry.1 = last - entry.1 + 1;
+    }
+    let mut rows = Vec::with_capacity(jobs.len());
+    let mut notes = Vec::with_capacity(jobs.len() * 2);
+    for job in jobs {
+        let mut row = job.row.clone();
+        if let Some(entry) = next.iter_mut().find(|(day, _)| *day == job.day) {
+            row.service_request_id = format!("{}-{:05}", job.day, entry.1);
+            entry.1 += 1;
+        }
+        for (seq, (note_type, summary)) in [
+            ("submitted", job.submitted_note.to_string()),
+            ("opened", format!("已受理（{}）", job.category_name)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            notes.push(NoteRow {
+                complaint_id: row.id.clone(),
+                seq: seq as i64,
+                at: to_db_time(job.now),
+                note_type: note_type.into(),
+                summary,
+                description: None,
+                actor: job.actor.0.clone(),
+                public: 1,
+            });
+        }
+        rows.push(row);
+    }
+    complaint_repo::insert_many(&mut tx, &rows).await?;
+    complaint_repo::insert_notes(&mut tx, &notes).await?;
+    for media in jobs.iter().flat_map(|j| &j.media) {
+        complaint_repo::insert_media(&mut tx, media).await?;
+    }
+    let entries: Vec<_> = rows
+        .iter()
+        .zip(jobs)
+        .map(|(row, job)| {
+            let media_audit: Vec<_> = job
+                .media
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "sha256": m.sha256, "content_type": m.content_type, "size_bytes": m.size_bytes,
+                    })
+                })
+                .collect();
+            (
+                &job.actor,
+                job.now,
+                AuditEvent {
+                    action: "complaint.create",
+                    entity: "complaint",
+                    entity_id: &row.id,
+                    content: serde_json::json!({
+                        "service_request_id": row.service_request_id,
+                        "service_code": row.service_code,
+                        "channel": row.channel,
+                        "state": row.state,
+                        "description": row.description,
+                        "location": {
+                            "lat": row.lat, "long": row.lon,
+                            "address_string": row.address_string, "address_id": row.address_id,
+                        },
+                        "attributes": job.answers,
+                        "media_url": row.media_url,
+                        "media": media_audit,
+                        // Personal data only masked: the audit chain cannot be edited later.
+                        "reporter": {
+                            "name": mask_name(&[row.reporter_last_name.as_deref(), row.reporter_first_name.as_deref()]),
+                            "phone": row.reporter_phone.as_deref().map(mask_phone),
+                            "email": row.reporter_email.as_deref().map(mask_email),
+                            "has_device_id": row.reporter_device_id.is_some(),
+                            "has_account_id": row.reporter_account_id.is_some(),
+                        },
+                        "open311_key_id": row.open311_key_id,
+                        "expected_at": row.expected_at,
+                    }),
+                },
+            )
+        })
+        .collect();
+    append_many(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .zip(jobs)
+        .map(|(row, job)| Created {
+            service_request_id: row.service_request_id,
+            token: row.token,
+            service_notice: job.notice.clone(),
+            account_id: job.account_id.clone(),
+            expected_at: job.expected,
+        })
+        .collect())
 }
 
 /// Writes a file once under `<data-dir>/evidence/<sha256>` and returns its hash.

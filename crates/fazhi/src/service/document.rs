@@ -69,6 +69,8 @@ impl Templates {
 
 /// The supported kinds, in order of priority.
 pub const KINDS: &[&str] = &[
+    "inquiry_record",
+    "inspection_record",
     "advance_notice",
     "decision",
     "service_receipt",
@@ -104,7 +106,7 @@ fn yuan_number(fen: u64) -> String {
 }
 
 /// The penalty as written in a document: `罚款人民币6000元`, `警告`, ….
-fn penalty_text(p: &Penalty) -> String {
+pub fn penalty_text(p: &Penalty) -> String {
     let parts: Vec<String> = p
         .kinds()
         .map(|k| match k {
@@ -350,6 +352,17 @@ pub async fn generate(
             set("service_date", CnDate(e.on).to_string());
             (*seq, e.on)
         }
+        "inquiry_record" | "inspection_record" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Evidence))
+                .ok_or_else(|| not_available("调查取证（evidence）"))?;
+            set("officers", officers_text(&mut tx, e).await?);
+            set("record_date", CnDate(e.on).to_string());
+            set(
+                "record",
+                e.note.clone().unwrap_or_else(|| "（现场记录）".into()),
+            );
+            (*seq, e.on)
+        }
         "register_approval" => {
             let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Register))
                 .ok_or_else(|| not_available("立案（register）"))?;
@@ -518,6 +531,12 @@ pub async fn generate(
         created_at: to_db_time(now),
     };
     document_repo::insert(&mut tx, &row).await?;
+    document_repo::set_content(
+        &mut tx,
+        &row.id,
+        &serde_json::to_string(&filled).map_err(anyhow::Error::from)?,
+    )
+    .await?;
     append(
         &mut tx,
         &Actor(actor.id.clone()),
@@ -573,4 +592,26 @@ pub async fn file(
         .await
         .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
     Ok((doc, bytes))
+}
+
+/// A stored document's filled-in content, for the print-ready HTML page. `None` for a
+/// document generated before the content was kept (its DOCX remains the record).
+pub async fn content(
+    state: &AppState,
+    actor: &CurrentUser,
+    doc_id: &str,
+) -> ServiceResult<(DocumentRow, Option<render::Filled>)> {
+    actor.require(ROLES)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let doc = document_repo::get(&mut conn, doc_id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    case_repo::get(&mut conn, &doc.case_id)
+        .await?
+        .filter(|c| visible(actor, c))
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    let filled = document_repo::content(&mut conn, doc_id)
+        .await?
+        .and_then(|json| serde_json::from_str(&json).ok());
+    Ok((doc, filled))
 }

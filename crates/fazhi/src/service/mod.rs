@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod case;
+pub mod case_actions;
 pub mod catalogue;
 pub mod complaint;
 pub mod complaint_workflow;
@@ -14,6 +15,8 @@ pub mod document;
 pub mod error;
 pub mod officer;
 pub mod org_unit;
+pub mod portal;
+pub mod statistics;
 
 pub use error::{ServiceError, ServiceResult};
 

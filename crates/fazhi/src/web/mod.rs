@@ -1,11 +1,16 @@
-//! HTTP surfaces. `api/` is the JSON API; the back office and the public portal will join
-//! here as `office/` and `portal/`. [`Application`] binds the listener (port 0 in tests),
+//! HTTP surfaces: `api/` is the JSON API, `open311/` the GeoReport v2 server, `office/` the
+//! back office's pages and `portal/` the citizens' phone portal (`page.rs` is what pages
+//! share, `assets.rs` the embedded CSS/JS). [`Application`] binds the listener (port 0 in tests),
 //! applies body limits, tracing and rate limits, and serves until shut down.
 
 pub mod api;
+pub mod assets;
 pub mod error;
 pub mod extract;
+pub mod office;
 pub mod open311;
+pub mod page;
+pub mod portal;
 
 use crate::service::AppState;
 use axum::Router;
@@ -33,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .burst_size(u32::try_from(per_minute).unwrap_or(30))
         .finish()
         .map(Arc::new);
+    let page_governor = governor.clone();
     let (api, doc) = api::build(|login| match governor {
         Some(config) => login.layer(GovernorLayer::new(config).error_handler(|_| {
             ApiError::new(
@@ -44,20 +50,42 @@ pub fn router(state: AppState) -> Router {
         })),
         None => login,
     });
+    let office = office::router(|login| match page_governor {
+        Some(config) => login.layer(GovernorLayer::new(config).error_handler(|_| {
+            page::PageError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "登录过于频繁",
+                "登录尝试过于频繁，请一分钟后再试。",
+            )
+            .into_response()
+        })),
+        None => login,
+    });
     let doc_json = doc.clone();
     let open311 = open311::router(&state);
     Router::new()
         .nest("/api/v1", api)
         .nest("/open311/v2", open311)
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", doc_json))
+        .merge(office)
+        .merge(portal::router())
+        .merge(assets::router())
         .route("/healthz", get(|| async { "ok" }))
-        .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "页面或接口不存在")
-        })
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Unknown paths: JSON under the machine interfaces, the Chinese error page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path.starts_with("/open311/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "页面或接口不存在").into_response()
+    } else {
+        page::PageError::not_found().into_response()
+    }
 }
 
 /// A bound, not yet serving application.

@@ -174,13 +174,14 @@ async fn roles_and_org_units_limit_what_each_user_can_do() {
     let dispatcher = app.user("dispatcher", Role::Dispatcher, &app.bureau).await;
     let (case_id, _) = new_case(&officer_user, &app.squad).await;
     let path = format!("/cases/{case_id}");
-    // Who may read the case: its squad, the bureau above it — not the other squad or a partner.
+    // Who may read the case: its squad, the bureau above it — not the other squad (404: its
+    // existence is not revealed) nor roles that never read cases (403, e.g. a partner).
     for (client, expected) in [
         (&leader, StatusCode::OK),
         (&officer_user, StatusCode::OK),
         (&other, StatusCode::NOT_FOUND),
-        (&partner, StatusCode::NOT_FOUND),
-        (&dispatcher, StatusCode::NOT_FOUND),
+        (&partner, StatusCode::FORBIDDEN),
+        (&dispatcher, StatusCode::FORBIDDEN),
     ] {
         assert_eq!(client.get(&path).await.status(), expected);
     }

@@ -92,6 +92,12 @@ async fn download(client: &Client, doc: &Value) -> String {
         hex::encode(Sha256::digest(&bytes)),
         doc["sha256"].as_str().unwrap()
     );
+    // A Word-processing parser reads the package back: it opens, and it has a body.
+    let parsed = docx_rs::read_docx(&bytes).expect("the DOCX parses");
+    assert!(
+        parsed.document.children.len() >= 3,
+        "title, number and body paragraphs"
+    );
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml")
@@ -298,6 +304,27 @@ async fn register_approval_and_hearing_notice() {
         ],
     )
     .await;
+
+    // 询问笔录 and 现场检查笔录: templates filled from the 调查取证 step.
+    for (kind, title, no) in [
+        ("inquiry_record", "询问笔录", "卧城管询〔2026〕1号"),
+        ("inspection_record", "现场检查笔录", "卧城管检〔2026〕1号"),
+    ] {
+        let (s, r) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::CREATED, "{kind}: {r}");
+        assert_eq!(r["doc_no"], no);
+        let xml = download(&leader, &r).await;
+        for needle in [
+            title,
+            "张某某",
+            "2026年3月3日",
+            "王强（执法证号：豫41000001）",
+            "卧龙区卧龙路1号",
+            "签名",
+        ] {
+            assert!(xml.contains(needle), "{kind} lacks {needle}");
+        }
+    }
 
     // 立案审批表.
     let (s, r) = generate(&leader, &case_id, "register_approval").await;

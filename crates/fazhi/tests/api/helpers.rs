@@ -119,6 +119,11 @@ impl TestApp {
         format!("http://{}/api/v1{path}", self.addr)
     }
 
+    /// The site root (pages, portal), without a trailing slash.
+    pub fn root(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
     /// Creates a user with `role` in `unit` and returns a bearer-token client for them.
     pub async fn user(&self, username: &str, role: Role, unit: &str) -> Client {
         fazhi::service::auth::create_user(

@@ -3,12 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_pages;
 mod audit;
 mod auth;
 mod cases;
+mod complaint_pages;
 mod complaints;
+mod dashboard;
 mod documents;
 mod errors;
 mod helpers;
 mod open311;
+mod portal;
 mod timelines;

@@ -26,7 +26,8 @@ fn run(text: &str, half_points: usize) -> Run {
         .fonts(body_fonts())
 }
 
-/// A filled-in document ready to lay out.
+/// A filled-in document ready to lay out (kept with the record for the HTML view).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Filled {
     pub title: String,
     pub doc_no: String,

@@ -1,0 +1,267 @@
+//! 工作日历: the years whose holiday arrangements are loaded, each year's holidays and make-up
+//! working days (调休上班) with the notice they come from, and the calculator 起算日 + 期间
+//! (`5wd`, `15d`, `6m`) with the counting rule applied (docs/day-counting.md). A year that is
+//! not loaded is said so plainly: the calendar never guesses.
+
+use super::{BAD_DATE, FormErrors, parse_date, weekday_cn};
+use crate::service::AppState;
+use crate::web::page::{Layout, OfficeUser, PageResult, cn_date, render_with};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use chrono::{Datelike, Months, NaiveDate};
+use fazhi_calendar::{Calendar, CalendarError, RestDays, Span};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/calendars", get(show))
+}
+
+pub struct BlockLine {
+    pub name: String,
+    pub span: String,
+    pub days: usize,
+}
+
+pub struct YearView {
+    pub year: i32,
+    pub source: String,
+    pub blocks: Vec<BlockLine>,
+    pub workdays: Vec<String>,
+}
+
+fn day_label(d: NaiveDate) -> String {
+    format!("{}（{}）", cn_date(d), weekday_cn(d))
+}
+
+fn year_view(cal: &Calendar, year: i32) -> Result<YearView, CalendarError> {
+    Ok(YearView {
+        year,
+        source: cal.source(year)?.to_string(),
+        blocks: cal
+            .holiday_blocks(year)?
+            .iter()
+            .map(|b| BlockLine {
+                name: b.name_zh.clone(),
+                span: match (b.days.first(), b.days.last()) {
+                    (Some(f), Some(l)) if f != l => {
+                        format!("{}至{}", day_label(*f), day_label(*l))
+                    }
+                    (Some(f), _) => day_label(*f),
+                    _ => String::new(),
+                },
+                days: b.days.len(),
+            })
+            .collect(),
+        workdays: cal
+            .make_up_workdays(year)?
+            .iter()
+            .map(|d| day_label(*d))
+            .collect(),
+    })
+}
+
+/// The calculator's answer with the rule that produced it.
+pub struct Answer {
+    pub from: String,
+    pub span: String,
+    pub result: String,
+    pub working_day: bool,
+    pub rule: String,
+    pub steps: Vec<String>,
+}
+
+fn why_rest(cal: &Calendar, d: NaiveDate) -> Result<String, CalendarError> {
+    Ok(match cal.holiday_display_name(d)? {
+        Some(h) => format!("{h}假期"),
+        None => format!("{}休息日", weekday_cn(d)),
+    })
+}
+
+fn answer(
+    cal: &Calendar,
+    rest: RestDays,
+    from: NaiveDate,
+    span: Span,
+) -> Result<Answer, CalendarError> {
+    let result = cal.add_span(from, span, rest)?;
+    let rest_rule = match rest {
+        RestDays::HolidaysAndWeekends => {
+            "期间届满的最后一日是法定节假日或周末休息日的，顺延至其后第一个工作日"
+        }
+        RestDays::HolidaysOnly => "期间届满的最后一日在法定节假日内的，顺延至假期后的第一日",
+    };
+    let mut steps = Vec::new();
+    let rule = match span {
+        Span::WorkingDays(n) => {
+            if n <= 31 {
+                let mut d = from;
+                for i in 1..=n {
+                    d = cal.add_working_days(d, 1)?;
+                    steps.push(format!("第{i}个工作日：{}", day_label(d)));
+                }
+            }
+            format!(
+                "{n}个工作日：起算日当日不计入，从次日起只计工作日（不含法定节假日和周末，调休上班日计入），第{n}个工作日为期满日（行政处罚法第八十五条；期间以“日”计的，二日、三日、五日、七日的规定是指工作日）。"
+            )
+        }
+        Span::Days(n) => {
+            let raw = from + chrono::Duration::days(i64::from(n));
+            if raw != result {
+                steps.push(format!(
+                    "{} + {n}日 = {}，为{}，顺延至{}",
+                    cn_date(from),
+                    day_label(raw),
+                    why_rest(cal, raw)?,
+                    day_label(result)
+                ));
+            } else {
+                steps.push(format!("{} + {n}日 = {}", cn_date(from), day_label(raw)));
+            }
+            format!(
+                "{n}日（自然日）：起算日当日不计入，从次日起连续计算；{rest_rule}（民事诉讼法第八十五条，经行政诉讼法第一百零一条适用）。"
+            )
+        }
+        Span::Months(n) => {
+            let raw = from.checked_add_months(Months::new(n)).unwrap_or(result);
+            let month_end = raw.day() != from.day();
+            let mut line = format!("{} + {n}个月 = {}", cn_date(from), day_label(raw));
+            if month_end {
+                line.push_str("（该月无对应日，以月末为期满日）");
+            }
+            if raw != result {
+                line.push_str(&format!(
+                    "，为{}，顺延至{}",
+                    why_rest(cal, raw)?,
+                    day_label(result)
+                ));
+            }
+            steps.push(line);
+            format!(
+                "{n}个月：到期月的对应日为期满日，没有对应日的以该月最后一日为期满日；{rest_rule}（民事诉讼法第八十五条）。"
+            )
+        }
+    };
+    Ok(Answer {
+        from: day_label(from),
+        span: span.to_string(),
+        result: day_label(result),
+        working_day: cal.is_working_day(result)?,
+        rule,
+        steps,
+    })
+}
+
+#[derive(Deserialize)]
+struct CalcQuery {
+    from: Option<String>,
+    span: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "office/admin/calendars.html")]
+struct Page {
+    layout: Layout,
+    first_year: i32,
+    last_year: i32,
+    next_year: i32,
+    years: Vec<YearView>,
+    rest_label: &'static str,
+    from: String,
+    span: String,
+    errors: FormErrors,
+    answer: Option<Answer>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Query(q): Query<CalcQuery>,
+) -> PageResult {
+    let cal = &state.settings.calendar;
+    let rest = state.settings.rules.rest_days;
+    let loaded = cal.loaded_years();
+    let years = loaded
+        .clone()
+        .filter_map(|y| year_view(cal, y).ok())
+        .collect();
+    let mut errors = FormErrors::default();
+    let mut result = None;
+    let asked = q.from.is_some() || q.span.is_some();
+    let from_text = q.from.clone().unwrap_or_default();
+    let span_text = q.span.clone().unwrap_or_default();
+    if asked {
+        let from = parse_date(&from_text);
+        if from.is_none() {
+            errors.add("from", BAD_DATE);
+        }
+        let span = match span_text.trim().parse::<Span>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                errors.add("span", e.to_string());
+                None
+            }
+        };
+        if let (Some(from), Some(span)) = (from, span) {
+            match answer(cal, rest, from, span) {
+                Ok(a) => result = Some(a),
+                Err(e) => errors.form = Some(e.to_string()),
+            }
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &Page {
+            layout: Layout::new(&state, &user, "工作日历", "/calendars"),
+            first_year: *loaded.start(),
+            last_year: *loaded.end(),
+            next_year: loaded.end() + 1,
+            years,
+            rest_label: match rest {
+                RestDays::HolidaysAndWeekends => "法定节假日和周末均顺延（holidays_and_weekends）",
+                RestDays::HolidaysOnly => "仅法定节假日顺延（holidays_only）",
+            },
+            from: from_text,
+            span: span_text,
+            errors,
+            answer: result,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn national_day_examples_of_the_day_counting_doc() {
+        let cal = Calendar::china();
+        let rest = RestDays::HolidaysAndWeekends;
+        let a = answer(&cal, rest, d("2025-09-26"), Span::WorkingDays(5));
+        let a = a.map_err(|e| e.to_string());
+        assert_eq!(
+            a.as_ref().map(|a| a.result.as_str()),
+            Ok("2025年10月10日（星期五）")
+        );
+        assert_eq!(a.as_ref().map(|a| a.steps.len()), Ok(5));
+        let a = answer(&cal, rest, d("2025-09-16"), Span::Days(15)).map_err(|e| e.to_string());
+        assert_eq!(
+            a.as_ref().map(|a| a.result.as_str()),
+            Ok("2025年10月9日（星期四）")
+        );
+        assert!(a.is_ok_and(|a| a.steps[0].contains("国庆节")));
+        let a = answer(&cal, rest, d("2025-01-31"), Span::Months(1)).map_err(|e| e.to_string());
+        assert!(a.is_ok_and(|a| a.steps[0].contains("月末")));
+    }
+}

@@ -1,0 +1,208 @@
+//! Open311 接入密钥: the client keys of the Open311 interface (issue 3). An administrator
+//! lists them, issues one per client (shown once; only its SHA-256 is stored, by
+//! `service::complaint::create_key`) and revokes one. Listing and revoking have no service
+//! function yet, so the two small queries and the revocation's audit entry live here.
+
+use super::FormErrors;
+use crate::infra::clock::to_db_time;
+use crate::repo::complaint_repo::KeyRow;
+use crate::service::audit::{Actor, AuditEvent, append};
+use crate::service::auth::{CurrentUser, Role};
+use crate::service::{AppState, ServiceError, ServiceResult, complaint};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date_str, render_with};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use sqlx::AnyConnection;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/open311-keys", get(list).post(create))
+        .route("/open311-keys/{id}/revoke", post(revoke))
+}
+
+// ---- queries and the revocation (no service function exists for them) --------------------
+
+async fn all_keys(conn: &mut AnyConnection) -> Result<Vec<KeyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys ORDER BY created_at, id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+async fn key_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<KeyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The keys (administrators only).
+pub async fn list_keys(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<KeyRow>> {
+    actor.require(&[Role::Admin])?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(all_keys(&mut conn).await?)
+}
+
+/// Revokes a key from now on (administrators only); revoking a revoked key changes nothing.
+/// Returns whether the key was active.
+pub async fn revoke_key(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<bool> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = state.db.begin_write().await?;
+    let key = key_by_id(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "接入密钥"
+        })?;
+    if key.revoked_at.is_some() {
+        return Ok(false);
+    }
+    let now = state.clock.now();
+    sqlx::query("UPDATE open311_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(to_db_time(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    append(
+        &mut tx,
+        &Actor(actor.id.clone()),
+        now,
+        AuditEvent {
+            action: "open311_key.revoke",
+            entity: "open311_key",
+            entity_id: id,
+            content: serde_json::json!({"name": key.name}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+// ---- the page -----------------------------------------------------------------------------
+
+pub struct KeyLine {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub revoked: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct KeyForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct OkQuery {
+    ok: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "office/admin/keys.html")]
+struct Page {
+    layout: Layout,
+    keys: Vec<KeyLine>,
+    notice: Option<&'static str>,
+    name: String,
+    errors: FormErrors,
+    /// The key just issued: shown on this response only, never stored in clear.
+    issued: Option<(String, String)>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    name: &str,
+    errors: FormErrors,
+    notice: Option<&'static str>,
+    issued: Option<(String, String)>,
+) -> PageResult {
+    let keys = list_keys(state, user)
+        .await?
+        .into_iter()
+        .map(|k| KeyLine {
+            id: k.id,
+            name: k.name,
+            created: cn_date_str(&k.created_at),
+            revoked: k.revoked_at.as_deref().map(cn_date_str),
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &Page {
+            layout: Layout::new(state, user, "Open311 接入密钥", "/users"),
+            keys,
+            notice,
+            name: name.to_string(),
+            errors,
+            issued,
+        },
+    ))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Query(q): Query<OkQuery>,
+) -> PageResult {
+    let notice = match q.ok.as_deref() {
+        Some("revoked") => Some("已吊销密钥，该接入单位此后提交的投诉将被拒绝"),
+        Some("unchanged") => Some("该密钥此前已吊销"),
+        _ => None,
+    };
+    page(&state, &user, "", FormErrors::default(), notice, None).await
+}
+
+/// Issues a key. The answer is the page itself (200), not a redirect: the key is shown once
+/// and must not travel in a URL.
+async fn create(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Form(f): Form<KeyForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    user.require(&[Role::Admin])?;
+    match complaint::create_key(&state, &f.name).await {
+        Ok((row, key)) => {
+            let issued = Some((row.name, key.expose().to_string()));
+            let mut resp = page(&state, &user, "", FormErrors::default(), None, issued).await?;
+            resp.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            Ok(resp)
+        }
+        Err(e) => {
+            let errors = FormErrors::from_service(e, &["name"])?;
+            page(&state, &user, &f.name, errors, None, None).await
+        }
+    }
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    Form(f): Form<KeyForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    let changed = revoke_key(&state, &user, &id).await?;
+    let ok = if changed { "revoked" } else { "unchanged" };
+    Ok(Redirect::to(&format!("/open311-keys?ok={ok}")).into_response())
+}
