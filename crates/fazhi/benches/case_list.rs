@@ -139,6 +139,8 @@ async fn main() {
         }
         tx.commit().await.unwrap();
     }
+    // What `fazhi serve` does at start and hourly: give the planner its statistics.
+    state.db.optimize().await.unwrap();
     println!(
         "seeded {cases} cases in {:.1} s",
         seeded.elapsed().as_secs_f64()

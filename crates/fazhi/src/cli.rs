@@ -241,6 +241,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Serve { server, db } => {
             let settings = with_files(settings_for(server.listen, &db), &server)?;
             let state = build_state(settings, Arc::new(SystemClock)).await?;
+            crate::spawn_maintenance(&state);
             let app = Application::bind(state, server.listen).await?;
             let addr = app.local_addr()?;
             println!(
@@ -263,6 +264,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             service::demo::seed(&state)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
+            crate::spawn_maintenance(&state);
             let app = Application::bind(state, server.listen).await?;
             let addr = app.local_addr()?;
             println!("fazhi 演示环境已启动（数据目录 {}）", data_dir.display());

@@ -38,3 +38,17 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(state)
 }
+
+/// Background upkeep of a running server: refreshes the database planner's statistics at
+/// start and then hourly (`Db::optimize`). Failures are logged, never fatal.
+pub fn spawn_maintenance(state: &AppState) {
+    let db = state.db.detached();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = db.optimize().await {
+                tracing::warn!(error = %e, "database optimize failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+}

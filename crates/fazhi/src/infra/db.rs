@@ -214,6 +214,19 @@ impl Db {
         Ok(applied)
     }
 
+    /// Refreshes the query planner's statistics. SQLite has none until `ANALYZE` runs, and
+    /// without them it may sort a whole table instead of walking an index (the case list);
+    /// `PRAGMA optimize` analyzes only the tables that need it. PostgreSQL's autovacuum does
+    /// this by itself. Run at start and hourly by `fazhi serve`.
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {

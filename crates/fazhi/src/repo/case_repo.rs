@@ -252,7 +252,8 @@ pub struct CaseFilter {
 /// Matches counted at most; the list shows "10000+" beyond.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// One page of cases of the given org units matching `f`, newest first, and how many match
+/// One page of cases of the given org units matching `f` — newest first, or most overdue
+/// first with the overdue filter — and how many match
 /// (at most [`COUNT_CAP`]).
 pub async fn search(
     conn: &mut AnyConnection,
@@ -326,8 +327,14 @@ pub async fn search(
     }
     let total: i64 = count.fetch_one(&mut *conn).await?;
     let sql = format!(
-        "SELECT {}, next_due, next_due_rule FROM cases WHERE {filter} ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+        "SELECT {}, next_due, next_due_rule FROM cases WHERE {filter} ORDER BY {} LIMIT {} OFFSET {}",
         case_cols!(),
+        // The overdue list: most overdue first (and the next_due index serves the order).
+        if f.overdue_before.is_some() {
+            "next_due, id"
+        } else {
+            "created_at DESC, id DESC"
+        },
         limit.clamp(1, 500),
         offset.max(0)
     );
