@@ -356,7 +356,7 @@ pub fn public_stage_note(row: &ComplaintRow) -> Option<String> {
 
 /// Admin and dispatcher (指挥中心) see every complaint; leaders, officers and partner users
 /// only those routed to a unit in their scope; other roles none.
-fn can_see(actor: &CurrentUser, row: &ComplaintRow) -> bool {
+pub(crate) fn can_see(actor: &CurrentUser, row: &ComplaintRow) -> bool {
     match actor.role {
         Role::Admin | Role::Dispatcher => true,
         Role::Leader | Role::Officer | Role::Partner => {
@@ -1921,7 +1921,7 @@ pub struct ComplaintStats {
 }
 
 /// The due time of the first round: the category's limit from receipt.
-fn first_round_due(
+pub(crate) fn first_round_due(
     state: &AppState,
     categories: &[complaint::Category],
     r: &ComplaintRow,

@@ -15,7 +15,7 @@
 //! complaint figures only for the roles that may read complaint statistics (admin, leader).
 
 use super::auth::{CurrentUser, Role};
-use super::complaint::{self, china, expected_at};
+use super::complaint::{self, china};
 use super::complaint_workflow::{FinalState, Stage};
 use super::{AppState, ServiceError, ServiceResult, catalogue};
 use crate::infra::clock::to_db_time;
@@ -575,27 +575,6 @@ fn final_state_label(s: &str) -> String {
         .map_or_else(|_| s.to_string(), |f| f.label().to_string())
 }
 
-/// The due time of the first round: the category's limit from receipt (as the complaint
-/// statistics count "on time" for reopened complaints).
-fn first_round_due(
-    state: &AppState,
-    categories: &[complaint::Category],
-    r: &ComplaintRow,
-) -> Option<String> {
-    let category = categories.iter().find(|c| c.code == r.service_code)?;
-    let received = DateTime::parse_from_rfc3339(&r.requested_at)
-        .ok()?
-        .with_timezone(&Utc);
-    let periods = &complaint::settings().ok()?.working_periods;
-    expected_at(
-        &state.settings.calendar,
-        periods,
-        received,
-        category.time_limit,
-    )
-    .map(to_db_time)
-}
-
 async fn complaint_sections(
     state: &AppState,
     actor: &CurrentUser,
@@ -652,7 +631,7 @@ async fn complaint_sections(
             let at = format!("{}答复", china_date(a));
             answered.push(rec(at.clone()));
             let due = if r.reopen_count > 0 {
-                first_round_due(state, &categories, r)
+                super::complaint_workflow::first_round_due(state, &categories, r)
             } else {
                 r.expected_at.clone()
             };
