@@ -6,7 +6,7 @@
 use sqlx::{AnyConnection, FromRow, Row};
 
 /// One stored complaint, every column.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Default, FromRow)]
 pub struct ComplaintRow {
     pub id: String,
     pub service_request_id: String,
@@ -67,6 +67,50 @@ macro_rules! complaint_cols {
          closed_at, version, stage, dispatched_at, first_replied_at, reply, final_state, final_reason, \
          routed_to, duplicate_of, tag_721, rating, rating_score, rated_at, followed_up_at, reopen_count, \
          supervision_level"
+    };
+}
+
+/// The columns a public view of a complaint needs: no personal data, no workflow details
+/// beyond what `status_notes` shows.
+#[derive(Debug, Clone, FromRow)]
+pub struct PublicRow {
+    pub id: String,
+    pub service_request_id: String,
+    pub service_code: String,
+    pub agency_responsible: Option<String>,
+    pub channel: String,
+    pub state: String,
+    pub description: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    pub address_string: Option<String>,
+    pub address_id: Option<String>,
+    /// Empty unless the attributes were asked for (`extensions`).
+    pub attributes: String,
+    pub media_url: Option<String>,
+    pub service_notice: Option<String>,
+    pub expected_at: Option<String>,
+    pub requested_at: String,
+    pub updated_at: String,
+    pub stage: String,
+    pub final_state: Option<String>,
+}
+
+/// The columns of [`PublicRow`], the attributes left empty.
+macro_rules! public_cols {
+    () => {
+        "id, service_request_id, service_code, agency_responsible, channel, state, description, \
+         lat, lon, address_string, address_id, '' AS attributes, media_url, service_notice, \
+         expected_at, requested_at, updated_at, stage, final_state"
+    };
+}
+
+/// The columns of [`PublicRow`] with the attributes.
+macro_rules! public_cols_with_attributes {
+    () => {
+        "id, service_request_id, service_code, agency_responsible, channel, state, description, \
+         lat, lon, address_string, address_id, attributes, media_url, service_notice, \
+         expected_at, requested_at, updated_at, stage, final_state"
     };
 }
 
@@ -429,19 +473,59 @@ pub async fn by_request_ids(
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    by_request_ids_as(conn, complaint_cols!(), ids).await
+}
+
+/// [`by_request_ids`], public columns only (attributes when `attributes` is set).
+pub async fn public_by_request_ids(
+    conn: &mut AnyConnection,
+    ids: &[String],
+    attributes: bool,
+) -> Result<Vec<PublicRow>, sqlx::Error> {
+    by_request_ids_as(conn, public_columns(attributes), ids).await
+}
+
+/// One complaint by `service_request_id`, public columns only.
+pub async fn public_by_request_id(
+    conn: &mut AnyConnection,
+    service_request_id: &str,
+    attributes: bool,
+) -> Result<Option<PublicRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {} FROM complaints WHERE service_request_id = $1",
+        public_columns(attributes)
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(service_request_id)
+        .fetch_optional(conn)
+        .await
+}
+
+fn public_columns(attributes: bool) -> &'static str {
+    if attributes {
+        public_cols_with_attributes!()
+    } else {
+        public_cols!()
+    }
+}
+
+async fn by_request_ids_as<T>(
+    conn: &mut AnyConnection,
+    columns: &str,
+    ids: &[String],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let ids = &ids[..ids.len().min(1000)];
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        concat!(
-            "SELECT ",
-            complaint_cols!(),
-            " FROM complaints WHERE service_request_id IN ({}) ORDER BY requested_at DESC, service_request_id DESC"
-        ),
+        "SELECT {columns} FROM complaints WHERE service_request_id IN ({}) ORDER BY requested_at DESC, service_request_id DESC",
         placeholders(1, ids.len())
     );
-    let mut query = sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
     for id in ids {
         query = query.bind(id.clone());
     }
@@ -453,6 +537,27 @@ pub async fn search(
     conn: &mut AnyConnection,
     filter: &Filter,
 ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
+    search_as(conn, complaint_cols!(), filter).await
+}
+
+/// [`search`], public columns only (attributes when `attributes` is set): what the public
+/// listing reads, a third of the columns.
+pub async fn public_search(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+    attributes: bool,
+) -> Result<Vec<PublicRow>, sqlx::Error> {
+    search_as(conn, public_columns(attributes), filter).await
+}
+
+async fn search_as<T>(
+    conn: &mut AnyConnection,
+    columns: &str,
+    filter: &Filter,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let mut clauses: Vec<String> = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();
     if !filter.service_codes.is_empty() {
@@ -486,16 +591,11 @@ pub async fn search(
     binds.push(Bind::Int(filter.limit));
     binds.push(Bind::Int(filter.offset));
     let sql = format!(
-        concat!(
-            "SELECT ",
-            complaint_cols!(),
-            " FROM complaints{} ORDER BY requested_at DESC, service_request_id DESC LIMIT ${} OFFSET ${}"
-        ),
-        where_sql,
+        "SELECT {columns} FROM complaints{where_sql} ORDER BY requested_at DESC, service_request_id DESC LIMIT ${} OFFSET ${}",
         binds.len() - 1,
         binds.len()
     );
-    let mut query = sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
     for b in binds {
         query = match b {
             Bind::Text(s) => query.bind(s),
@@ -503,6 +603,22 @@ pub async fn search(
         };
     }
     query.fetch_all(conn).await
+}
+
+/// How many of these key ids are stored and not revoked.
+pub async fn active_key_count(conn: &mut AnyConnection, ids: &[&str]) -> Result<i64, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "SELECT COUNT(*) FROM open311_keys WHERE revoked_at IS NULL AND id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_one(conn).await
 }
 
 // ---- notes and media ---------------------------------------------------------------------

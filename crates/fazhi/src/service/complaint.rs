@@ -19,7 +19,9 @@ use crate::infra::clock::to_db_time;
 use crate::infra::db::Db;
 use crate::infra::group_commit::GroupCommit;
 use crate::infra::secret::{Secret, random_token, sha256_hex, token_hash};
-use crate::repo::complaint_repo::{self, ComplaintRow, Filter, KeyRow, MediaRow, NoteRow};
+use crate::repo::complaint_repo::{
+    self, ComplaintRow, Filter, KeyRow, MediaRow, NoteRow, PublicRow,
+};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use fazhi_calendar::Calendar;
 use serde::{Deserialize, Serialize};
@@ -903,7 +905,7 @@ pub async fn create_open311(
     jurisdiction_id: Option<&str>,
     input: NewComplaint,
 ) -> ServiceResult<Created> {
-    let key = authorize_key(state, api_key).await?;
+    let key = intake_of(state)?.authorize(state, api_key).await?;
     check_jurisdiction(jurisdiction_id)?;
     create(
         state,
@@ -1086,13 +1088,51 @@ type IntakeWriter = GroupCommit<PendingComplaint, ServiceResult<Created>>;
 /// intake within this time (the other surfaces read the table every time).
 const CATEGORY_CACHE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// The intake of one database: its writer task and its copy of the categories.
+/// How long the intake trusts a successful key check. A key revoked meanwhile still passes
+/// this first check for at most this time, but the intake writer checks every key again
+/// inside the transaction that would store the complaint, so no complaint is stored under
+/// a key whose revocation committed before it (it is answered 403).
+const KEY_CACHE: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most keys the intake remembers (the copy is emptied when full).
+const KEY_CACHE_ENTRIES: usize = 1024;
+
+type KeyCache = std::collections::HashMap<String, (std::time::Instant, KeyRow)>;
+
+/// The intake of one database: its writer task and its copies of the categories and of
+/// recently checked keys.
 struct Intake {
     writer: IntakeWriter,
     categories: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<Category>>)>>,
+    keys: std::sync::Mutex<KeyCache>,
 }
 
 impl Intake {
+    /// [`authorize_key`], trusting a success for at most [`KEY_CACHE`] (unknown and revoked
+    /// keys are looked up every time).
+    async fn authorize(&self, state: &AppState, api_key: Option<&str>) -> ServiceResult<KeyRow> {
+        let key = api_key.map(str::trim).filter(|k| !k.is_empty());
+        let Some(key) = key else {
+            return Err(ServiceError::Forbidden);
+        };
+        let hash = token_hash(key);
+        let cached = self.keys.lock().ok().and_then(|keys| {
+            keys.get(&hash)
+                .filter(|(at, _)| at.elapsed() < KEY_CACHE)
+                .map(|(_, row)| row.clone())
+        });
+        if let Some(row) = cached {
+            return Ok(row);
+        }
+        let row = authorize_key(state, Some(key)).await?;
+        if let Ok(mut keys) = self.keys.lock() {
+            if keys.len() >= KEY_CACHE_ENTRIES {
+                keys.clear();
+            }
+            keys.insert(hash, (std::time::Instant::now(), row.clone()));
+        }
+        Ok(row)
+    }
+
     /// One active category by code (`service_code_not_found` otherwise), from a copy at
     /// most [`CATEGORY_CACHE`] old.
     async fn category(&self, state: &AppState, code: &str) -> ServiceResult<Category> {
@@ -1140,6 +1180,7 @@ fn intake_of(state: &AppState) -> ServiceResult<std::sync::Arc<Intake>> {
                     async move { write_batch_or_each(&db, jobs).await }
                 }),
                 categories: std::sync::Mutex::new(None),
+                keys: std::sync::Mutex::new(KeyCache::new()),
             }
         })
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("group commit slot taken")))
@@ -1184,6 +1225,20 @@ async fn write_batch_or_each(db: &Db, jobs: Vec<PendingComplaint>) -> Vec<Servic
 /// entries (chained in job order), then the commit.
 async fn write_batch(db: &Db, jobs: &[PendingComplaint]) -> ServiceResult<Vec<Created>> {
     let mut tx = db.begin_write().await?;
+    // The Open311 keys again, under the write lock: a key revoked after the request's first
+    // check stores nothing (the batch then fails and each complaint is retried alone, so
+    // only the complaints under that key are refused).
+    let mut key_ids: Vec<&str> = Vec::new();
+    for id in jobs.iter().filter_map(|j| j.row.open311_key_id.as_deref()) {
+        if !key_ids.contains(&id) {
+            key_ids.push(id);
+        }
+    }
+    if !key_ids.is_empty()
+        && complaint_repo::active_key_count(&mut tx, &key_ids).await? != key_ids.len() as i64
+    {
+        return Err(ServiceError::Forbidden);
+    }
     let mut next: Vec<(&str, i64)> = Vec::new();
     for job in jobs {
         match next.iter_mut().find(|(day, _)| *day == job.day) {
@@ -1511,10 +1566,27 @@ fn answers_of(category: Option<&Category>, json: &str) -> Vec<PublicAnswer> {
     out
 }
 
+/// The `status_notes` of a row: the stage's note when the stage agrees with the state.
+fn stage_note(r: &mut PublicRow) -> Option<String> {
+    // `public_stage_note` reads three fields of a full row; the others stay empty (no
+    // allocation), and the three are moved in and back out.
+    let probe = ComplaintRow {
+        state: std::mem::take(&mut r.state),
+        stage: std::mem::take(&mut r.stage),
+        final_state: r.final_state.take(),
+        ..ComplaintRow::default()
+    };
+    let note = super::complaint_workflow::public_stage_note(&probe);
+    r.state = probe.state;
+    r.stage = probe.stage;
+    r.final_state = probe.final_state;
+    note
+}
+
 /// Builds the public views of `rows`, with notes and media when `extensions` is set.
 async fn to_public(
     state: &AppState,
-    rows: Vec<ComplaintRow>,
+    rows: Vec<PublicRow>,
     extensions: bool,
 ) -> ServiceResult<Vec<PublicRequest>> {
     let categories = categories(state).await?;
@@ -1525,60 +1597,76 @@ async fn to_public(
         notes = complaint_repo::public_notes_of(&mut conn, &ids).await?;
         media = complaint_repo::media_of(&mut conn, &ids).await?;
     }
-    rows.into_iter()
-        .map(|r| {
-            let category = categories.iter().find(|c| c.code == r.service_code);
-            let (status, status_notes) = public_status(&r.state);
-            let status_notes = super::complaint_workflow::public_stage_note(&r)
-                .unwrap_or_else(|| status_notes.to_string());
-            Ok(PublicRequest {
-                status,
-                status_notes,
-                service_name: category.map_or_else(|| r.service_code.clone(), |c| c.name.clone()),
-                description: r.description.as_deref().map(mask_numbers_in_text),
-                agency_responsible: r.agency_responsible.clone(),
-                service_notice: r.service_notice.clone(),
-                requested_datetime: parse_db_time(&r.requested_at)?,
-                updated_datetime: parse_db_time(&r.updated_at)?,
-                expected_datetime: r.expected_at.as_deref().map(parse_db_time).transpose()?,
-                address: r.address_string.clone(),
-                address_id: r.address_id.clone(),
-                lat: r.lat.as_deref().and_then(|v| v.parse().ok()),
-                long: r.lon.as_deref().and_then(|v| v.parse().ok()),
-                media_url: r.media_url.clone(),
-                answers: if extensions {
-                    answers_of(category, &r.attributes)
-                } else {
-                    Vec::new()
-                },
-                media: media
-                    .iter()
-                    .filter(|m| m.complaint_id == r.id)
-                    .map(|m| PublicMedia {
-                        sha256: m.sha256.clone(),
-                        content_type: m.content_type.clone(),
-                        size_bytes: m.size_bytes,
+    let mut out = Vec::with_capacity(rows.len());
+    for mut r in rows {
+        let category = categories.iter().find(|c| c.code == r.service_code);
+        let (status, status_notes) = public_status(&r.state);
+        let status_notes = stage_note(&mut r).unwrap_or_else(|| status_notes.to_string());
+        out.push(PublicRequest {
+            status,
+            status_notes,
+            service_name: category.map_or_else(|| r.service_code.clone(), |c| c.name.clone()),
+            description: r.description.map(mask_numbers_in_owned),
+            agency_responsible: r.agency_responsible,
+            service_notice: r.service_notice,
+            requested_datetime: parse_db_time(&r.requested_at)?,
+            updated_datetime: parse_db_time(&r.updated_at)?,
+            expected_datetime: r.expected_at.as_deref().map(parse_db_time).transpose()?,
+            address: r.address_string,
+            address_id: r.address_id,
+            lat: r.lat.as_deref().and_then(|v| v.parse().ok()),
+            long: r.lon.as_deref().and_then(|v| v.parse().ok()),
+            media_url: r.media_url,
+            answers: if extensions {
+                answers_of(category, &r.attributes)
+            } else {
+                Vec::new()
+            },
+            media: media
+                .iter()
+                .filter(|m| m.complaint_id == r.id)
+                .map(|m| PublicMedia {
+                    sha256: m.sha256.clone(),
+                    content_type: m.content_type.clone(),
+                    size_bytes: m.size_bytes,
+                })
+                .collect(),
+            notes: notes
+                .iter()
+                .filter(|n| n.complaint_id == r.id)
+                .map(|n| {
+                    Ok(PublicNote {
+                        datetime: parse_db_time(&n.at)?,
+                        note_type: n.note_type.clone(),
+                        summary: n.summary.clone(),
+                        description: n.description.clone(),
                     })
-                    .collect(),
-                notes: notes
-                    .iter()
-                    .filter(|n| n.complaint_id == r.id)
-                    .map(|n| {
-                        Ok(PublicNote {
-                            datetime: parse_db_time(&n.at)?,
-                            note_type: n.note_type.clone(),
-                            summary: n.summary.clone(),
-                            description: n.description.clone(),
-                        })
-                    })
-                    .collect::<ServiceResult<_>>()?,
-                channel: r.channel.clone(),
-                state: r.state.clone(),
-                service_code: r.service_code,
-                service_request_id: r.service_request_id,
-            })
-        })
-        .collect()
+                })
+                .collect::<ServiceResult<_>>()?,
+            channel: r.channel,
+            state: r.state,
+            service_code: r.service_code,
+            service_request_id: r.service_request_id,
+        });
+    }
+    Ok(out)
+}
+
+/// [`mask_numbers_in_text`] without a copy when there is nothing to mask (no run of 11 or
+/// more ASCII digits, which every masked number needs).
+fn mask_numbers_in_owned(text: String) -> String {
+    let mut run = 0usize;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 11 {
+                return mask_numbers_in_text(&text);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    text
 }
 
 /// One complaint by its `service_request_id`.
@@ -1588,7 +1676,7 @@ pub async fn get_public(
     extensions: bool,
 ) -> ServiceResult<PublicRequest> {
     let mut conn = state.db.pool.acquire().await?;
-    let row = complaint_repo::by_request_id(&mut conn, service_request_id)
+    let row = complaint_repo::public_by_request_id(&mut conn, service_request_id, extensions)
         .await?
         .ok_or(ServiceError::NotFound { what: "诉求" })?;
     drop(conn);
@@ -1671,9 +1759,10 @@ pub async fn search(state: &AppState, q: RequestQuery) -> ServiceResult<Vec<Publ
             limit: i64::from(page_size),
             offset: i64::from(q.page.max(1) - 1) * i64::from(page_size),
         };
-        complaint_repo::search(&mut conn, &filter).await?
+        complaint_repo::public_search(&mut conn, &filter, q.extensions).await?
     } else {
-        complaint_repo::by_request_ids(&mut conn, &q.service_request_ids).await?
+        complaint_repo::public_by_request_ids(&mut conn, &q.service_request_ids, q.extensions)
+            .await?
     };
     drop(conn);
     to_public(state, rows, q.extensions).await

@@ -3,102 +3,10 @@
 //! calendar and the Open311 keys. Each write form is checked for its CSRF token, its role
 //! check, errors next to the fields with the input kept, and the 303 redirect on success.
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, PageSession as Session, TestApp};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-
-/// A browser-like client: cookie jar, no automatic redirects, the CSRF token of the session.
-struct Session {
-    http: reqwest::Client,
-    root: String,
-    csrf: String,
-}
-
-struct Answer {
-    status: StatusCode,
-    location: String,
-    body: String,
-}
-
-fn csrf_of(html: &str) -> String {
-    let marker = "<meta name=\"csrf-token\" content=\"";
-    let start = html.find(marker).expect("csrf meta") + marker.len();
-    let end = html[start..].find('"').expect("csrf end");
-    html[start..start + end].to_string()
-}
-
-impl Session {
-    async fn login(app: &TestApp, username: &str) -> Session {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .expect("client");
-        let root = app.root();
-        let r = http
-            .post(format!("{root}/login"))
-            .form(&[("username", username), ("password", PASSWORD)])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
-        let mut s = Session {
-            http,
-            root,
-            csrf: String::new(),
-        };
-        let page = s.get("/workbench").await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        s.csrf = csrf_of(&page.body);
-        s
-    }
-
-    async fn answer(r: reqwest::Response) -> Answer {
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        Answer {
-            status,
-            location,
-            body: r.text().await.expect("body"),
-        }
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        Self::answer(
-            self.http
-                .get(format!("{}{path}", self.root))
-                .send()
-                .await
-                .expect("GET"),
-        )
-        .await
-    }
-
-    /// Posts a form with the session's CSRF token.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let mut all = vec![("_csrf", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        Self::answer(
-            self.http
-                .post(format!("{}{path}", self.root))
-                .form(fields)
-                .send()
-                .await
-                .expect("POST"),
-        )
-        .await
-    }
-}
 
 /// The text between `start` and the next `end` after it.
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {

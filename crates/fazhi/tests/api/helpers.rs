@@ -232,3 +232,95 @@ pub async fn new_case(client: &Client, unit: &str) -> (String, i64) {
         v["case"]["version"].as_i64().expect("version"),
     )
 }
+
+/// A browser-like client: cookie jar, no automatic redirects, the CSRF token of the session.
+pub struct PageSession {
+    pub http: reqwest::Client,
+    pub root: String,
+    pub csrf: String,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub location: String,
+    pub body: String,
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "<meta name=\"csrf-token\" content=\"";
+    let start = html.find(marker).expect("csrf meta") + marker.len();
+    let end = html[start..].find('"').expect("csrf end");
+    html[start..start + end].to_string()
+}
+
+impl PageSession {
+    pub async fn login(app: &TestApp, username: &str) -> PageSession {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let root = app.root();
+        let r = http
+            .post(format!("{root}/login"))
+            .form(&[("username", username), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
+        let mut s = PageSession {
+            http,
+            root,
+            csrf: String::new(),
+        };
+        let page = s.get("/workbench").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        s.csrf = csrf_of(&page.body);
+        s
+    }
+
+    pub async fn answer(r: reqwest::Response) -> Answer {
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Answer {
+            status,
+            location,
+            body: r.text().await.expect("body"),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        Self::answer(
+            self.http
+                .get(format!("{}{path}", self.root))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        Self::answer(
+            self.http
+                .post(format!("{}{path}", self.root))
+                .form(fields)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+}

@@ -6,6 +6,7 @@
 mod admin_pages;
 mod audit;
 mod auth;
+mod case_pages;
 mod cases;
 mod complaint_pages;
 mod complaints;
