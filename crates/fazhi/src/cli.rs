@@ -113,6 +113,9 @@ pub struct ServerArgs {
     /// default: no map and no outside request.
     #[arg(long, env = "FAZHI_PORTAL_MAP_TILE_URL")]
     pub portal_map_tile_url: Option<String>,
+    /// Mark the session cookie Secure (HTTPS only); set when served behind TLS.
+    #[arg(long, env = "FAZHI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Lifetime of a browser session from login, in minutes (session timeout).
     #[arg(long, env = "FAZHI_SESSION_MINUTES", default_value_t = 480)]
     pub session_minutes: i64,
@@ -218,6 +221,7 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
         "complaint settings must not be negative (near-due hours at least 1)"
     );
     s.session_minutes = server.session_minutes;
+    s.secure_cookies = server.secure_cookies;
     s.case_no_prefix = server.case_no_prefix.trim().to_string();
     s.complaint_reopen_window_days = server.complaint_reopen_window_days;
     s.complaint_duplicate_radius_m = server.complaint_duplicate_radius_m;
@@ -446,6 +450,7 @@ mod tests {
             "30",
             "--portal-rate-per-minute",
             "5",
+            "--secure-cookies",
         ]);
         let settings = with_files(settings_for(s.listen, &db), &s).expect("valid");
         assert_eq!(settings.session_minutes, 30);
@@ -454,6 +459,7 @@ mod tests {
         assert_eq!(settings.complaint_reopen_window_days, 30);
         assert_eq!(settings.portal_rate_per_minute, 5);
         assert_eq!(settings.portal_map_tile_url, None);
+        assert!(settings.secure_cookies);
     }
 
     #[test]

@@ -39,14 +39,24 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
     Ok(state)
 }
 
-/// Background upkeep of a running server: refreshes the database planner's statistics at
-/// start and then hourly (`Db::optimize`). Failures are logged, never fatal.
+/// Background upkeep of a running server, at start and then hourly: refreshes the database
+/// planner's statistics (`Db::optimize`) and deletes expired sessions. Failures are logged,
+/// never fatal.
 pub fn spawn_maintenance(state: &AppState) {
-    let db = state.db.detached();
+    let state = AppState {
+        db: state.db.detached(),
+        clock: state.clock.clone(),
+        settings: state.settings.clone(),
+    };
     tokio::spawn(async move {
         loop {
-            if let Err(e) = db.optimize().await {
+            if let Err(e) = state.db.optimize().await {
                 tracing::warn!(error = %e, "database optimize failed");
+            }
+            match service::auth::purge_expired_sessions(&state).await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "purging expired sessions failed"),
             }
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }

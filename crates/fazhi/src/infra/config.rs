@@ -22,6 +22,9 @@ pub struct Settings {
     pub login_rate_per_minute: u32,
     /// Lifetime of a browser session from login, in minutes.
     pub session_minutes: i64,
+    /// Mark the session cookie `Secure` (sent over HTTPS only): set it when the platform is
+    /// served behind TLS. Off by default because the demo runs on plain http://127.0.0.1.
+    pub secure_cookies: bool,
     /// Prefix of case numbers (文号), e.g. 卧城管罚 → 卧城管罚〔2026〕12号.
     pub case_no_prefix: String,
     /// Days after closing (办结) during which a citizen may reopen a complaint that was not
@@ -61,6 +64,7 @@ impl Settings {
             catalogue: Catalogue::sample(),
             login_rate_per_minute: 30,
             session_minutes: 8 * 60,
+            secure_cookies: false,
             case_no_prefix: "卧城管罚".into(),
             complaint_reopen_window_days: 15,
             complaint_duplicate_radius_m: 100.0,

@@ -127,3 +127,15 @@ pub async fn delete_session(conn: &mut AnyConnection, token_hash: &str) -> Resul
         .await?;
     Ok(())
 }
+
+/// Deletes sessions and tokens that expired before `now`; returns how many.
+pub async fn delete_expired_sessions(
+    conn: &mut AnyConnection,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}

@@ -204,6 +204,12 @@ pub async fn logout(state: &AppState, hash: &str) -> ServiceResult<()> {
     Ok(())
 }
 
+/// Removes expired sessions and tokens (they are refused anyway; this keeps the table small).
+pub async fn purge_expired_sessions(state: &AppState) -> ServiceResult<u64> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(user_repo::delete_expired_sessions(&mut conn, &to_db_time(state.clock.now())).await?)
+}
+
 /// A new user account (admin only; also used by the demo seeder with `actor = None`).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -232,3 +232,27 @@ async fn roles_and_org_units_limit_what_each_user_can_do() {
     );
     assert_eq!(admin.get("/audit/verify").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn expired_sessions_are_purged_and_tokens_stay() {
+    let app = TestApp::spawn_on("2026-04-01").await;
+    let token_client = app.user("leader", Role::Leader, &app.bureau).await;
+    let page = crate::helpers::PageSession::login(&app, "leader").await;
+    assert_eq!(
+        fazhi::service::auth::purge_expired_sessions(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "nothing has expired yet"
+    );
+    app.clock.set_date(crate::helpers::date("2026-04-02"));
+    assert_eq!(
+        fazhi::service::auth::purge_expired_sessions(&app.state)
+            .await
+            .unwrap(),
+        1,
+        "the 8-hour browser session is gone"
+    );
+    assert_eq!(page.get("/workbench").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(token_client.get("/me").await.status(), StatusCode::OK);
+}

@@ -55,6 +55,7 @@ pub async fn login(
     let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(state.settings.secure_cookies)
         .path("/")
         .build();
     Ok((jar.add(cookie), Json(result)))

@@ -109,6 +109,7 @@ async fn login_submit(
             let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
                 .http_only(true)
                 .same_site(SameSite::Strict)
+                .secure(state.settings.secure_cookies)
                 .path("/")
                 .build();
             (jar.add(cookie), Redirect::to(&next)).into_response()
