@@ -1759,7 +1759,7 @@ pub async fn search(state: &AppState, q: RequestQuery) -> ServiceResult<Vec<Publ
             limit: i64::from(page_size),
             offset: i64::from(q.page.max(1) - 1) * i64::from(page_size),
         };
-        complaint_repo::public_search(&mut conn, &filter, q.extensions).await?
+        complaint_repo::public_search(&mut conn, state.db.backend, &filter, q.extensions).await?
     } else {
         complaint_repo::public_by_request_ids(&mut conn, &q.service_request_ids, q.extensions)
             .await?
