@@ -385,7 +385,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         } => {
             let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
             let state = build_state(settings, Arc::new(SystemClock)).await?;
-            let (key, secret) = service::complaint::create_key(&state, &name)
+            let (key, secret) = service::complaint::create_key(&state, None, &name)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", secret.expose());

@@ -1771,14 +1771,32 @@ pub async fn search(state: &AppState, q: RequestQuery) -> ServiceResult<Vec<Publ
 // ---- keys -------------------------------------------------------------------------------
 
 /// Issues a new Open311 client key; the key is returned once and only its hash is stored.
-pub async fn create_key(state: &AppState, name: &str) -> ServiceResult<(KeyRow, Secret)> {
+/// `actor`: the administrator issuing it from the back office (`None` for the command line,
+/// run by whoever operates the server, audited as `system`).
+pub async fn create_key(
+    state: &AppState,
+    actor: Option<&super::auth::CurrentUser>,
+    name: &str,
+) -> ServiceResult<(KeyRow, Secret)> {
+    if let Some(a) = actor {
+        a.require(&[super::auth::Role::Admin])?;
+    }
     let key = random_token()?;
-    let row = insert_key(state, name, key.expose()).await?;
+    let row = insert_key_by(state, actor, name, key.expose()).await?;
     Ok((row, key))
 }
 
 /// Stores a key chosen by the caller (the demo's printed key).
 pub(crate) async fn insert_key(state: &AppState, name: &str, key: &str) -> ServiceResult<KeyRow> {
+    insert_key_by(state, None, name, key).await
+}
+
+async fn insert_key_by(
+    state: &AppState,
+    actor: Option<&super::auth::CurrentUser>,
+    name: &str,
+    key: &str,
+) -> ServiceResult<KeyRow> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || has_forbidden_chars(name) {
         return Err(ServiceError::invalid_field(
@@ -1799,7 +1817,7 @@ pub(crate) async fn insert_key(state: &AppState, name: &str, key: &str) -> Servi
     complaint_repo::insert_key(&mut tx, &row).await?;
     append(
         &mut tx,
-        &Actor("system".into()),
+        &Actor(actor.map_or_else(|| "system".to_string(), |a| a.id.clone())),
         now,
         AuditEvent {
             action: "open311_key.create",

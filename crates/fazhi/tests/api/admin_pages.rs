@@ -628,6 +628,14 @@ async fn open311_keys_are_issued_once_and_revoked() {
     fazhi::service::complaint::authorize_key(&app.state, Some(&key))
         .await
         .expect("the new key works");
+    // The audit log names the administrator who issued it.
+    let issuer: String = sqlx::query_scalar(
+        "SELECT u.username FROM audit_log a JOIN users u ON u.id = a.actor WHERE a.action = 'open311_key.create'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .expect("audit entry of the key");
+    assert_eq!(issuer, "admin");
     let list = admin.get("/open311-keys").await;
     assert!(
         list.body.contains("12345热线平台") && !list.body.contains(&key),

@@ -69,7 +69,7 @@ async fn post_json(app: &TestApp, form: &[(&str, &str)]) -> (StatusCode, Value) 
 }
 
 async fn new_key(app: &TestApp) -> String {
-    let (_, key) = complaint::create_key(&app.state, "测试客户端")
+    let (_, key) = complaint::create_key(&app.state, None, "测试客户端")
         .await
         .unwrap();
     key.expose().to_string()

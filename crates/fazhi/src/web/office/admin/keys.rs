@@ -178,7 +178,7 @@ async fn create(
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     user.require(&[Role::Admin])?;
-    match complaint::create_key(&state, &f.name).await {
+    match complaint::create_key(&state, Some(&user), &f.name).await {
         Ok((row, key)) => {
             let issued = Some((row.name, key.expose().to_string()));
             let mut resp = page(&state, &user, "", FormErrors::default(), None, issued).await?;
