@@ -128,7 +128,7 @@ impl Browser {
         match self
             .client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(css))
             .await
         {
@@ -148,8 +148,19 @@ impl Browser {
         self.client.find(Locator::Css(css)).await.is_ok()
     }
 
+    /// The visible text of the element; retried when the page was replaced meanwhile.
     pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("text")
+        let mut last = String::new();
+        for _ in 0..20 {
+            match self.find(css).await.text().await {
+                Ok(t) => return t,
+                Err(e) => {
+                    last = e.to_string();
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("text of {css}: {last}")
     }
 
     /// The visible text of the whole page.
@@ -194,7 +205,7 @@ impl Browser {
             .await
             .expect("mark page");
         self.click(css).await;
-        for _ in 0..200 {
+        for _ in 0..600 {
             let old = self
                 .client
                 .execute(

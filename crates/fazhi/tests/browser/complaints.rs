@@ -83,7 +83,7 @@ async fn a_dispatcher_handles_a_complaint_end_to_end() {
     // 受理: the operator logs the call; the category's questions come in step two.
     b.login("diaodu", PASSWORD).await;
     b.goto("/complaints").await;
-    b.click("a[href='/complaints/new']").await;
+    b.submit("a[href='/complaints/new']").await;
     b.select("#service_code", "zhan_dao_jing_ying").await;
     click_and_wait(&b, "#choose-category").await;
     b.fill("#address_string", "卧龙路与中州路交叉口").await;

@@ -189,7 +189,7 @@ async fn a_leader_reads_the_year_and_drills_down_to_a_case() {
         return;
     };
     b.login("juzhang", PASSWORD).await;
-    b.click("header nav a[href='/dashboard']").await;
+    b.submit("header nav a[href='/dashboard']").await;
     b.find("#headlines").await;
     assert_eq!(b.path().await, "/dashboard");
     let text = b.page_text().await;
@@ -209,11 +209,11 @@ async fn a_leader_reads_the_year_and_drills_down_to_a_case() {
     b.screenshot("dashboard").await;
 
     // Down to the hearings, and on to the case itself.
-    b.click("[data-key='hearings.held']").await;
+    b.submit("[data-key='hearings.held']").await;
     b.find("#records").await;
     assert_eq!(b.path().await, "/dashboard/records");
     assert!(b.text("#records").await.contains("张某某"));
-    b.click("#records a").await;
+    b.submit("#records a").await;
     b.find("header.top").await;
     assert_eq!(b.path().await, format!("/cases/{hearing_case}"));
     b.close().await;

@@ -38,10 +38,10 @@ async fn a_citizen_files_tracks_and_rates_on_a_phone() {
         .expect("width");
     assert_eq!(width, json!(375));
     fits_the_screen(&b).await;
-    b.click("#start").await;
+    b.submit("#start").await;
     b.find("a[data-category=zhan_dao_jing_ying]").await;
     fits_the_screen(&b).await;
-    b.click("a[data-category=zhan_dao_jing_ying]").await;
+    b.submit("a[data-category=zhan_dao_jing_ying]").await;
     b.find("#complaint-form").await;
     fits_the_screen(&b).await;
     // The location button needs the script; the honeypot is out of sight.
@@ -90,7 +90,7 @@ async fn a_citizen_files_tracks_and_rates_on_a_phone() {
     b.screenshot("portal-phone-form").await;
     // The citizen takes a while to fill in the form (the test clock stands still).
     app.clock.set_date(date("2026-04-02"));
-    b.click("#submit").await;
+    b.submit("#submit").await;
 
     let code = b.text("#tracking-code").await;
     assert!(b.path().await.starts_with("/portal/track/"));
@@ -107,7 +107,7 @@ async fn a_citizen_files_tracks_and_rates_on_a_phone() {
     // Later, by the code as written down (with its spaces).
     b.goto("/portal/track").await;
     b.fill("#code", &code).await;
-    b.click("main form button[type=submit]").await;
+    b.submit("main form button[type=submit]").await;
     b.find("#status").await;
     assert_eq!(b.text("#tracking-code").await, code);
     assert!(!b.exists("#rate-form").await);
@@ -154,7 +154,7 @@ async fn a_citizen_files_tracks_and_rates_on_a_phone() {
     assert!(text.contains("已办结"));
     b.click("input[name=rating][value=satisfied]").await;
     b.fill("#comment", "处理及时，谢谢").await;
-    b.click("#rate-submit").await;
+    b.submit("#rate-submit").await;
     b.find("#notice").await;
     assert!(b.text("#notice").await.contains("感谢您的评价"));
     assert_eq!(b.text("#rating").await, "满意");
