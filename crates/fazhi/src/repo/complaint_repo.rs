@@ -399,45 +399,9 @@ pub async fn insert_notes(conn: &mut AnyConnection, notes: &[NoteRow]) -> Result
     Ok(())
 }
 
+/// Inserts one complaint (the same statement as a batch of one).
 pub async fn insert(conn: &mut AnyConnection, c: &ComplaintRow) -> Result<(), sqlx::Error> {
-    sqlx::query(concat!(
-        "INSERT INTO complaints (",
-        insert_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
-    ))
-    .bind(&c.id)
-    .bind(&c.service_request_id)
-    .bind(&c.token)
-    .bind(&c.service_code)
-    .bind(&c.jurisdiction_id)
-    .bind(&c.org_unit_id)
-    .bind(&c.agency_responsible)
-    .bind(&c.channel)
-    .bind(&c.state)
-    .bind(&c.description)
-    .bind(&c.lat)
-    .bind(&c.lon)
-    .bind(&c.address_string)
-    .bind(&c.address_id)
-    .bind(&c.reporter_first_name)
-    .bind(&c.reporter_last_name)
-    .bind(&c.reporter_phone)
-    .bind(&c.reporter_email)
-    .bind(&c.reporter_device_id)
-    .bind(&c.reporter_account_id)
-    .bind(&c.attributes)
-    .bind(&c.media_url)
-    .bind(&c.service_notice)
-    .bind(&c.open311_key_id)
-    .bind(&c.expected_at)
-    .bind(&c.requested_at)
-    .bind(&c.updated_at)
-    .bind(&c.closed_at)
-    .bind(c.version)
-    .execute(conn)
-    .await?;
-    Ok(())
+    insert_many(conn, std::slice::from_ref(c)).await
 }
 
 pub async fn by_request_id(
@@ -695,22 +659,9 @@ pub async fn active_key_count(conn: &mut AnyConnection, ids: &[&str]) -> Result<
 
 // ---- notes and media ---------------------------------------------------------------------
 
+/// Inserts one history entry (the same statement as a batch of one).
 pub async fn insert_note(conn: &mut AnyConnection, n: &NoteRow) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO complaint_notes (complaint_id, seq, at, note_type, summary, description, actor, public) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&n.complaint_id)
-    .bind(n.seq)
-    .bind(&n.at)
-    .bind(&n.note_type)
-    .bind(&n.summary)
-    .bind(&n.description)
-    .bind(&n.actor)
-    .bind(n.public)
-    .execute(conn)
-    .await?;
-    Ok(())
+    insert_notes(conn, std::slice::from_ref(n)).await
 }
 
 /// The public notes of these complaints, in order.
