@@ -12,6 +12,37 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 
+/// `Form<T>` whose rejection (wrong content type, unreadable body, a field of the wrong type)
+/// is the Chinese error page instead of axum's English text.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::extract::Form), rejection(PageError))]
+pub struct PageForm<T>(pub T);
+
+/// `Query<T>` whose rejection is the Chinese error page.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(PageError))]
+pub struct PageQuery<T>(pub T);
+
+impl From<axum::extract::rejection::FormRejection> for PageError {
+    fn from(_: axum::extract::rejection::FormRejection) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "表单内容无法识别",
+            "提交的表单内容格式不正确，请返回上一页检查后重新提交。",
+        )
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for PageError {
+    fn from(_: axum::extract::rejection::QueryRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "链接参数有误",
+            "网址中的查询参数格式不正确，请从页面上的链接或表单重新进入。",
+        )
+    }
+}
+
 /// The logged-in user of a back-office page (session cookie only; bearer tokens are for
 /// machine clients).
 pub struct OfficeUser(pub CurrentUser);

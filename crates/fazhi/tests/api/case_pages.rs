@@ -2,7 +2,7 @@
 //! CSRF on the step forms, unknown steps and ids, nonsense form values (never a 500), the
 //! late step a leader records with a written reason, and the case list's filters.
 
-use crate::helpers::{PageSession, TestApp, new_case, officer, parts};
+use crate::helpers::{PageSession, TestApp, new_case, officer, parts, record};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -123,23 +123,17 @@ async fn a_late_decision_needs_a_leaders_written_reason() {
     })).await).await;
     assert_eq!(s_, StatusCode::CREATED, "{v}");
     let case_id = v["case"]["id"].as_str().unwrap().to_string();
-    let mut version = v["case"]["version"].as_i64().unwrap();
-    for e in [
-        json!({"on": "2025-02-03", "type": "register", "officers": [a, b]}),
-        json!({"on": "2025-02-05", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 500}, "rights": ["statement", "defence"]}),
-    ] {
-        let (st, body) = parts(
-            leader_api
-                .post(
-                    &format!("/cases/{case_id}/events"),
-                    &json!({"expected_version": version, "event": e}),
-                )
-                .await,
-        )
-        .await;
-        assert_eq!(st, StatusCode::CREATED, "{body}");
-        version = body["case"]["version"].as_i64().unwrap();
-    }
+    let version = v["case"]["version"].as_i64().unwrap();
+    record(
+        &leader_api,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2025-02-03", "type": "register", "officers": [a, b]}),
+            json!({"on": "2025-02-05", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 500}, "rights": ["statement", "defence"]}),
+        ],
+    )
+    .await;
     let s = PageSession::login(&app, "juzhang").await;
     // 90 days from 2025-02-03 have passed: the case page marks the decision as late only.
     let page = s.get(&format!("/cases/{case_id}")).await;
@@ -192,6 +186,20 @@ async fn the_case_list_filters_and_searches() {
         .await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.body.contains("起始日期格式"), "{}", bad.body);
+    // Malformed query strings and bodies: a Chinese page, not axum's English text.
+    let bad = s.get("/cases?page=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("链接参数有误"), "{}", bad.body);
+    let r = s
+        .http
+        .post(format!("{}/users", s.root))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("表单内容无法识别"));
     // A partner is refused the list.
     let _ = app.user("zhujian", Role::Partner, &app.partner).await;
     let p = PageSession::login(&app, "zhujian").await;

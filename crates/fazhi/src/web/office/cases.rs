@@ -7,10 +7,11 @@ use crate::repo::case_repo::{CaseFilter, CaseRow};
 use crate::service::auth::CurrentUser;
 use crate::service::case_actions::{self, Action};
 use crate::service::{AppState, ServiceError, case, document, org_unit};
+use crate::web::page::PageQuery;
 use crate::web::page::{Layout, OfficeUser, PageResult, cn_date, cn_date_str, render, urlencode};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 use fazhi_domain::timeline::{Event, EventKind};
 use serde::Deserialize;
@@ -139,7 +140,7 @@ fn valid_day(s: &str) -> bool {
 async fn list(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
     let today = state.clock.today();
     let mut error = None;
@@ -317,7 +318,7 @@ struct CasePage {
 }
 
 #[derive(Deserialize)]
-struct PageQuery {
+struct NoticeQuery {
     ok: Option<String>,
 }
 
@@ -418,7 +419,7 @@ async fn page(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
+    PageQuery(q): PageQuery<NoticeQuery>,
 ) -> PageResult {
     let view = case::get(&state, &user, &id).await?;
     let actions = case_actions::actions(&state, &user, &view).await?;

@@ -7,12 +7,13 @@
 use crate::service::AppState;
 use crate::service::ServiceError;
 use crate::service::statistics::{self, Figure, RecordKind, Unit, YearStats};
+use crate::web::page::PageQuery;
 use crate::web::page::{
     Layout, OfficeUser, PageError, PageResult, cn_date_str, render, urlencode, yuan,
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -169,7 +170,7 @@ fn headlines(stats: &YearStats) -> Vec<Headline> {
 async fn dashboard(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<DashQuery>,
+    PageQuery(q): PageQuery<DashQuery>,
 ) -> PageResult {
     let year = year_of(&state, &q)?;
     let stats = statistics::year(&state, &user, year).await?;
@@ -221,7 +222,7 @@ struct RecordsPage {
 async fn records(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<DashQuery>,
+    PageQuery(q): PageQuery<DashQuery>,
 ) -> PageResult {
     let year = year_of(&state, &q)?;
     let stats = statistics::year(&state, &user, year).await?;
@@ -413,7 +414,7 @@ fn workbook(stats: &YearStats) -> Result<Vec<u8>, XlsxError> {
 async fn export(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<DashQuery>,
+    PageQuery(q): PageQuery<DashQuery>,
 ) -> PageResult {
     let year = year_of(&state, &q)?;
     let stats = statistics::year(&state, &user, year).await?;

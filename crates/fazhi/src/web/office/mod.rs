@@ -17,9 +17,10 @@ use crate::service::AppState;
 use crate::service::auth;
 use crate::web::extract::SESSION_COOKIE;
 use crate::web::page::{OfficeUser, PageResult, check_csrf, render};
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -65,7 +66,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-async fn login_page(Query(q): Query<NextQuery>) -> Response {
+async fn login_page(PageQuery(q): PageQuery<NextQuery>) -> Response {
     render(&LoginPage {
         next: safe_next(q.next.as_deref()),
         username: String::new(),
@@ -85,7 +86,7 @@ struct LoginForm {
 async fn login_submit(
     State(state): State<AppState>,
     jar: CookieJar,
-    Form(f): Form<LoginForm>,
+    PageForm(f): PageForm<LoginForm>,
 ) -> Response {
     let next = safe_next(f.next.as_deref());
     let failed = |message: String| {
@@ -129,7 +130,7 @@ async fn logout(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     parts: Parts,
-    Form(f): Form<CsrfOnly>,
+    PageForm(f): PageForm<CsrfOnly>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     if let Some((hash, _)) = crate::web::extract::request_token_hash(&parts) {

@@ -5,10 +5,11 @@
 
 use super::{BAD_DATE, FormErrors, parse_date, weekday_cn};
 use crate::service::AppState;
+use crate::web::page::PageQuery;
 use crate::web::page::{Layout, OfficeUser, PageResult, cn_date, render_with};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
@@ -178,7 +179,7 @@ struct Page {
 async fn show(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<CalcQuery>,
+    PageQuery(q): PageQuery<CalcQuery>,
 ) -> PageResult {
     let cal = &state.settings.calendar;
     let rest = state.settings.rules.rest_days;

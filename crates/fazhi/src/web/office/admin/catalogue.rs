@@ -7,9 +7,10 @@
 use super::{FormErrors, Opt};
 use crate::service::{AppState, catalogue};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with};
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::routing::get;
@@ -352,7 +353,7 @@ struct ShowQuery {
 async fn show(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<ShowQuery>,
+    PageQuery(q): PageQuery<ShowQuery>,
 ) -> PageResult {
     let cat = catalogue::list(&state).await?;
     let f = SuggestForm {
@@ -373,7 +374,7 @@ async fn show(
 async fn suggest(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Form(f): Form<SuggestForm>,
+    PageForm(f): PageForm<SuggestForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let cat = catalogue::list(&state).await?;

@@ -10,9 +10,10 @@ use crate::service::audit::{Actor, AuditEvent, append};
 use crate::service::auth::{CurrentUser, Role};
 use crate::service::{AppState, ServiceError, ServiceResult, complaint};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date_str, render_with};
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -159,7 +160,7 @@ async fn page(
 async fn list(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<OkQuery>,
+    PageQuery(q): PageQuery<OkQuery>,
 ) -> PageResult {
     let notice = match q.ok.as_deref() {
         Some("revoked") => Some("已吊销密钥，该接入单位此后提交的投诉将被拒绝"),
@@ -174,7 +175,7 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Form(f): Form<KeyForm>,
+    PageForm(f): PageForm<KeyForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     user.require(&[Role::Admin])?;
@@ -199,7 +200,7 @@ async fn revoke(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): Form<KeyForm>,
+    PageForm(f): PageForm<KeyForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let changed = revoke_key(&state, &user, &id).await?;

@@ -11,9 +11,10 @@ use crate::service::{AppState, org_unit};
 use crate::web::page::{
     Layout, OfficeUser, PageResult, check_csrf, cn_date, cn_date_str, render, render_with,
 };
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -184,7 +185,7 @@ struct ListPage {
 async fn list(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<ListQuery>,
+    PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
     let views = officer::list(&state, &user).await?;
     let units = unit_names(&state, &user).await?;
@@ -285,7 +286,7 @@ async fn new_form(State(state): State<AppState>, OfficeUser(user): OfficeUser) -
 async fn create(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Form(f): Form<OfficerForm>,
+    PageForm(f): PageForm<OfficerForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     if f.org_unit_id.trim().is_empty() {
@@ -425,7 +426,7 @@ async fn show(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Query(q): Query<OkQuery>,
+    PageQuery(q): PageQuery<OkQuery>,
 ) -> PageResult {
     show_page(
         &state,
@@ -443,7 +444,7 @@ async fn add_certificate(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): Form<CertForm>,
+    PageForm(f): PageForm<CertForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let mut errors = FormErrors::default();
@@ -490,7 +491,7 @@ async fn suspend(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path((id, cert)): Path<(String, String)>,
-    Form(f): Form<SuspendForm>,
+    PageForm(f): PageForm<SuspendForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let lift = f.action == "lift";

@@ -7,9 +7,10 @@ use crate::service::AppState;
 use crate::service::auth::{CurrentUser, Role};
 use crate::service::org_unit::{self, NewOrgUnit};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with};
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
@@ -131,7 +132,7 @@ async fn page(
 async fn list(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<OkQuery>,
+    PageQuery(q): PageQuery<OkQuery>,
 ) -> PageResult {
     page(
         &state,
@@ -146,7 +147,7 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Form(f): Form<UnitForm>,
+    PageForm(f): PageForm<UnitForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let parent = f.parent_id.trim();

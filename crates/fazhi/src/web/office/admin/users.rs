@@ -5,9 +5,10 @@ use super::{FormErrors, Opt};
 use crate::service::auth::{self, CurrentUser, NewUser, Role};
 use crate::service::{AppState, officer, org_unit};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with, role_label};
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
@@ -138,7 +139,7 @@ async fn page(
 async fn list(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Query(q): Query<OkQuery>,
+    PageQuery(q): PageQuery<OkQuery>,
 ) -> PageResult {
     page(
         &state,
@@ -153,7 +154,7 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Form(mut f): Form<UserForm>,
+    PageForm(mut f): PageForm<UserForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     // The password is never sent back to the browser.

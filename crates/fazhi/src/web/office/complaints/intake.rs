@@ -9,9 +9,10 @@ use crate::service::ServiceError;
 use crate::service::auth::Role;
 use crate::service::complaint::{self, Category, Datatype};
 use crate::service::complaint_workflow::{self as wf, PhoneIntake};
+use crate::web::page::PageForm;
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render, render_with};
 use askama::Template;
-use axum::extract::{Form, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -218,7 +219,7 @@ fn coordinate(values: &BTreeMap<String, String>, name: &str) -> Result<Option<f6
 pub async fn submit(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
-    Form(pairs): Form<Vec<(String, String)>>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
     let mut values = BTreeMap::new();
     let mut multi: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -13,11 +13,12 @@ use crate::service::complaint_workflow::{
     RatingValue, RecategoriseInput, Stage, SuperviseInput, Tag721, TextInput, ToCaseInput,
 };
 use crate::service::{AppState, ServiceError, ServiceResult, catalogue, complaint};
+use crate::web::page::PageForm;
 use crate::web::page::{
     Layout, OfficeUser, PageError, PageResult, check_csrf, render_with, urlencode,
 };
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, RawQuery, State};
+use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
@@ -744,13 +745,13 @@ async fn outcome(
     .await
 }
 
-type PostForm = Form<Vec<(String, String)>>;
+type PostForm = PageForm<Vec<(String, String)>>;
 
 pub async fn dispatch(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     let f = Fields::new(f);
     check_csrf(&user, &f.csrf())?;
@@ -785,7 +786,7 @@ pub async fn recategorise(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     let f = Fields::new(f);
     check_csrf(&user, &f.csrf())?;
@@ -849,7 +850,7 @@ pub async fn handle(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     text_step(state, user, id, f, "handle", "已登记办理情况").await
 }
@@ -858,7 +859,7 @@ pub async fn reply(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     text_step(state, user, id, f, "reply", "已答复群众").await
 }
@@ -867,7 +868,7 @@ pub async fn follow_up(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     text_step(state, user, id, f, "follow-up", "已登记回访").await
 }
@@ -964,7 +965,7 @@ pub async fn close(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     let f = Fields::new(f);
     check_csrf(&user, &f.csrf())?;
@@ -1002,7 +1003,7 @@ pub async fn rate(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     let f = Fields::new(f);
     check_csrf(&user, &f.csrf())?;
@@ -1043,7 +1044,7 @@ pub async fn supervise(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     let f = Fields::new(f);
     check_csrf(&user, &f.csrf())?;
@@ -1070,7 +1071,7 @@ pub async fn to_case(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    Form(f): PostForm,
+    PageForm(f): PostForm,
 ) -> PageResult {
     let f = Fields::new(f);
     check_csrf(&user, &f.csrf())?;
