@@ -2,7 +2,7 @@
 //! page, the drill-down to the records behind them, the roles, bad input, and the XLSX export
 //! opened as a zip.
 
-use crate::helpers::{Client, PASSWORD, TestApp, officer, parts};
+use crate::helpers::{Client, PASSWORD, TestApp, officer, parts, record_with};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -11,24 +11,8 @@ use std::io::Read;
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-bytes";
 
 /// Records `events` on a case; `legal` records the legal reviews, `leader` everything else.
-async fn walk(leader: &Client, legal: &Client, case_id: &str, mut version: i64, events: &[Value]) {
-    for event in events {
-        let who = if event["type"] == "legal_review" {
-            legal
-        } else {
-            leader
-        };
-        let (s, v) = parts(
-            who.post(
-                &format!("/cases/{case_id}/events"),
-                &json!({"expected_version": version, "event": event}),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
-        version = v["case"]["version"].as_i64().unwrap();
-    }
+async fn walk(leader: &Client, legal: &Client, case_id: &str, version: i64, events: &[Value]) {
+    record_with(leader, legal, case_id, version, events).await;
 }
 
 /// A new case; returns (id, case number, version).

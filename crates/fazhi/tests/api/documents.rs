@@ -248,24 +248,6 @@ async fn a_document_for_a_step_not_on_record_is_refused() {
     assert_eq!(n["doc_no"], "卧城管罚告〔2026〕1号");
 }
 
-/// Posts `events` to a case in order; returns the new version.
-async fn record(client: &Client, case_id: &str, mut version: i64, events: &[Value]) -> i64 {
-    for event in events {
-        let (s, v) = parts(
-            client
-                .post(
-                    &format!("/cases/{case_id}/events"),
-                    &json!({"expected_version": version, "event": event}),
-                )
-                .await,
-        )
-        .await;
-        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
-        version = v["case"]["version"].as_i64().unwrap();
-    }
-    version
-}
-
 #[tokio::test]
 async fn register_approval_and_hearing_notice() {
     let app = TestApp::spawn_on("2026-04-30").await;

@@ -324,3 +324,37 @@ impl PageSession {
         .await
     }
 }
+
+/// Posts `events` to a case in order, legal reviews by `legal` and everything else by
+/// `client`; asserts each is recorded and returns the case's new version.
+pub async fn record_with(
+    client: &Client,
+    legal: &Client,
+    case_id: &str,
+    mut version: i64,
+    events: &[Value],
+) -> i64 {
+    for event in events {
+        let who = if event["type"] == "legal_review" {
+            legal
+        } else {
+            client
+        };
+        let (s, v) = parts(
+            who.post(
+                &format!("/cases/{case_id}/events"),
+                &json!({"expected_version": version, "event": event}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
+        version = v["case"]["version"].as_i64().expect("version");
+    }
+    version
+}
+
+/// [`record_with`] with one client for every event.
+pub async fn record(client: &Client, case_id: &str, version: i64, events: &[Value]) -> i64 {
+    record_with(client, client, case_id, version, events).await
+}

@@ -2,7 +2,7 @@
 //! a number down to its cases and opens one of them.
 
 use crate::browser::{Browser, Screen};
-use crate::helpers::{Client, PASSWORD, TestApp, officer, parts};
+use crate::helpers::{Client, PASSWORD, TestApp, officer, parts, record_with};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -30,24 +30,8 @@ async fn case_with(
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["case"]["id"].as_str().unwrap().to_string();
-    let mut version = v["case"]["version"].as_i64().unwrap();
-    for event in events {
-        let who = if event["type"] == "legal_review" {
-            legal
-        } else {
-            leader
-        };
-        let (s, v) = parts(
-            who.post(
-                &format!("/cases/{id}/events"),
-                &json!({"expected_version": version, "event": event}),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(s, StatusCode::CREATED, "{event}: {v}");
-        version = v["case"]["version"].as_i64().unwrap();
-    }
+    let version = v["case"]["version"].as_i64().unwrap();
+    record_with(leader, legal, &id, version, events).await;
     id
 }
 
