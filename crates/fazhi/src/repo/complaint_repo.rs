@@ -3,6 +3,7 @@
 //! Reporter columns (`reporter_*`) are personal data; this module returns them, and every
 //! public surface must leave them out.
 
+use super::multi_row::{chunk_sizes, values_rows};
 use crate::infra::db::Backend;
 use sqlx::{AnyConnection, FromRow, Row};
 
@@ -289,38 +290,6 @@ pub async fn reserve_numbers(
     row.try_get("n")
 }
 
-/// Parameters per multi-row `INSERT`, about. SQLite looks a `$N` parameter up by a linear
-/// scan, so binding costs grow with the square of the parameter count: many small
-/// statements are cheaper than one huge one.
-const PARAMS_PER_INSERT: usize = 256;
-
-/// The chunk sizes `rows` rows of `cols` columns are written in: powers of two, largest
-/// first, so that a handful of statement shapes serve every batch size (and stay in the
-/// prepared-statement cache).
-pub(crate) fn chunk_sizes(mut rows: usize, cols: usize) -> Vec<usize> {
-    let max = (PARAMS_PER_INSERT / cols.max(1)).max(1);
-    let max = 1 << (usize::BITS - 1 - max.leading_zeros());
-    let mut sizes = Vec::new();
-    while rows > 0 {
-        let size = if rows >= max {
-            max
-        } else {
-            1 << (usize::BITS - 1 - rows.leading_zeros())
-        };
-        sizes.push(size);
-        rows -= size;
-    }
-    sizes
-}
-
-/// `($1, …, $cols), ($cols+1, …)` for `rows` rows.
-fn values_rows(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", placeholders(r * cols + 1, cols)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Inserts many complaints with multi-row `INSERT`s (group commit of the intake).
 pub async fn insert_many(
     conn: &mut AnyConnection,
@@ -332,7 +301,7 @@ pub async fn insert_many(
         rest = tail;
         let sql = format!(
             concat!("INSERT INTO complaints (", insert_cols!(), ") VALUES {}"),
-            values_rows(size, 29)
+            values_rows(conn, size, 29)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for c in chunk {
@@ -380,7 +349,7 @@ pub async fn insert_notes(conn: &mut AnyConnection, notes: &[NoteRow]) -> Result
         rest = tail;
         let sql = format!(
             "INSERT INTO complaint_notes (complaint_id, seq, at, note_type, summary, description, actor, public) VALUES {}",
-            values_rows(size, 8)
+            values_rows(conn, size, 8)
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for n in chunk {

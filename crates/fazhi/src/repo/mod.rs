@@ -4,6 +4,7 @@
 pub mod case_repo;
 pub mod complaint_repo;
 pub mod document_repo;
+pub mod multi_row;
 pub mod officer_repo;
 pub mod org_unit_repo;
 pub mod user_repo;

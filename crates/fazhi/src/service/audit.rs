@@ -6,6 +6,7 @@
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
 use crate::infra::secret::sha256_hex;
+use crate::repo::multi_row::{chunk_sizes, values_rows};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -121,18 +122,9 @@ pub async fn append_many(
     }
     const COLS: usize = 9;
     let mut start = 0;
-    for size in crate::repo::complaint_repo::chunk_sizes(rows.len(), COLS) {
+    for size in chunk_sizes(rows.len(), COLS) {
         let chunk = &rows[start..start + size];
-        let values = (0..chunk.len())
-            .map(|r| {
-                let p = (1..=COLS)
-                    .map(|c| format!("${}", r * COLS + c))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("({p})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let values = values_rows(tx, chunk.len(), COLS);
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, content, prev_hash, hash) VALUES {values}"
         );
