@@ -13,7 +13,8 @@
 use super::group_commit::Slot;
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,26 +40,27 @@ pub struct Db {
 }
 
 /// A write transaction; dropping it without `commit` rolls back. Derefs to the connection,
-/// so repository functions taking `&mut AnyConnection` accept `&mut tx`.
-pub struct Tx {
-    inner: Transaction<'static, Any>,
+/// so repository functions taking `&mut AnyConnection` accept `&mut tx`. Usually on a
+/// connection of the pool (`'static`), or on a [`KeptConnection`] it borrows.
+pub struct Tx<'c> {
+    inner: Transaction<'c, Any>,
     _writer: Option<OwnedMutexGuard<()>>,
 }
 
-impl Tx {
+impl Tx<'_> {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.inner.commit().await
     }
 }
 
-impl std::ops::Deref for Tx {
+impl std::ops::Deref for Tx<'_> {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
         &self.inner
     }
 }
 
-impl std::ops::DerefMut for Tx {
+impl std::ops::DerefMut for Tx<'_> {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.inner
     }
@@ -232,22 +234,64 @@ impl Db {
         Ok(())
     }
 
-    /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite).
-    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+    /// Opens a write transaction (`BEGIN IMMEDIATE` on SQLite) on a connection of the pool.
+    pub async fn begin_write(&self) -> Result<Tx<'static>, sqlx::Error> {
+        let writer = self.queue_writer().await;
+        Ok(Tx {
+            inner: self.pool.begin_with(self.begin_statement()).await?,
+            _writer: writer,
+        })
+    }
+
+    /// Waits for this writer's turn (SQLite; PostgreSQL writers run concurrently).
+    async fn queue_writer(&self) -> Option<OwnedMutexGuard<()>> {
         match self.backend {
-            Backend::Sqlite => {
-                let guard = self.write_lock.clone().lock_owned().await;
-                let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(Tx {
-                    inner,
-                    _writer: Some(guard),
-                })
-            }
-            Backend::Postgres => Ok(Tx {
-                inner: self.pool.begin_with("BEGIN").await?,
-                _writer: None,
-            }),
+            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Backend::Postgres => None,
         }
+    }
+
+    fn begin_statement(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+}
+
+/// One connection kept by a long-lived writer (the complaint intake) for all its
+/// transactions. Each SQLite connection has its own page cache, which it must drop when
+/// another connection wrote since its last transaction; the pool hands its connections out
+/// in turn, so a writer taking whichever is idle would re-read every index page it touches
+/// on every transaction. Kept, the connection finds them cached. After a failed transaction
+/// the writer hands the connection back ([`KeptConnection::release`]); the pool checks it
+/// before lending it again (PostgreSQL) and the writer takes a fresh one next time.
+pub struct KeptConnection {
+    db: Db,
+    conn: Option<PoolConnection<Any>>,
+}
+
+impl KeptConnection {
+    pub fn new(db: Db) -> Self {
+        Self { db, conn: None }
+    }
+
+    /// Opens a write transaction on the kept connection, taken from the pool first if needed.
+    pub async fn begin_write(&mut self) -> Result<Tx<'_>, sqlx::Error> {
+        let writer = self.db.queue_writer().await;
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            empty => empty.insert(self.db.pool.acquire().await?),
+        };
+        Ok(Tx {
+            inner: conn.begin_with(self.db.begin_statement()).await?,
+            _writer: writer,
+        })
+    }
+
+    /// Hands the connection back to the pool (after a failure).
+    pub fn release(&mut self) {
+        self.conn = None;
     }
 }
 

@@ -39,7 +39,7 @@ fn entry_hash(
 
 /// Appends one entry inside the caller's write transaction.
 pub async fn append(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     now: DateTime<Utc>,
     event: AuditEvent<'_>,
@@ -85,7 +85,7 @@ pub async fn append(
 /// as calling [`append`] once per entry, with one head update and multi-row inserts (group
 /// commit of the complaint intake). Returns the sequence number of the first entry.
 pub async fn append_many(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     entries: &[(&Actor, DateTime<Utc>, AuditEvent<'_>)],
 ) -> Result<i64, sqlx::Error> {
     let count = entries.len() as i64;

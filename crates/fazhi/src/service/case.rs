@@ -147,7 +147,7 @@ pub async fn open_with_event(
 /// Opens a case file inside the caller's write transaction (e.g. together with the
 /// complaint it comes from).
 pub async fn create_in(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     state: &AppState,
     actor: &CurrentUser,
     input: NewCase,
@@ -335,7 +335,7 @@ pub async fn add_event(
 
 /// Records one event inside the caller's write transaction; see [`add_event`].
 pub async fn add_event_in(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     state: &AppState,
     actor: &CurrentUser,
     id: &str,

@@ -16,7 +16,7 @@
 use super::audit::{Actor, AuditEvent, append, append_many};
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
-use crate::infra::db::Db;
+use crate::infra::db::KeptConnection;
 use crate::infra::group_commit::GroupCommit;
 use crate::infra::secret::{Secret, random_token, sha256_hex, token_hash};
 use crate::repo::complaint_repo::{
@@ -1174,10 +1174,13 @@ fn intake_of(state: &AppState) -> ServiceResult<std::sync::Arc<Intake>> {
                 .and_then(|v| v.parse::<usize>().ok())
                 .filter(|n| (1..=INTAKE_MAX_BATCH).contains(n))
                 .unwrap_or(INTAKE_MAX_BATCH);
+            // Batches run one after another, so the lock is never contended; it only lets
+            // each batch's future borrow the connection kept across batches.
+            let kept = std::sync::Arc::new(tokio::sync::Mutex::new(KeptConnection::new(db)));
             Intake {
                 writer: IntakeWriter::spawn(max_batch, INTAKE_QUEUE, move |jobs| {
-                    let db = db.clone();
-                    async move { write_batch_or_each(&db, jobs).await }
+                    let kept = kept.clone();
+                    async move { write_batch_or_each(&mut *kept.lock().await, jobs).await }
                 }),
                 categories: std::sync::Mutex::new(None),
                 keys: std::sync::Mutex::new(KeyCache::new()),
@@ -1189,9 +1192,12 @@ fn intake_of(state: &AppState) -> ServiceResult<std::sync::Arc<Intake>> {
 /// Writes the batch in one transaction; if that fails, writes each complaint in its own
 /// transaction, so one bad complaint cannot take the others down and each gets its own
 /// answer.
-async fn write_batch_or_each(db: &Db, jobs: Vec<PendingComplaint>) -> Vec<ServiceResult<Created>> {
+async fn write_batch_or_each(
+    conn: &mut KeptConnection,
+    jobs: Vec<PendingComplaint>,
+) -> Vec<ServiceResult<Created>> {
     let started = std::time::Instant::now();
-    match write_batch(db, &jobs).await {
+    match write_batch(conn, &jobs).await {
         Ok(created) => {
             tracing::debug!(
                 complaints = jobs.len(),
@@ -1208,7 +1214,7 @@ async fn write_batch_or_each(db: &Db, jobs: Vec<PendingComplaint>) -> Vec<Servic
             );
             let mut out = Vec::with_capacity(jobs.len());
             for job in &jobs {
-                out.push(write_batch(db, std::slice::from_ref(job)).await.and_then(
+                out.push(write_batch(conn, std::slice::from_ref(job)).await.and_then(
                     |mut created| {
                         created.pop().ok_or_else(|| {
                             ServiceError::Internal(anyhow::anyhow!("complaint not written"))
@@ -1223,8 +1229,22 @@ async fn write_batch_or_each(db: &Db, jobs: Vec<PendingComplaint>) -> Vec<Servic
 
 /// One transaction for all `jobs`: numbers, complaints, first notes, files and audit
 /// entries (chained in job order), then the commit.
-async fn write_batch(db: &Db, jobs: &[PendingComplaint]) -> ServiceResult<Vec<Created>> {
-    let mut tx = db.begin_write().await?;
+async fn write_batch(
+    conn: &mut KeptConnection,
+    jobs: &[PendingComplaint],
+) -> ServiceResult<Vec<Created>> {
+    let written = write_batch_on(conn, jobs).await;
+    if written.is_err() {
+        conn.release();
+    }
+    written
+}
+
+async fn write_batch_on(
+    conn: &mut KeptConnection,
+    jobs: &[PendingComplaint],
+) -> ServiceResult<Vec<Created>> {
+    let mut tx = conn.begin_write().await?;
     // The Open311 keys again, under the write lock: a key revoked after the request's first
     // check stores nothing (the batch then fails and each complaint is retried alone, so
     // only the complaints under that key are refused).

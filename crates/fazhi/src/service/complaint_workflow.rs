@@ -708,7 +708,7 @@ async fn add_notes(
 
 /// Stores `row` (moved to `stage`) if its version is unchanged, its notes and the audit entry.
 async fn save(
-    conn: &mut Tx,
+    conn: &mut Tx<'_>,
     actor: &str,
     now: DateTime<Utc>,
     mut row: ComplaintRow,
@@ -751,7 +751,7 @@ async fn open_for_write(
     actor: &CurrentUser,
     id: &str,
     expected_version: i64,
-) -> ServiceResult<(Tx, ComplaintRow)> {
+) -> ServiceResult<(Tx<'static>, ComplaintRow)> {
     let mut tx = state.db.begin_write().await?;
     let row = find(&mut tx, actor, id).await?;
     if row.version != expected_version {
@@ -765,7 +765,7 @@ async fn open_for_write(
 async fn finish(
     state: &AppState,
     actor: &CurrentUser,
-    tx: Tx,
+    tx: Tx<'_>,
     id: &str,
 ) -> ServiceResult<ComplaintView> {
     tx.commit().await?;
@@ -1493,7 +1493,7 @@ pub struct RatingInput {
 }
 
 async fn apply_rating(
-    conn: &mut Tx,
+    conn: &mut Tx<'_>,
     state: &AppState,
     actor: &str,
     mut row: ComplaintRow,
@@ -1564,7 +1564,10 @@ pub struct PublicOutcome {
     pub status_notes: String,
 }
 
-async fn by_token_for_write(state: &AppState, token: &str) -> ServiceResult<(Tx, ComplaintRow)> {
+async fn by_token_for_write(
+    state: &AppState,
+    token: &str,
+) -> ServiceResult<(Tx<'static>, ComplaintRow)> {
     let mut tx = state.db.begin_write().await?;
     let row = complaint_repo::by_token(&mut tx, token.trim())
         .await?
