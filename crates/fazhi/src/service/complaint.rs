@@ -971,7 +971,7 @@ pub async fn create(
         )),
         None => notice.push('。'),
     }
-    let token = random_token()?.expose()[..32].to_string();
+    let token = tracking_token(now)?;
 
     let id = new_id();
     let row = ComplaintRow {
@@ -1055,6 +1055,17 @@ pub async fn create(
                 "complaint intake writer failed"
             )))
         })
+}
+
+/// The Open311 token, which is also the portal's 查询码: 32 hex digits, the time of receipt in
+/// milliseconds (12) and then 80 random bits (20). The random part makes it unguessable;
+/// the time part makes new tokens sort after the old ones, so storing one touches the last
+/// page of the token index instead of a random page of it — with random tokens, every
+/// complaint dirtied its own index page, about a third of what a batch wrote to disk.
+fn tracking_token(now: DateTime<Utc>) -> ServiceResult<String> {
+    let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0) & 0xffff_ffff_ffff;
+    let random = random_token()?;
+    Ok(format!("{millis:012x}{}", &random.expose()[..20]))
 }
 
 // ---- group commit of the intake -----------------------------------------------------------
@@ -1872,6 +1883,29 @@ mod tests {
             .find(|c| c.code == "jing_gai_que_shi")
             .expect("manhole category");
         assert_eq!(manhole.time_limit.unit, LimitUnit::Hours);
+    }
+
+    #[test]
+    fn tracking_tokens_sort_by_time_and_keep_80_random_bits() {
+        let earlier = dt("2026-11-27T08:00:00.000Z");
+        let later = dt("2026-11-27T08:00:00.001Z");
+        let a = tracking_token(earlier).expect("token");
+        let b = tracking_token(earlier).expect("token");
+        let c = tracking_token(later).expect("token");
+        for t in [&a, &b, &c] {
+            assert_eq!(t.len(), 32);
+            assert!(
+                t.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            );
+        }
+        assert_eq!(a[..12], b[..12], "same millisecond, same prefix");
+        assert_ne!(a, b, "the random part differs");
+        assert!(a < c && b < c, "a later token sorts after: {a} {b} {c}");
+        assert_eq!(
+            u64::from_str_radix(&c[..12], 16).expect("hex"),
+            later.timestamp_millis() as u64
+        );
     }
 
     #[test]
