@@ -1408,3 +1408,39 @@ async fn a_post_answers_in_xml_with_the_wrapper_and_an_empty_account_id() {
         "{xml}"
     );
 }
+
+/// A key revoked in the database while the intake still trusts its cached check: the intake
+/// writer's own check refuses the complaint (403, nothing stored), hands its kept
+/// connection back after the failed transaction, and the next complaint is written on a
+/// fresh one.
+#[tokio::test]
+async fn the_intake_writer_recovers_after_a_refused_batch() {
+    let app = TestApp::spawn_on("2026-06-01").await;
+    let revoked = new_key(&app).await;
+    let other = new_key(&app).await;
+    file_one(&app, &revoked, "第一件，密钥有效").await;
+    exec(
+        &app,
+        "UPDATE open311_keys SET revoked_at = $1 WHERE id IN (SELECT open311_key_id FROM complaints)",
+        &["2026-06-01T02:00:00.000000Z"],
+    )
+    .await;
+    let (s, v) = post_json(
+        &app,
+        &[
+            ("api_key", revoked.as_str()),
+            ("service_code", "qi_ta"),
+            ("address_string", "人民路"),
+            ("description", "密钥已吊销后提交"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert_spec_error_json(&v, 403);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaints").await, 1);
+
+    let second = file_one(&app, &other, "第二件，另一把密钥").await;
+    assert_eq!(second, "20260601-00002");
+    file_direct(&app, "qi_ta").await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaints").await, 3);
+}
