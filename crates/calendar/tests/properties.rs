@@ -33,6 +33,18 @@ fn loaded_date() -> impl Strategy<Value = NaiveDate> {
     (0..LOADED_DAYS).prop_map(|i| FIRST + Days::new(i))
 }
 
+/// A working day of the loaded years, drawn directly: filtering `loaded_date()` with
+/// `prop_assume!` rejected about a third of the draws, and 2,000 cases then sometimes passed
+/// proptest's limit of 1,024 rejects and failed the run.
+fn loaded_working_day() -> impl Strategy<Value = NaiveDate> {
+    let cal = china_2025_2026();
+    let days: Vec<NaiveDate> = (0..LOADED_DAYS)
+        .map(|i| FIRST + Days::new(i))
+        .filter(|d| cal.is_working_day(*d) == Ok(true))
+        .collect();
+    prop::sample::select(days)
+}
+
 fn rest_days() -> impl Strategy<Value = RestDays> {
     prop_oneof![
         Just(RestDays::HolidaysAndWeekends),
@@ -80,9 +92,8 @@ proptest! {
     }
 
     #[test]
-    fn add_then_sub_round_trips_from_working_days(d in loaded_date(), n in 0u32..60) {
+    fn add_then_sub_round_trips_from_working_days(d in loaded_working_day(), n in 0u32..60) {
         let cal = china_2025_2026();
-        prop_assume!(cal.is_working_day(d) == Ok(true));
         if let Ok(r) = cal.add_working_days(d, n) {
             prop_assert_eq!(cal.sub_working_days(r, n), Ok(d));
         }
