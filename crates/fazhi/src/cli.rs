@@ -102,6 +102,11 @@ pub struct ServerArgs {
     /// Document templates (TOML, see data/documents/templates.toml); default: built-in.
     #[arg(long, env = "FAZHI_DOCUMENT_TEMPLATES")]
     pub document_templates: Option<PathBuf>,
+    /// The city's complaint intake: jurisdiction, working hours and categories with their
+    /// time limits (TOML, see data/complaints/categories.toml); default: built-in. When
+    /// given, the database's categories are made those of the file at start.
+    #[arg(long, env = "FAZHI_COMPLAINT_CATEGORIES")]
+    pub complaint_categories: Option<PathBuf>,
     /// Requests per minute per client IP on the login routes; Open311 allows 20 times as
     /// many. Benchmarks raise it (`scripts/bench_open311`).
     #[arg(long, env = "FAZHI_RATE_PER_MINUTE", default_value_t = 30)]
@@ -235,6 +240,9 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
     }
     if let Some(p) = &server.document_templates {
         s = s.with_document_templates_file(p)?;
+    }
+    if let Some(p) = &server.complaint_categories {
+        s = s.with_complaint_categories_file(p)?;
     }
     Ok(s)
 }
@@ -451,6 +459,11 @@ mod tests {
             "--portal-rate-per-minute",
             "5",
             "--secure-cookies",
+            "--complaint-categories",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/complaints/categories.toml"
+            ),
         ]);
         let settings = with_files(settings_for(s.listen, &db), &s).expect("valid");
         assert_eq!(settings.session_minutes, 30);
@@ -460,6 +473,14 @@ mod tests {
         assert_eq!(settings.portal_rate_per_minute, 5);
         assert_eq!(settings.portal_map_tile_url, None);
         assert!(settings.secure_cookies);
+        assert!(settings.complaint_categories_file.is_some());
+        assert_eq!(
+            settings.complaint_intake.categories.len(),
+            crate::service::complaint::IntakeSettings::shipped()
+                .expect("shipped")
+                .categories
+                .len()
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use service::AppState;
 use std::sync::Arc;
 
 /// Connects the database, applies migrations, seeds the violation catalogue and the
-/// complaint categories on first start and
-/// returns the application state.
+/// complaint categories on first start (or, with `--complaint-categories`, makes the
+/// database's categories those of the file) and returns the application state.
 pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     if settings.database_url.expose().starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir)?;
@@ -30,9 +30,22 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
         clock,
         settings: Arc::new(settings),
     };
-    service::complaint::seed_categories_if_empty(&state)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if let Some(file) = &state.settings.complaint_categories_file {
+        let sync = service::complaint::sync_categories(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        tracing::info!(
+            file = %file.display(),
+            added = ?sync.added,
+            changed = ?sync.changed,
+            deactivated = ?sync.deactivated,
+            "complaint categories taken from the file"
+        );
+    } else {
+        service::complaint::seed_categories_if_empty(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
     service::catalogue::seed_if_empty(&state)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

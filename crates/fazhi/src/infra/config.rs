@@ -49,6 +49,13 @@ pub struct Settings {
     /// (WGS84 / Web Mercator). `None` (the default): no map and no request to any outside
     /// server; the citizen types an address or uses the phone's location.
     pub portal_map_tile_url: Option<String>,
+    /// Complaint intake: jurisdiction, working hours and categories (the format of
+    /// `data/complaints/categories.toml`, which is the default).
+    pub complaint_intake: std::sync::Arc<crate::service::complaint::IntakeSettings>,
+    /// The city's own categories file, when given: its categories are then made the
+    /// database's at start (`service::complaint::sync_categories`); without it the shipped
+    /// ones are seeded into an empty table only.
+    pub complaint_categories_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -75,6 +82,11 @@ impl Settings {
             portal_rate_per_minute: 20,
             portal_min_fill_seconds: 3,
             portal_map_tile_url: None,
+            complaint_intake: std::sync::Arc::new(
+                crate::service::complaint::IntakeSettings::shipped()
+                    .unwrap_or_else(|e| panic!("embedded complaint categories are invalid: {e}")),
+            ),
+            complaint_categories_file: None,
         }
     }
 
@@ -98,6 +110,19 @@ impl Settings {
         })?;
         self.document_templates = crate::service::document::Templates::from_toml_str(&text)
             .map_err(|e| anyhow::anyhow!("invalid document templates {}: {e}", path.display()))?;
+        Ok(self)
+    }
+
+    /// Replaces the complaint intake settings (jurisdiction, working hours, categories) with
+    /// a TOML file in the format of `data/complaints/categories.toml`.
+    pub fn with_complaint_categories_file(mut self, path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("cannot read complaint categories {}: {e}", path.display())
+        })?;
+        let intake = crate::service::complaint::IntakeSettings::from_toml_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid complaint categories {}: {e}", path.display()))?;
+        self.complaint_intake = std::sync::Arc::new(intake);
+        self.complaint_categories_file = Some(path.to_path_buf());
         Ok(self)
     }
 

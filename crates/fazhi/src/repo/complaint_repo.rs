@@ -230,6 +230,31 @@ pub async fn insert_category_if_absent(
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes a category as given (insert or replace its entry, order and state).
+pub async fn upsert_category(
+    conn: &mut AnyConnection,
+    code: &str,
+    entry: &str,
+    sort_order: i64,
+    active: bool,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO complaint_categories (code, entry, sort_order, active, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET \
+         entry = excluded.entry, sort_order = excluded.sort_order, active = excluded.active, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(code)
+    .bind(entry)
+    .bind(sort_order)
+    .bind(i64::from(active))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 // ---- keys --------------------------------------------------------------------------------
 
 pub async fn insert_key(conn: &mut AnyConnection, key: &KeyRow) -> Result<(), sqlx::Error> {

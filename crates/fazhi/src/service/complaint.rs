@@ -26,7 +26,6 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, Time
 use fazhi_calendar::Calendar;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
-use std::sync::LazyLock;
 
 /// The shipped categories and intake settings.
 pub const CATEGORIES_TOML: &str = include_str!("../../../../data/complaints/categories.toml");
@@ -249,6 +248,11 @@ pub struct IntakeSettings {
 }
 
 impl IntakeSettings {
+    /// The shipped settings (`data/complaints/categories.toml`).
+    pub fn shipped() -> Result<Self, String> {
+        Self::from_toml_str(CATEGORIES_TOML)
+    }
+
     /// Parses and checks a settings file in the format of `data/complaints/categories.toml`.
     pub fn from_toml_str(text: &str) -> Result<Self, String> {
         let file: SettingsFile = toml::from_str(text).map_err(|e| e.to_string())?;
@@ -342,21 +346,15 @@ pub fn validate_category(c: &Category) -> Result<(), String> {
     Ok(())
 }
 
-static SHIPPED: LazyLock<Result<IntakeSettings, String>> =
-    LazyLock::new(|| IntakeSettings::from_toml_str(CATEGORIES_TOML));
-
-/// The shipped intake settings (`data/complaints/categories.toml`).
-pub fn settings() -> ServiceResult<&'static IntakeSettings> {
-    SHIPPED.as_ref().map_err(|e| {
-        ServiceError::Internal(anyhow::anyhow!(
-            "data/complaints/categories.toml invalid: {e}"
-        ))
-    })
+/// The intake settings the server runs with (`--complaint-categories`, else the shipped
+/// `data/complaints/categories.toml`).
+pub fn settings(state: &AppState) -> &IntakeSettings {
+    &state.settings.complaint_intake
 }
 
-/// Copies the shipped categories into an empty table (first use). Returns how many.
+/// Copies the configured categories into an empty table (first use). Returns how many.
 pub async fn seed_categories_if_empty(state: &AppState) -> ServiceResult<usize> {
-    let shipped = settings()?;
+    let shipped = settings(state);
     let mut tx = state.db.begin_write().await?;
     if !complaint_repo::categories(&mut tx).await?.is_empty() {
         return Ok(0);
@@ -393,6 +391,74 @@ pub async fn seed_categories_if_empty(state: &AppState) -> ServiceResult<usize> 
     .await?;
     tx.commit().await?;
     Ok(inserted)
+}
+
+/// What [`sync_categories`] changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CategorySync {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    /// In the database but not in the file: kept (complaints refer to them) but inactive,
+    /// so they are no longer offered.
+    pub deactivated: Vec<String>,
+}
+
+/// Makes the database's categories those of the configured file (`--complaint-categories`):
+/// new ones are added, changed ones (entry, order, or a return to the file) rewritten, and
+/// those missing from the file deactivated. One audit entry names every change; nothing is
+/// written when nothing differs.
+pub async fn sync_categories(state: &AppState) -> ServiceResult<CategorySync> {
+    let wanted = &settings(state).categories;
+    let mut tx = state.db.begin_write().await?;
+    let stored = complaint_repo::categories(&mut tx).await?;
+    let now = to_db_time(state.clock.now());
+    let mut sync = CategorySync::default();
+    for (i, c) in wanted.iter().enumerate() {
+        let entry = serde_json::to_string(c).map_err(anyhow::Error::from)?;
+        let order = i as i64;
+        let current = stored.iter().find(|r| r.code == c.code);
+        let same = current.is_some_and(|r| {
+            r.active == 1
+                && r.sort_order == order
+                && serde_json::from_str::<Category>(&r.entry)
+                    .is_ok_and(|old| serde_json::to_string(&old).ok() == Some(entry.clone()))
+        });
+        if same {
+            continue;
+        }
+        complaint_repo::upsert_category(&mut tx, &c.code, &entry, order, true, &now).await?;
+        match current {
+            Some(_) => sync.changed.push(c.code.clone()),
+            None => sync.added.push(c.code.clone()),
+        }
+    }
+    for r in stored
+        .iter()
+        .filter(|r| r.active == 1 && !wanted.iter().any(|c| c.code == r.code))
+    {
+        complaint_repo::upsert_category(&mut tx, &r.code, &r.entry, r.sort_order, false, &now)
+            .await?;
+        sync.deactivated.push(r.code.clone());
+    }
+    if sync == CategorySync::default() {
+        return Ok(sync);
+    }
+    append(
+        &mut tx,
+        &Actor("system".into()),
+        state.clock.now(),
+        AuditEvent {
+            action: "complaint_categories.sync",
+            entity: "complaint_categories",
+            entity_id: "categories",
+            content: serde_json::json!({
+                "added": sync.added, "changed": sync.changed, "deactivated": sync.deactivated,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sync)
 }
 
 /// The active categories in display order; seeds the shipped ones on first use.
@@ -448,8 +514,8 @@ fn service_code_not_found(code: &str) -> ServiceError {
 
 /// Accepts an absent or empty `jurisdiction_id` and the configured one; anything else is
 /// `jurisdiction_not_found`.
-pub fn check_jurisdiction(jurisdiction_id: Option<&str>) -> ServiceResult<()> {
-    let configured = &settings()?.jurisdiction.jurisdiction_id;
+pub fn check_jurisdiction(state: &AppState, jurisdiction_id: Option<&str>) -> ServiceResult<()> {
+    let configured = &settings(state).jurisdiction.jurisdiction_id;
     match jurisdiction_id.map(str::trim) {
         None | Some("") => Ok(()),
         Some(j) if j.eq_ignore_ascii_case(configured) => Ok(()),
@@ -906,7 +972,7 @@ pub async fn create_open311(
     input: NewComplaint,
 ) -> ServiceResult<Created> {
     let key = intake_of(state)?.authorize(state, api_key).await?;
-    check_jurisdiction(jurisdiction_id)?;
+    check_jurisdiction(state, jurisdiction_id)?;
     create(
         state,
         Channel::Open311,
@@ -928,7 +994,7 @@ pub async fn create(
     actor: &Actor,
     input: NewComplaint,
 ) -> ServiceResult<Created> {
-    let intake = settings()?;
+    let intake = settings(state);
     if input.service_code.trim().is_empty() {
         return Err(ServiceError::invalid_field(
             "invalid_request",

@@ -1088,7 +1088,7 @@ pub async fn recategorise(
         .with_timezone(&Utc);
     let due = expected_at(
         &state.settings.calendar,
-        &complaint::settings()?.working_periods,
+        &complaint::settings(state).working_periods,
         received,
         category.time_limit,
     );
@@ -1644,7 +1644,7 @@ pub async fn reopen_by_token(
     let category = complaint::category(state, &row.service_code).await?;
     row.expected_at = expected_at(
         &state.settings.calendar,
-        &complaint::settings()?.working_periods,
+        &complaint::settings(state).working_periods,
         now,
         category.time_limit,
     )
@@ -1933,7 +1933,7 @@ pub(crate) fn first_round_due(
     let received = DateTime::parse_from_rfc3339(&r.requested_at)
         .ok()?
         .with_timezone(&Utc);
-    let periods = &complaint::settings().ok()?.working_periods;
+    let periods = &complaint::settings(state).working_periods;
     expected_at(
         &state.settings.calendar,
         periods,

@@ -1444,3 +1444,89 @@ async fn the_intake_writer_recovers_after_a_refused_batch() {
     file_direct(&app, "qi_ta").await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaints").await, 3);
 }
+
+/// A city's own intake file (`--complaint-categories`): its jurisdiction and time limits are
+/// used, its categories become the database's at start (added, changed, the missing ones
+/// deactivated, audited), and starting again with the same file changes nothing.
+#[tokio::test]
+async fn a_city_categories_file_replaces_the_shipped_settings() {
+    let app = TestApp::spawn_on("2026-06-01").await;
+    let city = complaint::CATEGORIES_TOML
+        .replace("wolong.nanyang.gov.cn", "wancheng.nanyang.gov.cn")
+        .replacen("time_limit = \"5wd\"", "time_limit = \"2wd\"", 1)
+        .replace("code = \"lu_tian_shao_kao\"", "code = \"shao_kao_you_yan\"");
+    let path = app.data_dir.join("city-categories.toml");
+    std::fs::write(&path, city).unwrap();
+    let mut settings = fazhi::infra::config::Settings::embedded(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        &app.data_dir,
+    )
+    .with_complaint_categories_file(&path)
+    .unwrap();
+    settings.database_url = fazhi::infra::secret::Secret::new(app.database_url.clone());
+    let city_state = fazhi::build_state(settings, std::sync::Arc::new(app.clock.clone()))
+        .await
+        .unwrap();
+
+    let codes: Vec<String> = complaint::categories(&city_state)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    assert!(codes.contains(&"shao_kao_you_yan".to_string()), "{codes:?}");
+    assert!(
+        !codes.contains(&"lu_tian_shao_kao".to_string()),
+        "{codes:?}"
+    );
+    let stall = complaint::category(&city_state, "zhan_dao_jing_ying")
+        .await
+        .unwrap();
+    assert_eq!(stall.time_limit.describe(), "2个工作日");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'complaint_categories.sync'"
+        )
+        .await,
+        1
+    );
+    assert!(complaint::check_jurisdiction(&city_state, Some("wancheng.nanyang.gov.cn")).is_ok());
+    assert!(complaint::check_jurisdiction(&city_state, Some("wolong.nanyang.gov.cn")).is_err());
+
+    // The running server reads the same table: the old category is no longer offered.
+    let (s, services) = get_json(&app, "/services.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let listed: Vec<&str> = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["service_code"].as_str().unwrap())
+        .collect();
+    assert!(listed.contains(&"shao_kao_you_yan") && !listed.contains(&"lu_tian_shao_kao"));
+
+    assert_eq!(
+        complaint::sync_categories(&city_state).await.unwrap(),
+        complaint::CategorySync::default()
+    );
+}
+
+#[test]
+fn an_invalid_city_categories_file_is_refused_with_its_reason() {
+    let dir = std::env::temp_dir().join(format!("fazhi-cat-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.toml");
+    std::fs::write(
+        &path,
+        complaint::CATEGORIES_TOML.replace("[\"08:30\", \"12:00\"]", "[\"12:00\", \"08:30\"]"),
+    )
+    .unwrap();
+    let err = fazhi::infra::config::Settings::embedded(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        &dir,
+    )
+    .with_complaint_categories_file(&path)
+    .expect_err("refused");
+    assert!(err.to_string().contains("上班时段"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

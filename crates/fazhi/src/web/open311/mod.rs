@@ -191,8 +191,12 @@ fn list_param(params: &[(String, String)], name: &str) -> Vec<String> {
 }
 
 /// The 404 answer for a `jurisdiction_id` this server does not serve, if any.
-fn jurisdiction_error(format: Format, params: &[(String, String)]) -> Option<Response> {
-    complaint::check_jurisdiction(param(params, "jurisdiction_id"))
+fn jurisdiction_error(
+    state: &AppState,
+    format: Format,
+    params: &[(String, String)],
+) -> Option<Response> {
+    complaint::check_jurisdiction(state, param(params, "jurisdiction_id"))
         .err()
         .map(|e| fail(format, e))
 }
@@ -211,10 +215,7 @@ async fn discovery(
     Fmt(format): Fmt,
     headers: HeaderMap,
 ) -> Response {
-    let settings = match complaint::settings() {
-        Ok(s) => s,
-        Err(e) => return fail(format, e),
-    };
+    let settings = complaint::settings(&state);
     let changeset = match complaint::categories_changeset(&state).await {
         Ok(t) => w3c(t),
         Err(e) => return fail(format, e),
@@ -278,7 +279,7 @@ async fn services(State(state): State<AppState>, Fmt(format): Fmt, uri: Uri) -> 
         Ok(p) => p,
         Err(e) => return bad_request(format, e),
     };
-    if let Some(r) = jurisdiction_error(format, &params) {
+    if let Some(r) = jurisdiction_error(&state, format, &params) {
         return r;
     }
     match complaint::categories(&state).await {
@@ -301,7 +302,7 @@ async fn service_definition(
         Ok(p) => p,
         Err(e) => return bad_request(format, e),
     };
-    if let Some(r) = jurisdiction_error(format, &params) {
+    if let Some(r) = jurisdiction_error(&state, format, &params) {
         return r;
     }
     let c = match complaint::category(&state, stem(&file)).await {
@@ -616,7 +617,7 @@ async fn list_requests(State(state): State<AppState>, Fmt(format): Fmt, uri: Uri
         Ok(p) => p,
         Err(e) => return bad_request(format, e),
     };
-    if let Some(r) = jurisdiction_error(format, &params) {
+    if let Some(r) = jurisdiction_error(&state, format, &params) {
         return r;
     }
     let query = match request_query(&params) {
@@ -640,7 +641,7 @@ async fn get_request(
         Ok(p) => p,
         Err(e) => return bad_request(format, e),
     };
-    if let Some(r) = jurisdiction_error(format, &params) {
+    if let Some(r) = jurisdiction_error(&state, format, &params) {
         return r;
     }
     let extensions = flag(&params, "extensions");
@@ -660,7 +661,7 @@ async fn token(
         Ok(p) => p,
         Err(e) => return bad_request(format, e),
     };
-    if let Some(r) = jurisdiction_error(format, &params) {
+    if let Some(r) = jurisdiction_error(&state, format, &params) {
         return r;
     }
     match complaint::by_token(&state, stem(&file)).await {
