@@ -1,5 +1,8 @@
-//! The `fazhi` command line: `serve`, `demo`, `migrate`, `case check`, `audit verify`,
-//! `calendar add`, `open311 key create`. Every flag has an environment-variable twin (`FAZHI_…`).
+//! The `fazhi` command line: `serve`, `demo`, `init`, `user create|reset-password|disable|
+//! enable`, `backup`, `restore`, `migrate`, `case check`, `audit verify`, `calendar add`,
+//! `open311 key create`. Every flag has an environment-variable twin (`FAZHI_…`).
+//! Passwords are never flags: they are read from standard input, or asked for twice on a
+//! terminal.
 
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::config::Settings;
@@ -39,6 +42,48 @@ pub enum Command {
         /// Data directory of the demo (its database is recreated at every start).
         #[arg(long, env = "FAZHI_DATA_DIR", default_value = "fazhi-demo-data")]
         data_dir: PathBuf,
+    },
+    /// First start: create the bureau (root org unit) and its first administrator on a
+    /// database without any account. The password is read from standard input, or asked
+    /// for twice on a terminal.
+    Init {
+        /// Full name of the bureau, e.g. "南阳市卧龙区城市管理局".
+        #[arg(long)]
+        bureau: String,
+        /// User name of the first administrator.
+        #[arg(long)]
+        admin: String,
+        /// The administrator's name as shown in the back office.
+        #[arg(long, default_value = "系统管理员")]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// User accounts, for operators without a browser.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Consistent copy of the database and the data directory's files (with a SHA-256
+    /// manifest) while the server keeps running.
+    Backup {
+        /// New or empty directory to write the backup to (outside the data directory).
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Put a backup back: checks its manifest, refuses a target holding data unless
+    /// --force, then verifies the audit log of the restored copy (exit 1 if broken).
+    Restore {
+        /// The backup directory (with manifest.json).
+        #[arg(long)]
+        from: PathBuf,
+        /// Overwrite a data directory or database that already holds data.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -83,6 +128,46 @@ pub enum Open311KeyCommand {
         /// Name of the client (接入单位), e.g. "12345热线平台".
         #[arg(long)]
         name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; its user must choose a new password at the first login.
+    Create {
+        /// User name (what is typed at login).
+        username: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// admin, leader, legal, officer, dispatcher, clerk, mediator or partner (or the
+        /// Chinese name: 系统管理员, 局领导, 法制审核员, 执法队员, …).
+        #[arg(long)]
+        role: String,
+        /// The org unit, by its exact name or its id.
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password (read as for `init`); the user must change it at the next login,
+    /// and every session and token of the user ends.
+    ResetPassword {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Disable an account: it cannot log in, and its sessions and tokens end at once.
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Re-enable a disabled account.
+    Enable {
+        username: String,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -198,6 +283,146 @@ pub enum CalendarCommand {
     },
 }
 
+/// A service refusal as the command's error: its Chinese message, or the cause of an
+/// internal failure.
+fn service_error(e: service::ServiceError) -> anyhow::Error {
+    match e {
+        service::ServiceError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// What `serve` prints when the database has no account yet.
+fn init_hint(db: &DbArgs) -> String {
+    let target = match &db.database_url {
+        Some(_) => "--database-url <同上 / as above>".to_string(),
+        None => format!("--data-dir {}", db.data_dir.display()),
+    };
+    format!(
+        "数据库中还没有任何用户账号，无法登录。请先创建本局和第一个系统管理员（密码随后输入）：\n  \
+         fazhi init --bureau \"南阳市卧龙区城市管理局\" --admin admin {target}\n\
+         The database has no user account yet, so nobody can log in. Create the bureau and its first administrator (the password is asked for next):\n  \
+         fazhi init --bureau \"<bureau name>\" --admin <user name> {target}"
+    )
+}
+
+/// The application state for a one-off command on the given database.
+async fn state_for(db: &DbArgs) -> anyhow::Result<crate::service::AppState> {
+    let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), db);
+    build_state(settings, Arc::new(SystemClock)).await
+}
+
+/// A new password: asked for twice on a terminal, otherwise the first line of standard
+/// input (for scripts: `echo "$PW" | fazhi init …`).
+fn read_new_password(username: &str) -> anyhow::Result<Secret> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!(
+            "“{username}”的新密码（至少10个字符）/ new password for {username}: "
+        ))?;
+        let again = rpassword::prompt_password("再输入一次 / once more: ")?;
+        anyhow::ensure!(
+            first == again,
+            "两次输入的密码不一致（the two passwords differ）"
+        );
+        Ok(Secret::new(first))
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\n', '\r']).to_string();
+        anyhow::ensure!(
+            !password.is_empty(),
+            "标准输入中没有密码（no password on standard input）"
+        );
+        Ok(Secret::new(password))
+    }
+}
+
+/// `fazhi user …`: each a call into the account use cases as the operator (`system`).
+async fn run_user(command: UserCommand) -> anyhow::Result<i32> {
+    use service::auth::Role;
+    match command {
+        UserCommand::Create {
+            username,
+            name,
+            role,
+            unit,
+            db,
+        } => {
+            let role = Role::parse(role.trim())
+                .or_else(|| Role::ALL.into_iter().find(|r| r.label() == role.trim()))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "未知角色“{role}”；可用：{}",
+                        Role::ALL
+                            .iter()
+                            .map(|r| format!("{}（{}）", r.as_str(), r.label()))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )
+                })?;
+            let state = state_for(&db).await?;
+            let unit = service::org_unit::resolve(&state, &unit)
+                .await
+                .map_err(service_error)?;
+            let password = read_new_password(&username)?;
+            let user = service::auth::create_user_as(
+                &state,
+                None,
+                service::auth::NewUser {
+                    username,
+                    password: password.expose().to_string(),
+                    display_name: name,
+                    role,
+                    org_unit_id: unit.id,
+                    officer_id: None,
+                },
+                true,
+            )
+            .await
+            .map_err(service_error)?;
+            println!(
+                "已创建账号 {}（{}，{}，{}）；首次登录须修改密码。",
+                user.username,
+                user.display_name,
+                user.role.label(),
+                user.org_unit_name
+            );
+        }
+        UserCommand::ResetPassword { username, db } => {
+            let state = state_for(&db).await?;
+            let id = service::account::id_of(&state, &username)
+                .await
+                .map_err(service_error)?;
+            let password = read_new_password(&username)?;
+            service::account::reset_password(&state, None, &id, password.expose())
+                .await
+                .map_err(service_error)?;
+            println!("已重置 {username} 的密码；其会话和令牌已全部结束，下次登录须修改密码。");
+        }
+        UserCommand::Disable { username, db } => {
+            set_active(&username, &db, false).await?;
+            println!("已停用账号 {username}；其会话和令牌已全部结束。");
+        }
+        UserCommand::Enable { username, db } => {
+            set_active(&username, &db, true).await?;
+            println!("已启用账号 {username}。");
+        }
+    }
+    Ok(0)
+}
+
+async fn set_active(username: &str, db: &DbArgs, active: bool) -> anyhow::Result<()> {
+    let state = state_for(db).await?;
+    let id = service::account::id_of(&state, username)
+        .await
+        .map_err(service_error)?;
+    service::account::set_active(&state, None, &id, active)
+        .await
+        .map_err(service_error)?;
+    Ok(())
+}
+
 fn settings_for(listen: SocketAddr, db: &DbArgs) -> Settings {
     let mut s = Settings::embedded(listen, &db.data_dir);
     if let Some(url) = &db.database_url {
@@ -254,11 +479,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let settings = with_files(settings_for(server.listen, &db), &server)?;
             let state = build_state(settings, Arc::new(SystemClock)).await?;
             crate::spawn_maintenance(&state);
+            let empty = service::setup::needs_init(&state)
+                .await
+                .map_err(service_error)?;
             let app = Application::bind(state, server.listen).await?;
             let addr = app.local_addr()?;
             println!(
                 "fazhi 已启动：工作台 http://{addr}/ · 市民投诉 http://{addr}/portal · 接口文档 http://{addr}/api/v1/docs"
             );
+            if empty {
+                println!("{}", init_hint(&db));
+            }
             app.serve().await?;
             Ok(0)
         }
@@ -303,6 +534,86 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             );
             app.serve().await?;
             Ok(0)
+        }
+        Command::Init {
+            bureau,
+            admin,
+            name,
+            db,
+        } => {
+            let state = state_for(&db).await?;
+            let password = read_new_password(&admin)?;
+            let report = service::setup::init(
+                &state,
+                service::setup::InitRequest {
+                    bureau: &bureau,
+                    admin_username: &admin,
+                    admin_display_name: &name,
+                    password: &password,
+                },
+            )
+            .await
+            .map_err(service_error)?;
+            println!(
+                "已创建“{}”和系统管理员“{}”（用户名 {}）。请用该账号登录工作台，建立中队、股室和人员账号。",
+                report.bureau.name, report.admin.display_name, report.admin.username
+            );
+            println!(
+                "Created {} and its administrator {}; log in to the back office to add squads, offices and accounts.",
+                report.bureau.name, report.admin.username
+            );
+            Ok(0)
+        }
+        Command::User { command } => run_user(command).await,
+        Command::Backup { to, db } => {
+            let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
+            if db.database_url.is_none() {
+                anyhow::ensure!(
+                    db.data_dir.join(service::backup::SQLITE_FILE).is_file(),
+                    "数据目录 {} 中没有数据库（no database in the data directory）",
+                    db.data_dir.display()
+                );
+            }
+            let conn = Db::connect_only(settings.database_url.expose()).await?;
+            let report = service::backup::backup(
+                &conn,
+                &settings.database_url,
+                &db.data_dir,
+                &to,
+                SystemClock.now(),
+            )
+            .await?;
+            println!(
+                "备份完成：{}（{} 数据库 + {} 个文件，共 {:.1} MB，数据库 {:.1} 秒，总计 {:.1} 秒）",
+                report.dir.display(),
+                report.database,
+                report.files,
+                report.bytes as f64 / 1e6,
+                report.database_seconds,
+                report.total_seconds
+            );
+            Ok(0)
+        }
+        Command::Restore { from, force, db } => {
+            let url = db.database_url.clone().map(Secret::new);
+            let report = service::backup::restore(&from, &db.data_dir, url.as_ref(), force).await?;
+            println!(
+                "已恢复数据库和 {} 个文件到 {}（应用迁移：{:?}）",
+                report.files,
+                db.data_dir.display(),
+                report.migrations_applied
+            );
+            if report.audit.ok {
+                println!("审计日志完整：共{}条，哈希链校验通过", report.audit.entries);
+                Ok(0)
+            } else {
+                println!("{}", serde_json::to_string_pretty(&report.audit)?);
+                eprintln!(
+                    "恢复后的审计日志校验未通过：发现{}处问题",
+                    report.audit.problems.len()
+                );
+                Ok(1)
+            }
         }
         Command::Migrate { db } => {
             let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);

@@ -102,6 +102,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0007_case_search.sql"),
         include_str!("../../migrations/postgres/0007_case_search.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/sqlite/0008_accounts.sql"),
+        include_str!("../../migrations/postgres/0008_accounts.sql"),
+    ),
 ];
 
 impl Db {

@@ -102,6 +102,30 @@ pub async fn list(
     query.fetch_all(conn).await
 }
 
+/// Open ordinary cases of the given units that are registered and not yet decided (the
+/// candidates of the 法制审核 queue), oldest first.
+pub async fn review_candidates(
+    conn: &mut AnyConnection,
+    units: &[String],
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..units.len()).map(|i| format!("${}", i + 1)).collect();
+    let sql = format!(
+        "SELECT {} FROM cases WHERE org_unit_id IN ({}) AND open = 1 AND procedure = 'ordinary' \
+         AND stage IN ('registered', 'investigating', 'notified', 'hearing_requested', 'hearing_scheduled', 'heard') \
+         ORDER BY created_at, id LIMIT 10000",
+        case_cols!(),
+        placeholders.join(", "),
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for unit in units {
+        query = query.bind(unit);
+    }
+    query.fetch_all(conn).await
+}
+
 pub async fn insert(conn: &mut AnyConnection, c: &CaseRow) -> Result<(), sqlx::Error> {
     sqlx::query(concat!(
         "INSERT INTO cases (",
@@ -247,6 +271,8 @@ pub struct CaseFilter {
     pub overdue_before: Option<String>,
     /// Words that must all occur in the case's search text (Chinese substring match).
     pub words: Vec<String>,
+    /// Only these cases (the review queue computed by the engine); empty = none.
+    pub ids: Option<Vec<String>>,
 }
 
 /// Matches counted at most; the list shows "10000+" beyond.
@@ -276,13 +302,14 @@ pub async fn search(
         None | Some("") | Some("all") => {}
         Some("open") => clauses.push("open = 1".into()),
         Some("closed") => clauses.push("open = 0".into()),
-        // Major decisions (重大执法决定) past the advance notice without a legal review yet.
-        Some("awaiting_review") => clauses.push(
-            "open = 1 AND major = 1 AND stage IN ('notified', 'hearing_requested', 'hearing_scheduled', 'heard') \
-             AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.event_type = 'legal_review')"
-                .into(),
-        ),
         Some(stage) => clauses.push(format!("stage = {}", arg(stage.to_string(), &mut binds))),
+    }
+    if let Some(ids) = &f.ids {
+        if ids.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let list: Vec<String> = ids.iter().map(|i| arg(i.clone(), &mut binds)).collect();
+        clauses.push(format!("id IN ({})", list.join(", ")));
     }
     if let Some(u) = &f.org_unit_id {
         clauses.push(format!("org_unit_id = {}", arg(u.clone(), &mut binds)));

@@ -152,7 +152,7 @@ pub async fn create_in(
     actor: &CurrentUser,
     input: NewCase,
 ) -> ServiceResult<CaseRow> {
-    actor.require(&[Role::Leader, Role::Officer])?;
+    actor.require_post(&[Role::Leader, Role::Officer], "新建案件")?;
     if !actor.sees(&input.org_unit_id) {
         return Err(ServiceError::Forbidden);
     }
@@ -279,7 +279,149 @@ pub async fn search(
 ) -> ServiceResult<(Vec<CaseRow>, i64)> {
     actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
     let mut conn = state.db.pool.acquire().await?;
+    if filter.state.as_deref() == Some(AWAITING_REVIEW) {
+        // The same set as the legal office's queue: the engine decides, not a SQL guess.
+        let ids = review_queue_in(&mut conn, state, actor)
+            .await?
+            .into_iter()
+            .map(|r| r.case_id)
+            .collect();
+        let filter = case_repo::CaseFilter {
+            state: Some("open".into()),
+            ids: Some(ids),
+            ..filter.clone()
+        };
+        return Ok(case_repo::search(&mut conn, &actor.scope, &filter, limit, offset).await?);
+    }
     Ok(case_repo::search(&mut conn, &actor.scope, filter, limit, offset).await?)
+}
+
+/// The case-list filter value for cases waiting for 法制审核.
+pub const AWAITING_REVIEW: &str = "awaiting_review";
+
+/// The rule that makes 法制审核 required before a decision (legal-rules.md B18).
+const REVIEW_RULE: &str = "legal_review_before_decision";
+
+/// A case waiting for 法制审核, as the legal office's queue lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReviewItem {
+    pub case_id: String,
+    pub case_no: String,
+    pub party_name: String,
+    /// 承办中队
+    pub org_unit_id: String,
+    pub org_unit_name: String,
+    /// 重大执法决定
+    pub major: bool,
+    /// The date of 立案.
+    pub registered_on: String,
+    /// The date of the case's latest recorded step.
+    pub last_step_on: String,
+    /// Why the review is required, in the engine's words.
+    pub reason: String,
+    /// The deadline the review must beat: the decision deadline (办案期限) when it is
+    /// known, otherwise the case's earliest open legal deadline.
+    #[schema(value_type = Option<Object>)]
+    pub deadline: Option<fazhi_domain::Deadline>,
+}
+
+/// 法制审核 queue: open ordinary cases of the caller's scope that have been registered (立案)
+/// and not yet decided, for which the rule engine would refuse a decision today for want of
+/// a passed legal review (a major case, a hearing held, a penalty that gives a hearing
+/// right, or an earlier review that failed). Oldest registration first.
+pub async fn review_queue(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<ReviewItem>> {
+    actor.require(&[Role::Legal, Role::Leader])?;
+    let mut conn = state.db.pool.acquire().await?;
+    review_queue_in(&mut conn, state, actor).await
+}
+
+async fn review_queue_in(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    actor: &CurrentUser,
+) -> ServiceResult<Vec<ReviewItem>> {
+    let catalogue = catalogue::load(&mut *conn).await?;
+    let units = crate::repo::org_unit_repo::all(&mut *conn).await?;
+    let today = state.clock.today();
+    let mut out = Vec::new();
+    for case in case_repo::review_candidates(&mut *conn, &actor.scope).await? {
+        if !can_see(actor, &case) {
+            continue;
+        }
+        let events = parse_events(&case_repo::events(&mut *conn, &case.id).await?)?;
+        let Some(registered) = events
+            .iter()
+            .find(|e| e.event_type() == EventType::Register)
+            .map(|e| e.on)
+        else {
+            continue;
+        };
+        let last_step = events.last().map_or(registered, |e| e.on);
+        let Some(probe) = super::case_actions::probe(EventType::Decision, &events, today) else {
+            continue;
+        };
+        let index = events.len();
+        let mut with_probe = events.clone();
+        with_probe.push(probe);
+        let on = today.max(last_step);
+        let probed = build_timeline(&mut *conn, &case, with_probe, on).await?;
+        let Ok(report) = run_check(
+            &probed,
+            &state.settings.calendar,
+            &state.settings.rules,
+            &catalogue,
+            today,
+        ) else {
+            continue;
+        };
+        let Some(reason) = report
+            .violations_at(index)
+            .find(|v| v.rule == REVIEW_RULE)
+            .map(|v| v.message.clone())
+        else {
+            continue;
+        };
+        let timeline = build_timeline(&mut *conn, &case, events, today).await?;
+        let deadlines = run_check(
+            &timeline,
+            &state.settings.calendar,
+            &state.settings.rules,
+            &catalogue,
+            today,
+        )
+        .map(|r| r.deadlines)
+        .unwrap_or_default();
+        let open = |d: &&fazhi_domain::Deadline| {
+            matches!(
+                d.status,
+                DeadlineStatus::Pending | DeadlineStatus::NearDue | DeadlineStatus::Overdue
+            )
+        };
+        let deadline = deadlines
+            .iter()
+            .filter(open)
+            .find(|d| d.rule == "decision_deadline_90d")
+            .or_else(|| deadlines.iter().filter(open).min_by_key(|d| d.due))
+            .cloned();
+        out.push(ReviewItem {
+            org_unit_name: units
+                .iter()
+                .find(|u| u.id == case.org_unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            case_id: case.id,
+            case_no: case.case_no,
+            party_name: case.party_name,
+            org_unit_id: case.org_unit_id,
+            major: case.major == 1,
+            registered_on: registered.to_string(),
+            last_step_on: last_step.to_string(),
+            reason,
+            deadline,
+        });
+    }
+    out.sort_by(|a, b| (&a.registered_on, &a.case_no).cmp(&(&b.registered_on, &b.case_no)));
+    Ok(out)
 }
 
 pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
@@ -342,7 +484,7 @@ pub async fn add_event_in(
     input: NewEvent,
 ) -> ServiceResult<()> {
     let event_type = input.event.event_type();
-    actor.require(roles_for(event_type))?;
+    actor.require_post(roles_for(event_type), event_type.label())?;
     let today = state.clock.today();
     if input.event.on > today {
         return Err(ServiceError::invalid_field(
@@ -521,7 +663,7 @@ pub async fn add_evidence(
     content_type: &str,
     bytes: &[u8],
 ) -> ServiceResult<EvidenceRow> {
-    actor.require(&[Role::Leader, Role::Officer])?;
+    actor.require_post(&[Role::Leader, Role::Officer], "上传证据")?;
     if bytes.is_empty() {
         return Err(ServiceError::invalid_field(
             "empty_file",

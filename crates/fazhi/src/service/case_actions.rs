@@ -29,6 +29,8 @@ pub struct Action {
     pub late_only: bool,
     /// The user's role may record this step.
     pub role_ok: bool,
+    /// The post(s) that record this step ("法制审核员"), named when `role_ok` is false.
+    pub post: String,
     /// Main line of the procedure (`true`) or an occasional step (`false`).
     pub main: bool,
 }
@@ -163,7 +165,7 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
 }
 
 /// A probe of type `t` dated today, with neutral content.
-fn probe(t: EventType, events: &[Event], today: chrono::NaiveDate) -> Option<Event> {
+pub(crate) fn probe(t: EventType, events: &[Event], today: chrono::NaiveDate) -> Option<Event> {
     let proposed = events.iter().rev().find_map(|e| match &e.kind {
         EventKind::AdvanceNotice { proposed, .. } => Some(proposed.clone()),
         _ => None,
@@ -270,6 +272,7 @@ pub async fn actions(
             refusals,
             late_only,
             role_ok: roles_for(t).contains(&actor.role),
+            post: super::auth::posts(roles_for(t)),
             main,
         });
     }

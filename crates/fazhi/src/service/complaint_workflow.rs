@@ -845,7 +845,7 @@ pub async fn intake(
     actor: &CurrentUser,
     input: PhoneIntake,
 ) -> ServiceResult<IntakeResult> {
-    actor.require(&[Role::Dispatcher, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Admin], "受理投诉")?;
     let attributes = input
         .attributes
         .into_iter()
@@ -980,7 +980,7 @@ pub async fn dispatch(
     id: &str,
     input: DispatchInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Dispatcher, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Admin], "派单")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
     let stage = stage_of(&row)?;
     let next = stage.dispatch()?;
@@ -1071,7 +1071,7 @@ pub async fn recategorise(
     id: &str,
     input: RecategoriseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Dispatcher, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Admin], "更改投诉类别")?;
     let category = complaint::category(state, input.service_code.trim()).await?;
     let reason = required_text("reason", &input.reason, 2, "改类理由")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
@@ -1137,7 +1137,7 @@ pub async fn handle(
     id: &str,
     input: TextInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(HANDLERS)?;
+    actor.require_post(HANDLERS, "办理")?;
     let text = required_text("text", &input.text, 2, "办理情况")?;
     let (mut tx, row) = open_for_write(state, actor, id, input.expected_version).await?;
     let next = stage_of(&row)?.handle()?;
@@ -1166,7 +1166,7 @@ pub async fn reply(
     id: &str,
     input: TextInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(HANDLERS)?;
+    actor.require_post(HANDLERS, "答复")?;
     let text = required_text("text", &input.text, 5, "答复内容")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
     let next = stage_of(&row)?.reply()?;
@@ -1204,7 +1204,10 @@ pub async fn verify(
     text: &str,
     photos: Vec<Photo>,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Officer, Role::Leader, Role::Dispatcher, Role::Admin])?;
+    actor.require_post(
+        &[Role::Officer, Role::Leader, Role::Dispatcher, Role::Admin],
+        "现场核查",
+    )?;
     let text = required_text("note", text, 2, "核查情况")?;
     if !photos.iter().any(|p| p.kind == "before") || !photos.iter().any(|p| p.kind == "after") {
         return Err(ServiceError::invalid_field(
@@ -1287,7 +1290,7 @@ pub async fn close(
     id: &str,
     input: CloseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Dispatcher, Role::Leader, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Leader, Role::Admin], "办结")?;
     let f = input.final_state;
     if f == FinalState::NotOurResponsibility && actor.role == Role::Leader {
         return Err(ServiceError::invalid(
@@ -1429,7 +1432,7 @@ pub async fn follow_up(
     id: &str,
     input: TextInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Dispatcher, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Admin], "回访")?;
     let text = required_text("text", &input.text, 2, "回访记录")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
     let next = stage_of(&row)?.follow_up()?;
@@ -1543,7 +1546,7 @@ pub async fn rate(
     id: &str,
     input: RatingInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Dispatcher, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Admin], "评价")?;
     let Some(v) = input.expected_version else {
         return Err(ServiceError::invalid_field(
             "expected_version_required",
@@ -1692,7 +1695,7 @@ pub async fn supervise(
     id: &str,
     input: SuperviseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Dispatcher, Role::Leader, Role::Admin])?;
+    actor.require_post(&[Role::Dispatcher, Role::Leader, Role::Admin], "督办")?;
     if !(1..=3).contains(&input.level) {
         return Err(ServiceError::invalid_field(
             "invalid_level",
@@ -1822,7 +1825,7 @@ pub async fn to_case(
     id: &str,
     input: ToCaseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require(&[Role::Officer, Role::Leader])?;
+    actor.require_post(&[Role::Officer, Role::Leader], "转为案件线索")?;
     let (mut tx, row) = open_for_write(state, actor, id, input.expected_version).await?;
     let Some(unit) = row.org_unit_id.clone() else {
         return Err(ServiceError::invalid(

@@ -159,12 +159,16 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
     let legal = as_user(state, "fazhi").await?;
     let a = wang.id.as_str();
     let b = li.id.as_str();
-    let cases: Vec<(&str, &str, &str, &str, Vec<String>)> = vec![
+    let c = sun.id.as_str();
+    // (party, kind, violation, act date, squad, major, events)
+    let cases: Vec<(&str, &str, &str, &str, &str, bool, Vec<String>)> = vec![
         (
             "刘某某",
             "individual",
             "zhan_dao_jing_ying",
             "2026-03-02",
+            &squad1.id,
+            false,
             vec![
                 format!(r#"{{"on":"2026-03-04","type":"register","officers":["{a}","{b}"]}}"#),
                 format!(r#"{{"on":"2026-03-05","type":"evidence","officers":["{a}","{b}"]}}"#),
@@ -184,6 +188,8 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
             "organisation",
             "zha_tu_che_pao_sa",
             "2026-05-11",
+            &squad1.id,
+            false,
             vec![
                 format!(r#"{{"on":"2026-05-12","type":"register","officers":["{a}","{b}"]}}"#),
                 format!(r#"{{"on":"2026-05-13","type":"evidence","officers":["{a}","{b}"]}}"#),
@@ -197,18 +203,34 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
             "individual",
             "zhan_lv_hui_lv",
             "2026-08-20",
+            &squad1.id,
+            false,
             vec![
                 format!(r#"{{"on":"2026-08-24","type":"register","officers":["{a}","{b}"]}}"#),
                 format!(r#"{{"on":"2026-08-25","type":"evidence","officers":["{a}","{b}"]}}"#),
             ],
         ),
+        // A major case (重大执法决定) of the other squad, investigated and waiting for the
+        // legal office's review: it is on 陈法制's workbench queue.
+        (
+            "南阳某某餐饮管理有限公司",
+            "organisation",
+            "zha_tu_che_pao_sa",
+            "2026-09-10",
+            &squad2.id,
+            true,
+            vec![
+                format!(r#"{{"on":"2026-09-14","type":"register","officers":["{c}","{b}"]}}"#),
+                format!(r#"{{"on":"2026-09-16","type":"evidence","officers":["{c}","{b}"]}}"#),
+            ],
+        ),
     ];
-    for (party, kind, violation, act, events) in cases {
+    for (party, kind, violation, act, unit, major, events) in cases {
         let created = case::create(
             state,
             &leader,
             NewCase {
-                org_unit_id: squad1.id.clone(),
+                org_unit_id: unit.to_string(),
                 party: serde_json::from_value(serde_json::json!({"kind": kind, "name": party}))
                     .map_err(anyhow::Error::from)?,
                 procedure: serde_json::from_value(serde_json::json!("ordinary"))
@@ -216,7 +238,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
                 act_date: date(act)?,
                 violation: Some(violation.into()),
                 serious_harm: false,
-                major: false,
+                major,
                 party_address: None,
             },
         )
@@ -444,20 +466,5 @@ async fn seed_workflow(state: &AppState, squad: &str, partner: &str) -> ServiceR
 
 /// A user's identity for seeding, without a password round-trip.
 async fn as_user(state: &AppState, username: &str) -> ServiceResult<CurrentUser> {
-    let mut conn = state.db.pool.acquire().await?;
-    let row = crate::repo::user_repo::by_username(&mut conn, username)
-        .await?
-        .ok_or(super::ServiceError::NotFound { what: "用户" })?;
-    let units = crate::repo::org_unit_repo::all(&mut conn).await?;
-    Ok(CurrentUser {
-        scope: auth::subtree(&units, &row.org_unit_id),
-        role: Role::parse(&row.role).ok_or(super::ServiceError::Forbidden)?,
-        id: row.id,
-        username: row.username,
-        display_name: row.display_name,
-        org_unit_id: row.org_unit_id,
-        officer_id: row.officer_id,
-        via_cookie: false,
-        csrf_token: String::new(),
-    })
+    auth::as_user(state, username).await
 }

@@ -9,6 +9,15 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("无权执行该操作")]
     Forbidden,
+    /// The step belongs to another post: the message names it ("法制审核需由法制审核员办理").
+    #[error("{message}")]
+    WrongPost { message: String },
+    /// Too many failed logins for this account or address: wait and try again.
+    #[error("{message}")]
+    Throttled {
+        message: String,
+        retry_after_seconds: i64,
+    },
     #[error("{what}不存在")]
     NotFound { what: &'static str },
     #[error("{message}")]

@@ -3,8 +3,10 @@
 //! audit entry in the same transaction and commits. JSON handlers (and, later, HTML
 //! handlers) call these same functions: there is one rule engine, not two.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod case;
 pub mod case_actions;
 pub mod catalogue;
@@ -15,7 +17,9 @@ pub mod document;
 pub mod error;
 pub mod officer;
 pub mod org_unit;
+pub mod password;
 pub mod portal;
+pub mod setup;
 pub mod statistics;
 
 pub use error::{ServiceError, ServiceResult};

@@ -92,3 +92,36 @@ pub async fn create(
     tx.commit().await?;
     Ok(unit)
 }
+
+/// The unit an operator names at the command line: by id, or by its exact name when that
+/// name is unique.
+pub async fn resolve(state: &AppState, id_or_name: &str) -> ServiceResult<OrgUnit> {
+    let wanted = id_or_name.trim();
+    let mut conn = state.db.pool.acquire().await?;
+    let units = org_unit_repo::all(&mut conn).await?;
+    if let Some(u) = units.iter().find(|u| u.id == wanted) {
+        return Ok(u.clone());
+    }
+    let named: Vec<&OrgUnit> = units.iter().filter(|u| u.name == wanted).collect();
+    match named.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(ServiceError::invalid_field(
+            "unknown_org_unit",
+            "org_unit",
+            format!("没有名为“{wanted}”的单位"),
+        )),
+        several => Err(ServiceError::invalid_field(
+            "ambiguous_org_unit",
+            "org_unit",
+            format!(
+                "有{}个单位名为“{wanted}”，请改用单位编号：{}",
+                several.len(),
+                several
+                    .iter()
+                    .map(|u| u.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        )),
+    }
+}

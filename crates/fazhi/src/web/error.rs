@@ -38,6 +38,10 @@ pub struct ErrorDetail {
     /// `late_reason` (超期说明) and it is recorded with the defect on file.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub late_reason_accepted: bool,
+    /// With `login_throttled`: seconds until the next login attempt is accepted (also sent
+    /// as the `Retry-After` header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<i64>,
 }
 
 /// What handlers return on failure.
@@ -59,6 +63,7 @@ impl ApiError {
                 basis: None,
                 violations: Vec::new(),
                 late_reason_accepted: false,
+                retry_after_seconds: None,
             },
         }
     }
@@ -71,7 +76,17 @@ impl From<ServiceError> for ApiError {
             ServiceError::Unauthenticated => {
                 Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
             }
-            ServiceError::Forbidden => Self::new(StatusCode::FORBIDDEN, "forbidden", message),
+            ServiceError::Forbidden | ServiceError::WrongPost { .. } => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            ServiceError::Throttled {
+                retry_after_seconds,
+                ..
+            } => {
+                let mut err = Self::new(StatusCode::TOO_MANY_REQUESTS, "login_throttled", message);
+                err.detail.retry_after_seconds = Some(retry_after_seconds);
+                err
+            }
             ServiceError::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", message),
             ServiceError::Invalid { code, field, .. } => {
                 let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
@@ -163,7 +178,15 @@ impl From<QueryRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { error: self.detail })).into_response()
+        let retry_after = self.detail.retry_after_seconds;
+        let mut response = (self.status, Json(ErrorBody { error: self.detail })).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds.max(1)),
+            );
+        }
+        response
     }
 }
 

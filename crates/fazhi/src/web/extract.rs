@@ -28,6 +28,28 @@ pub struct ApiQuery<T>(pub T);
 pub const SESSION_COOKIE: &str = "fazhi_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// What a user whose password was set by an administrator may still call: who am I, change
+/// my password, log out. Everything else answers `password_change_required`.
+const OPEN_UNTIL_PASSWORD_CHANGED: &[&str] = &["/me", "/me/password", "/sessions"];
+
+/// The client's address (for the per-address login limit and the audit entry): the peer
+/// of the TCP connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
 /// The raw session or bearer token of the request, if any, hashed.
 pub fn request_token_hash(parts: &Parts) -> Option<(String, bool)> {
     if let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION)
@@ -67,6 +89,15 @@ impl FromRequestParts<AppState> for CurrentUser {
                     "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
                 ));
             }
+        }
+        let path = parts.uri.path();
+        let path = path.strip_prefix("/api/v1").unwrap_or(path);
+        if user.must_change_password && !OPEN_UNTIL_PASSWORD_CHANGED.contains(&path) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "当前密码由管理员设置，须先修改密码才能继续使用（PUT /api/v1/me/password）",
+            ));
         }
         Ok(user)
     }

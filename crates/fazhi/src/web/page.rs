@@ -66,6 +66,15 @@ impl FromRequestParts<AppState> for OfficeUser {
             return Err(to_login());
         };
         match auth::load_current(state, &token_hash(cookie.value())).await {
+            // Until a password set by an administrator is changed, only the change form
+            // (and logging out) is open.
+            Ok(Some(user))
+                if user.via_cookie
+                    && user.must_change_password
+                    && !matches!(parts.uri.path(), "/password" | "/logout") =>
+            {
+                Err(Redirect::to(&format!("/password?next={}", urlencode(&next))).into_response())
+            }
             Ok(Some(user)) if user.via_cookie => Ok(OfficeUser(user)),
             Ok(_) => Err(to_login()),
             Err(e) => Err(PageError::from(e).into_response()),
@@ -132,6 +141,12 @@ impl From<ServiceError> for PageError {
                 "无权访问",
                 "您的账号无权查看或办理此记录。如确需办理，请联系本单位管理员。",
             ),
+            ServiceError::WrongPost { .. } => {
+                Self::new(StatusCode::FORBIDDEN, "需由其他岗位办理", message)
+            }
+            ServiceError::Throttled { .. } => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "登录过于频繁", message)
+            }
             ServiceError::NotFound { .. } => {
                 Self::new(StatusCode::NOT_FOUND, "记录不存在", message)
             }
@@ -286,16 +301,7 @@ impl Layout {
 }
 
 pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "系统管理员",
-        Role::Leader => "局领导",
-        Role::Legal => "法制审核员",
-        Role::Officer => "执法队员",
-        Role::Dispatcher => "指挥中心受理员",
-        Role::Clerk => "窗口审批",
-        Role::Mediator => "调解员",
-        Role::Partner => "协作部门",
-    }
+    role.label()
 }
 
 /// 2025年4月1日

@@ -1,11 +1,11 @@
-//! `/api/v1/cases`, `/api/v1/deadlines`: live penalty cases. Each event is checked by the
+//! `/api/v1/cases`, `/api/v1/deadlines`, `/api/v1/review-queue`: live penalty cases. Each event is checked by the
 //! rule engine before it is recorded; a refused event answers 422 `rule_violation` with the
 //! rule ids and legal bases; a stale `expected_version` answers 409.
 
 use crate::repo::case_repo::{CaseRow, EvidenceRow};
 use crate::service::AppState;
 use crate::service::auth::CurrentUser;
-use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent};
+use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent, ReviewItem};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
@@ -124,4 +124,15 @@ pub async fn deadlines(
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<CaseDeadlines>>> {
     Ok(Json(case::deadlines(&state, &user).await?))
+}
+
+/// 法制审核 queue (legal office and leaders): open cases of the caller's bureau that are
+/// registered, not yet decided, and whose decision the rules would refuse for want of a
+/// passed legal review — oldest registration first, each with its deadline.
+#[utoipa::path(get, path = "/review-queue", tag = "cases", responses((status = 200, body = Vec<ReviewItem>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn review_queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<ReviewItem>>> {
+    Ok(Json(case::review_queue(&state, &user).await?))
 }

@@ -4,6 +4,7 @@
 use crate::repo::officer_repo::{CertificateRow, OfficerRow};
 use crate::repo::org_unit_repo::OrgUnit;
 use crate::service::AppState;
+use crate::service::account::{self, PasswordReset, UserDetail, UserUpdate};
 use crate::service::auth::{self, CurrentUser, CurrentUserSummary, NewUser};
 use crate::service::officer::{self, NewCertificate, NewOfficer, OfficerView, Suspension};
 use crate::service::org_unit::{self, NewOrgUnit};
@@ -57,6 +58,91 @@ pub async fn create_user(
         StatusCode::CREATED,
         Json(auth::create_user(&state, Some(&user), input).await?),
     ))
+}
+
+/// One account with its open sessions and tokens (admin).
+#[utoipa::path(get, path = "/users/{id}", tag = "org", params(("id" = String, Path)),
+    responses((status = 200, body = UserDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<UserDetail>> {
+    Ok(Json(account::get(&state, &user, &id).await?))
+}
+
+/// Edit an account's name, role, unit and linked officer (admin). A change of role is
+/// audited as `user.role_change`. The last active administrator keeps the role.
+#[utoipa::path(put, path = "/users/{id}", tag = "org", params(("id" = String, Path)), request_body = UserUpdate,
+    responses((status = 200, body = CurrentUserSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<UserUpdate>,
+) -> ApiResult<Json<CurrentUserSummary>> {
+    Ok(Json(account::update(&state, &user, &id, input).await?))
+}
+
+/// Disable an account (admin): it can no longer log in, and every session and token of the
+/// user ends at once. Not one's own account, nor the last active administrator.
+#[utoipa::path(post, path = "/users/{id}/disable", tag = "org", params(("id" = String, Path)),
+    responses((status = 200, body = CurrentUserSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<CurrentUserSummary>> {
+    Ok(Json(
+        account::set_active(&state, Some(&user), &id, false).await?,
+    ))
+}
+
+/// Re-enable a disabled account (admin).
+#[utoipa::path(post, path = "/users/{id}/enable", tag = "org", params(("id" = String, Path)),
+    responses((status = 200, body = CurrentUserSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn enable_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<CurrentUserSummary>> {
+    Ok(Json(
+        account::set_active(&state, Some(&user), &id, true).await?,
+    ))
+}
+
+/// Reset a user's password (admin): the new one must meet the password policy, the user
+/// must change it at the next login, and every session and token of the user ends.
+#[utoipa::path(post, path = "/users/{id}/password-reset", tag = "org", params(("id" = String, Path)), request_body = PasswordReset,
+    responses((status = 200, body = CurrentUserSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<PasswordReset>,
+) -> ApiResult<Json<CurrentUserSummary>> {
+    Ok(Json(
+        account::reset_password(&state, Some(&user), &id, &input.new_password).await?,
+    ))
+}
+
+/// How many sessions and tokens were ended.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SessionsEnded {
+    pub ended: u64,
+}
+
+/// End every session and token of a user (admin); the account stays usable.
+#[utoipa::path(delete, path = "/users/{id}/sessions", tag = "org", params(("id" = String, Path)),
+    responses((status = 200, body = SessionsEnded), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<SessionsEnded>> {
+    Ok(Json(SessionsEnded {
+        ended: account::end_sessions(&state, &user, &id).await?,
+    }))
 }
 
 /// Officers in the caller's scope, with their certificates.

@@ -491,9 +491,7 @@ async fn load(
 ) -> Result<Loaded, PageError> {
     let view = case::get(state, user, id).await?;
     let step = parse_type(step).ok_or_else(PageError::not_found)?;
-    if !case::roles_for(step).contains(&user.role) {
-        return Err(ServiceError::Forbidden.into());
-    }
+    user.require_post(case::roles_for(step), step.label())?;
     let roster = case_actions::roster(state, user, &view.case_row.org_unit_id).await?;
     let entry = match &view.case_row.violation_code {
         Some(code) => catalogue::list(state).await?.get(code).cloned(),

@@ -4,9 +4,8 @@
 //! The step forms are in `case_steps.rs`, opening a case in `case_new.rs`.
 
 use crate::repo::case_repo::{CaseFilter, CaseRow};
-use crate::service::auth::CurrentUser;
 use crate::service::case_actions::{self, Action};
-use crate::service::{AppState, ServiceError, case, document, org_unit};
+use crate::service::{AppState, case, document, org_unit};
 use crate::web::page::PageQuery;
 use crate::web::page::{Layout, OfficeUser, PageResult, cn_date, cn_date_str, render, urlencode};
 use askama::Template;
@@ -23,15 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(page))
         .merge(super::case_steps::routes())
         .merge(super::case_new::routes())
-}
-
-/// Open cases in the user's scope whose next step is the legal review (法制审核).
-pub async fn awaiting_review(state: &AppState, user: &CurrentUser) -> Result<usize, ServiceError> {
-    let filter = CaseFilter {
-        state: Some("awaiting_review".into()),
-        ..CaseFilter::default()
-    };
-    Ok(case::search(state, user, &filter, 1, 0).await?.1 as usize)
 }
 
 pub fn stage_label(stage: &str) -> &'static str {
@@ -171,6 +161,7 @@ async fn list(
             .take(5)
             .map(|w| w.chars().take(50).collect())
             .collect(),
+        ids: None,
     };
     let page = q.page.unwrap_or(1).max(1);
     let (rows, total) =
@@ -424,6 +415,7 @@ async fn page(
     let view = case::get(&state, &user, &id).await?;
     let actions = case_actions::actions(&state, &user, &view).await?;
     let names = case_actions::officer_names(&state).await?;
+    let user_names = crate::service::auth::user_names(&state).await?;
     let docs = document::list(&state, &user, &id).await?;
     let catalogue = crate::service::catalogue::list(&state).await?;
     let units = org_unit::list(&state, &user).await?;
@@ -447,7 +439,7 @@ async fn page(
             note: e.note.clone().unwrap_or_default(),
             recorded: format!(
                 "{} 录入于 {}",
-                names
+                user_names
                     .get(&r.recorded_by)
                     .cloned()
                     .unwrap_or_else(|| "办案人员".into()),

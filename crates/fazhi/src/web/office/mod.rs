@@ -11,11 +11,12 @@ mod complaints;
 mod dashboard;
 mod documents;
 mod form;
+mod password;
 mod workbench;
 
 use crate::service::AppState;
 use crate::service::auth;
-use crate::web::extract::SESSION_COOKIE;
+use crate::web::extract::{ClientAddr, SESSION_COOKIE};
 use crate::web::page::{OfficeUser, PageResult, check_csrf, render};
 use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
@@ -36,6 +37,7 @@ pub fn router(
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/login", get(login_page).merge(login(post(login_submit))))
         .route("/logout", post(logout))
+        .merge(password::routes())
         .merge(workbench::routes())
         .merge(cases::routes())
         .merge(complaints::routes())
@@ -57,7 +59,7 @@ struct NextQuery {
 }
 
 /// Only local paths may be the target after login (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
             n.to_string()
@@ -85,6 +87,7 @@ struct LoginForm {
 
 async fn login_submit(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     jar: CookieJar,
     PageForm(f): PageForm<LoginForm>,
 ) -> Response {
@@ -102,7 +105,14 @@ async fn login_submit(
     if f.username.trim().is_empty() || f.password.is_empty() {
         return failed("请输入用户名和密码".into());
     }
-    match auth::login(&state, f.username.trim(), &f.password, "cookie", None).await {
+    let attempt = auth::LoginRequest {
+        username: f.username.trim(),
+        password: &f.password,
+        kind: auth::SessionKind::Cookie,
+        token_name: None,
+        address,
+    };
+    match auth::login(&state, attempt).await {
         Ok(mut result) => {
             let Some(token) = result.token.take() else {
                 return failed("登录失败，请重试".into());
@@ -113,9 +123,18 @@ async fn login_submit(
                 .secure(state.settings.secure_cookies)
                 .path("/")
                 .build();
-            (jar.add(cookie), Redirect::to(&next)).into_response()
+            // A password set by an administrator is changed first, then on to `next`.
+            let target = if result.user.must_change_password {
+                format!("/password?next={}", crate::web::page::urlencode(&next))
+            } else {
+                next.clone()
+            };
+            (jar.add(cookie), Redirect::to(&target)).into_response()
         }
-        Err(crate::service::ServiceError::Invalid { message, .. }) => failed(message),
+        Err(
+            crate::service::ServiceError::Invalid { message, .. }
+            | crate::service::ServiceError::Throttled { message, .. },
+        ) => failed(message),
         Err(e) => crate::web::page::PageError::from(e).into_response(),
     }
 }

@@ -1,10 +1,11 @@
 //! 工作台: the first page after login — the user's tasks ordered by legal deadline (overdue
-//! and near-due ones in red with the rule that sets them) and the counts that matter for the
-//! role.
+//! and near-due ones in red with the rule that sets them), the counts that matter for the
+//! role, the legal office's 法制审核 queue (oldest first, with the deadline) and, for
+//! officers and partner departments, the complaints dispatched to their unit.
 
 use crate::service::auth::{CurrentUser, Role};
 use crate::service::{AppState, ServiceError, case, complaint_workflow, officer};
-use crate::web::page::{Layout, OfficeUser, PageResult, cn_date, cn_date_str, render};
+use crate::web::page::{Layout, OfficeUser, PageQuery, PageResult, cn_date, cn_date_str, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -35,12 +36,46 @@ pub struct Count {
     pub alert: bool,
 }
 
+/// One case of the 法制审核 queue.
+pub struct ReviewLine {
+    pub href: String,
+    pub case_no: String,
+    pub party: String,
+    pub unit: String,
+    pub registered: String,
+    pub reason: String,
+    pub due: String,
+    pub due_what: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+}
+
+/// One complaint dispatched to the user's unit.
+pub struct ComplaintLine {
+    pub href: String,
+    pub number: String,
+    pub category: String,
+    pub stage: &'static str,
+    pub due: String,
+    pub overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "office/workbench.html")]
 struct WorkbenchPage {
     layout: Layout,
     counts: Vec<Count>,
     tasks: Vec<Task>,
+    /// `Some` for the roles that review (法制审核员, 局领导).
+    reviews: Option<Vec<ReviewLine>>,
+    /// `Some` for the roles that handle dispatched complaints (执法队员, 协作部门).
+    complaints: Option<Vec<ComplaintLine>>,
+    notice: Option<&'static str>,
+}
+
+#[derive(serde::Deserialize)]
+struct WorkbenchQuery {
+    password: Option<String>,
 }
 
 fn status_label(s: DeadlineStatus) -> (&'static str, &'static str) {
@@ -55,7 +90,7 @@ fn status_label(s: DeadlineStatus) -> (&'static str, &'static str) {
 fn allowed<T>(r: Result<T, ServiceError>) -> Result<Option<T>, ServiceError> {
     match r {
         Ok(v) => Ok(Some(v)),
-        Err(ServiceError::Forbidden) => Ok(None),
+        Err(ServiceError::Forbidden | ServiceError::WrongPost { .. }) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -69,7 +104,6 @@ async fn case_tasks(
     let Some(cases) = allowed(case::deadlines(state, user).await)? else {
         return Ok(());
     };
-    let mut reviews = 0;
     for c in &cases {
         for d in &c.deadlines {
             if !matches!(
@@ -92,9 +126,6 @@ async fn case_tasks(
             });
         }
     }
-    if user.role == Role::Legal || user.role == Role::Leader {
-        reviews = crate::web::office::cases::awaiting_review(state, user).await?;
-    }
     counts.push(Count {
         label: "在办案件",
         value: cases.len(),
@@ -107,14 +138,6 @@ async fn case_tasks(
         href: "/cases?overdue=1",
         alert: true,
     });
-    if user.role == Role::Legal || user.role == Role::Leader {
-        counts.push(Count {
-            label: "待法制审核",
-            value: reviews,
-            href: "/cases?state=awaiting_review",
-            alert: false,
-        });
-    }
     Ok(())
 }
 
@@ -192,11 +215,117 @@ async fn certificate_count(
     Ok(())
 }
 
-async fn workbench(State(state): State<AppState>, OfficeUser(user): OfficeUser) -> PageResult {
+/// The 法制审核 queue for the legal office and leaders: the cases whose decision waits for a
+/// passed legal review, oldest registration first, with the deadline they must beat.
+async fn review_queue(
+    state: &AppState,
+    user: &CurrentUser,
+    counts: &mut Vec<Count>,
+) -> Result<Option<Vec<ReviewLine>>, ServiceError> {
+    if !matches!(user.role, Role::Legal | Role::Leader) {
+        return Ok(None);
+    }
+    let Some(queue) = allowed(case::review_queue(state, user).await)? else {
+        return Ok(None);
+    };
+    counts.push(Count {
+        label: "待法制审核",
+        value: queue.len(),
+        href: "/cases?state=awaiting_review",
+        alert: false,
+    });
+    Ok(Some(
+        queue
+            .into_iter()
+            .map(|r| {
+                let (status, status_label) = r
+                    .deadline
+                    .as_ref()
+                    .map_or(("pending", "—"), |d| status_label(d.status));
+                ReviewLine {
+                    href: format!("/cases/{}", r.case_id),
+                    case_no: r.case_no,
+                    party: r.party_name,
+                    unit: r.org_unit_name,
+                    registered: cn_date_str(&r.registered_on),
+                    reason: r.reason,
+                    due: r
+                        .deadline
+                        .as_ref()
+                        .map_or_else(|| "—".to_string(), |d| cn_date(d.due)),
+                    due_what: r
+                        .deadline
+                        .as_ref()
+                        .map_or_else(String::new, |d| d.label.clone()),
+                    status,
+                    status_label,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Open complaints dispatched to the officer's squad (or the partner department), most
+/// urgent first.
+async fn squad_complaints(
+    state: &AppState,
+    user: &CurrentUser,
+    counts: &mut Vec<Count>,
+) -> Result<Option<Vec<ComplaintLine>>, ServiceError> {
+    if !matches!(user.role, Role::Officer | Role::Partner) {
+        return Ok(None);
+    }
+    let Some(list) = allowed(complaint_workflow::list(state, user, true, 1000).await)? else {
+        return Ok(None);
+    };
+    let names = crate::web::office::complaints::category_names(state).await?;
+    let mut lines: Vec<ComplaintLine> = list
+        .into_iter()
+        .filter_map(|c| {
+            let stage = complaint_workflow::Stage::parse(&c.stage)?;
+            (stage != complaint_workflow::Stage::Received && stage.is_open()).then(|| {
+                ComplaintLine {
+                    href: format!("/complaints/{}", c.id),
+                    number: c.service_request_id,
+                    category: names
+                        .get(&c.service_code)
+                        .cloned()
+                        .unwrap_or(c.service_code),
+                    stage: stage.label(),
+                    due: c.expected_at.unwrap_or_default(),
+                    overdue: c.overdue,
+                }
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| (!a.overdue, &a.due).cmp(&(!b.overdue, &b.due)));
+    counts.push(Count {
+        label: "派给本单位的投诉",
+        value: lines.len(),
+        href: "/workbench#squad-complaints",
+        alert: false,
+    });
+    for l in &mut lines {
+        l.due = if l.due.is_empty() {
+            "—".into()
+        } else {
+            cn_date_str(&l.due)
+        };
+    }
+    Ok(Some(lines))
+}
+
+async fn workbench(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    PageQuery(q): PageQuery<WorkbenchQuery>,
+) -> PageResult {
     let mut tasks = Vec::new();
     let mut counts = Vec::new();
     case_tasks(&state, &user, &mut tasks, &mut counts).await?;
+    let reviews = review_queue(&state, &user, &mut counts).await?;
     complaint_tasks(&state, &user, &mut tasks, &mut counts).await?;
+    let complaints = squad_complaints(&state, &user, &mut counts).await?;
     certificate_count(&state, &user, &mut counts).await?;
     // Overdue first, then by due date.
     tasks.sort_by(|a, b| (a.status != "overdue", &a.due).cmp(&(b.status != "overdue", &b.due)));
@@ -204,5 +333,8 @@ async fn workbench(State(state): State<AppState>, OfficeUser(user): OfficeUser) 
         layout: Layout::new(&state, &user, "工作台", "/workbench"),
         counts,
         tasks,
+        reviews,
+        complaints,
+        notice: (q.password.as_deref() == Some("changed")).then_some("密码已修改"),
     }))
 }

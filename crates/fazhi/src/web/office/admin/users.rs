@@ -1,40 +1,45 @@
-//! 用户: the accounts with their role and unit, and the form to create one (administrators;
-//! the service hashes the password with argon2 and writes the audit entry).
+//! 用户: the accounts with their role, unit and state, the form to create one, and one
+//! account's page (`/users/{id}`): edit name, role, unit and linked officer, disable or
+//! re-enable, reset the password (the user must change it at the next login) and end every
+//! session and token. Administrators only; every write goes through `service::auth` /
+//! `service::account`, which check the role and scope and write the audit entry.
 
 use super::{FormErrors, Opt};
+use crate::service::account::{self, UserUpdate};
 use crate::service::auth::{self, CurrentUser, NewUser, Role};
-use crate::service::{AppState, officer, org_unit};
+use crate::service::{AppState, ServiceError, officer, org_unit};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with, role_label};
 use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/users", get(list).post(create))
+    Router::new()
+        .route("/users", get(list).post(create))
+        .route("/users/{id}", get(show).post(edit))
+        .route("/users/{id}/disable", post(disable))
+        .route("/users/{id}/enable", post(enable))
+        .route("/users/{id}/password-reset", post(reset_password))
+        .route("/users/{id}/sessions/end", post(end_sessions))
 }
 
-const ROLES: [Role; 8] = [
-    Role::Admin,
-    Role::Leader,
-    Role::Legal,
-    Role::Officer,
-    Role::Dispatcher,
-    Role::Clerk,
-    Role::Mediator,
-    Role::Partner,
-];
+const ROLES: [Role; 8] = Role::ALL;
 
 pub struct UserLine {
+    pub id: String,
     pub username: String,
     pub display_name: String,
     pub role: &'static str,
     pub unit: String,
+    /// 启用 / 停用, and whether a password change is pending.
+    pub state: &'static str,
+    pub active: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -111,12 +116,15 @@ async fn page(
             users: users
                 .iter()
                 .map(|u| UserLine {
+                    id: u.id.clone(),
                     username: u.username.clone(),
                     display_name: u.display_name.clone(),
                     role: role_label(u.role),
                     unit: names
                         .get(u.org_unit_id.as_str())
-                        .map_or_else(|| "—".to_string(), |n| n.to_string()),
+                        .map_or_else(|| u.org_unit_name.clone(), |n| n.to_string()),
+                    state: state_label(u.active, u.must_change_password),
+                    active: u.active,
                 })
                 .collect(),
             notice,
@@ -213,6 +221,299 @@ async fn create(
                 ],
             )?;
             page(&state, &user, &f, errors, false).await
+        }
+    }
+}
+
+fn state_label(active: bool, must_change: bool) -> &'static str {
+    match (active, must_change) {
+        (false, _) => "已停用",
+        (true, true) => "待本人修改密码",
+        (true, false) => "正常",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "office/admin/user.html")]
+struct UserPage {
+    layout: Layout,
+    id: String,
+    username: String,
+    display_name: String,
+    state: &'static str,
+    active: bool,
+    version: i64,
+    sessions: usize,
+    tokens: Vec<String>,
+    roles: Vec<Opt>,
+    units: Vec<Opt>,
+    officers: Vec<Opt>,
+    notice: Option<&'static str>,
+    errors: FormErrors,
+    reset_errors: FormErrors,
+}
+
+#[derive(Deserialize)]
+struct UserNotice {
+    ok: Option<String>,
+}
+
+/// What an edit form carries back when refused.
+#[derive(Deserialize, Default)]
+struct EditForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    expected_version: i64,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    org_unit_id: String,
+    #[serde(default)]
+    officer_id: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ResetForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+async fn user_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    edit: Option<&EditForm>,
+    errors: FormErrors,
+    reset_errors: FormErrors,
+    notice: Option<&'static str>,
+) -> PageResult {
+    let detail = account::get(state, user, id).await?;
+    let u = &detail.user;
+    let units = org_unit::list(state, user).await?;
+    let role = edit.map_or(u.role.as_str(), |f| f.role.as_str());
+    let unit = edit.map_or(u.org_unit_id.as_str(), |f| f.org_unit_id.as_str());
+    let officer_id = edit.map_or(u.officer_id.as_deref().unwrap_or(""), |f| {
+        f.officer_id.as_str()
+    });
+    let mut officers = vec![Opt::new("", "（不关联）", officer_id)];
+    officers.extend(
+        officer::list(state, user)
+            .await?
+            .into_iter()
+            .map(|o| Opt::new(o.officer.id, o.officer.name, officer_id)),
+    );
+    let status = if errors.is_empty() && reset_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &UserPage {
+            layout: Layout::new(state, user, &format!("用户 {}", u.display_name), "/users"),
+            id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: edit.map_or_else(|| u.display_name.clone(), |f| f.display_name.clone()),
+            state: state_label(u.active, u.must_change_password),
+            active: u.active,
+            version: u.version,
+            sessions: detail.sessions.len(),
+            tokens: detail
+                .sessions
+                .iter()
+                .filter(|s| s.kind == "bearer")
+                .map(|s| s.name.clone().unwrap_or_else(|| "未命名令牌".into()))
+                .collect(),
+            roles: ROLES
+                .iter()
+                .map(|r| Opt::new(r.as_str(), role_label(*r), role))
+                .collect(),
+            units: units
+                .iter()
+                .map(|x| Opt::new(x.id.clone(), x.name.clone(), unit))
+                .collect(),
+            officers,
+            notice,
+            errors,
+            reset_errors,
+        },
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    PageQuery(q): PageQuery<UserNotice>,
+) -> PageResult {
+    let notice = match q.ok.as_deref() {
+        Some("saved") => Some("已保存"),
+        Some("disabled") => Some("已停用该账号，其会话和令牌已全部结束"),
+        Some("enabled") => Some("已启用该账号"),
+        Some("reset") => {
+            Some("已重置密码：请将新密码告知本人，其下次登录须修改密码；原有会话和令牌已全部结束")
+        }
+        Some("ended") => Some("已结束该用户的全部会话和令牌"),
+        _ => None,
+    };
+    user_page(
+        &state,
+        &user,
+        &id,
+        None,
+        FormErrors::default(),
+        FormErrors::default(),
+        notice,
+    )
+    .await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<EditForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    let Some(role) = Role::parse(&f.role) else {
+        user.require(&[Role::Admin])?;
+        let mut errors = FormErrors::default();
+        errors.add("role", "请选择角色");
+        return user_page(
+            &state,
+            &user,
+            &id,
+            Some(&f),
+            errors,
+            FormErrors::default(),
+            None,
+        )
+        .await;
+    };
+    let input = UserUpdate {
+        expected_version: f.expected_version,
+        display_name: f.display_name.clone(),
+        role,
+        org_unit_id: f.org_unit_id.clone(),
+        officer_id: Some(f.officer_id.clone()).filter(|o| !o.trim().is_empty()),
+    };
+    match account::update(&state, &user, &id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?ok=saved")).into_response()),
+        Err(ServiceError::VersionConflict { .. }) => {
+            let mut errors = FormErrors::default();
+            errors.form =
+                Some("该账号已被他人修改，下面显示的是修改后的内容，请核对后重新保存".into());
+            user_page(
+                &state,
+                &user,
+                &id,
+                None,
+                errors,
+                FormErrors::default(),
+                None,
+            )
+            .await
+        }
+        Err(e) => {
+            let errors = FormErrors::from_service(
+                e,
+                &["display_name", "role", "org_unit_id", "officer_id"],
+            )?;
+            user_page(
+                &state,
+                &user,
+                &id,
+                Some(&f),
+                errors,
+                FormErrors::default(),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// A one-button action: the result as a notice, a refusal above the page's form.
+async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    result: Result<&'static str, ServiceError>,
+) -> PageResult {
+    match result {
+        Ok(ok) => Ok(Redirect::to(&format!("/users/{id}?ok={ok}")).into_response()),
+        Err(e) => {
+            let errors = FormErrors::from_service(e, &[])?;
+            user_page(state, user, id, None, errors, FormErrors::default(), None).await
+        }
+    }
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CsrfForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    let r = account::set_active(&state, Some(&user), &id, false).await;
+    act(&state, &user, &id, r.map(|_| "disabled")).await
+}
+
+async fn enable(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CsrfForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    let r = account::set_active(&state, Some(&user), &id, true).await;
+    act(&state, &user, &id, r.map(|_| "enabled")).await
+}
+
+async fn end_sessions(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CsrfForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    let r = account::end_sessions(&state, &user, &id).await;
+    act(&state, &user, &id, r.map(|_| "ended")).await
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ResetForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    match account::reset_password(&state, Some(&user), &id, &f.new_password).await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?ok=reset")).into_response()),
+        Err(e) => {
+            let errors = FormErrors::from_service(e, &["new_password"])?;
+            user_page(
+                &state,
+                &user,
+                &id,
+                None,
+                FormErrors::default(),
+                errors,
+                None,
+            )
+            .await
         }
     }
 }
