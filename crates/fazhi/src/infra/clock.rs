@@ -35,6 +35,12 @@ impl FixedClock {
     pub fn on(date: NaiveDate) -> Self {
         Self::at(noon_china(date))
     }
+    /// Moves the clock on by `by` (tests of delays shorter than a day).
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Ok(mut guard) = self.0.write() {
+            *guard += by;
+        }
+    }
     pub fn set_date(&self, date: NaiveDate) {
         if let Ok(mut guard) = self.0.write() {
             *guard = noon_china(date);

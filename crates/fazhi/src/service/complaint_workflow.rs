@@ -354,6 +354,16 @@ pub fn public_stage_note(row: &ComplaintRow) -> Option<String> {
 
 // ---- roles and scope ---------------------------------------------------------------------
 
+/// The roles that work with complaints at all; the others (法制审核员, 窗口, 调解员) are
+/// refused the lists instead of being shown empty ones.
+const VIEWERS: &[Role] = &[
+    Role::Admin,
+    Role::Dispatcher,
+    Role::Leader,
+    Role::Officer,
+    Role::Partner,
+];
+
 /// Admin and dispatcher (指挥中心) see every complaint; leaders, officers and partner users
 /// only those routed to a unit in their scope; other roles none.
 pub(crate) fn can_see(actor: &CurrentUser, row: &ComplaintRow) -> bool {
@@ -645,6 +655,7 @@ pub async fn list(
     open_only: bool,
     limit: i64,
 ) -> ServiceResult<Vec<ComplaintSummary>> {
+    actor.require(VIEWERS)?;
     let mut conn = state.db.pool.acquire().await?;
     let now = to_db_time(state.clock.now());
     let rows = complaint_repo::list(&mut conn, open_only, None, None, 5000).await?;
@@ -1772,6 +1783,7 @@ pub async fn overdue(
     actor: &CurrentUser,
     within_hours: Option<i64>,
 ) -> ServiceResult<OverdueList> {
+    actor.require(VIEWERS)?;
     let hours = within_hours
         .unwrap_or(state.settings.complaint_near_due_hours)
         .clamp(1, 24 * 30);

@@ -29,7 +29,7 @@ impl Weakness {
         match self {
             Weakness::TooShort => "密码至少10个字符",
             Weakness::TooLong => "密码不能超过128个字符",
-            Weakness::IsUserName => "密码不能与用户名相同，也不能包含用户名",
+            Weakness::IsUserName => "密码不能是用户名，也不能只是用户名加数字或符号",
             Weakness::Guessable => {
                 "密码过于常见或容易被猜到（如常用密码、键盘顺序、重复字符、姓名或日期），请换一个更长、不常见的密码，例如几个词的组合"
             }
@@ -49,7 +49,15 @@ pub fn weakness(password: &str, username: &str, other_words: &[&str]) -> Option<
     }
     let name = username.trim().to_lowercase();
     let lower = password.to_lowercase();
-    if !name.is_empty() && (lower == name || (name.chars().count() >= 3 && lower.contains(&name))) {
+    // The user name itself, or the user name dressed up with digits and signs
+    // ("Wang.Qiang@2026"); a phrase that merely contains it is left to zxcvbn below.
+    if !name.is_empty()
+        && lower.contains(&name)
+        && !lower
+            .replacen(&name, "", 1)
+            .chars()
+            .any(char::is_alphabetic)
+    {
         return Some(Weakness::IsUserName);
     }
     let mut inputs = vec![username];
@@ -91,6 +99,10 @@ mod tests {
         );
         assert_eq!(
             weakness("WANG.QIANG", "wang.qiang", &[]),
+            Some(Weakness::IsUserName)
+        );
+        assert_eq!(
+            weakness("Wang.Qiang@2026!", "wang.qiang", &[]),
             Some(Weakness::IsUserName)
         );
         for common in [

@@ -261,7 +261,7 @@ impl Layout {
             (
                 "/officers",
                 "执法人员",
-                &[Role::Admin, Role::Leader, Role::Legal],
+                &[Role::Admin, Role::Leader, Role::Legal, Role::Officer],
             ),
             ("/org-units", "组织机构", &[Role::Admin, Role::Leader]),
             (
@@ -270,11 +270,8 @@ impl Layout {
                 &[Role::Admin, Role::Leader, Role::Legal, Role::Officer],
             ),
             ("/users", "用户", &[Role::Admin]),
-            (
-                "/calendars",
-                "工作日历",
-                &[Role::Admin, Role::Leader, Role::Legal],
-            ),
+            // The working-day calendar and its calculator are a reference for every post.
+            ("/calendars", "工作日历", &[]),
             (
                 "/dashboard",
                 "统计",

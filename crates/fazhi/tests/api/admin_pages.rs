@@ -518,7 +518,9 @@ async fn admins_create_users_who_can_then_log_in() {
     let page = admin.get(&ok.location).await;
     assert!(page.body.contains("已创建用户") && page.body.contains("王法制"));
     assert!(page.body.contains("法制审核员"));
-    let new_user = Session::login(&app, "wang.fa").await;
+    // The administrator knows the initial password: its user must replace it first.
+    let new_user =
+        Session::login_changing_password(&app, "wang.fa", "wolong-legal-office-77").await;
     assert!(new_user.get("/workbench").await.body.contains("王法制"));
 
     let dup = admin

@@ -35,7 +35,7 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
 }
 
-async fn fresh_database_url(data_dir: &std::path::Path) -> String {
+pub async fn fresh_database_url(data_dir: &std::path::Path) -> String {
     match std::env::var("FAZHI_TEST_POSTGRES") {
         Ok(server) if !server.is_empty() => {
             use sqlx::Connection;
@@ -55,8 +55,21 @@ async fn fresh_database_url(data_dir: &std::path::Path) -> String {
 }
 
 impl TestApp {
-    /// A running app whose clock stands at `today`, with a bureau, two squads and a partner.
-    pub async fn spawn_on(today: &str) -> TestApp {
+    /// A running app on a fresh database with no org unit and no account: what a bureau
+    /// gets at its first `fazhi serve`.
+    pub async fn spawn_bare(today: &str) -> TestApp {
+        let (state, clock, database_url, data_dir) = Self::fresh_state(today).await;
+        Self::serve(
+            state,
+            clock,
+            database_url,
+            data_dir,
+            [String::new(), String::new(), String::new(), String::new()],
+        )
+        .await
+    }
+
+    async fn fresh_state(today: &str) -> (AppState, FixedClock, String, PathBuf) {
         let data_dir =
             std::env::temp_dir().join(format!("fazhi-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&data_dir).expect("temp dir");
@@ -68,6 +81,41 @@ impl TestApp {
         let state = fazhi::build_state(settings, Arc::new(clock.clone()))
             .await
             .expect("state");
+        (state, clock, database_url, data_dir)
+    }
+
+    async fn serve(
+        state: AppState,
+        clock: FixedClock,
+        database_url: String,
+        data_dir: PathBuf,
+        [bureau, squad, other_squad, partner]: [String; 4],
+    ) -> TestApp {
+        let app = Application::bind(state.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind");
+        let addr = app.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.serve_until(async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            addr,
+            state,
+            clock,
+            database_url,
+            data_dir,
+            bureau,
+            squad,
+            other_squad,
+            partner,
+            _stop: tx,
+        }
+    }
+
+    /// A running app whose clock stands at `today`, with a bureau, two squads and a partner.
+    pub async fn spawn_on(today: &str) -> TestApp {
+        let (state, clock, database_url, data_dir) = Self::fresh_state(today).await;
         let unit = |name: &str, kind: &str, parent: Option<&str>| NewOrgUnit {
             name: name.into(),
             kind: kind.into(),
@@ -89,26 +137,14 @@ impl TestApp {
             .await
             .expect("partner")
             .id;
-        let app = Application::bind(state.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .expect("bind");
-        let addr = app.local_addr().expect("addr");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.serve_until(async {
-            let _ = rx.await;
-        }));
-        TestApp {
-            addr,
+        Self::serve(
             state,
             clock,
             database_url,
             data_dir,
-            bureau,
-            squad,
-            other_squad,
-            partner,
-            _stop: tx,
-        }
+            [bureau, squad, other_squad, partner],
+        )
+        .await
     }
 
     pub async fn spawn() -> TestApp {
@@ -181,6 +217,14 @@ impl Client {
             .send()
             .await
             .expect("POST")
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.http
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("DELETE")
     }
     pub async fn put(&self, path: &str, body: &Value) -> Response {
         self.http
@@ -279,6 +323,63 @@ impl PageSession {
         s
     }
 
+    /// Logs in a user whose password was set by an administrator: the login leads to the
+    /// password form, every other page redirects there, and after choosing `new_password`
+    /// the user reaches the workbench.
+    pub async fn login_changing_password(
+        app: &TestApp,
+        username: &str,
+        new_password: &str,
+    ) -> PageSession {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let root = app.root();
+        let r = http
+            .post(format!("{root}/login"))
+            .form(&[("username", username), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        let login = Self::answer(r).await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER, "login of {username}");
+        assert!(
+            login.location.starts_with("/password"),
+            "{}",
+            login.location
+        );
+        let mut s = PageSession {
+            http,
+            root,
+            csrf: String::new(),
+        };
+        let elsewhere = s.get("/cases").await;
+        assert_eq!(elsewhere.status, StatusCode::SEE_OTHER);
+        assert!(elsewhere.location.starts_with("/password"));
+        let form = s.get("/password").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        assert!(form.body.contains("id=\"must-change\""));
+        s.csrf = csrf_of(&form.body);
+        let changed = s
+            .post(
+                "/password",
+                &[
+                    ("current_password", PASSWORD),
+                    ("new_password", new_password),
+                    ("new_password_again", new_password),
+                    ("next", "/workbench"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+        let page = s.get("/workbench?password=changed").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("密码已修改"));
+        s
+    }
+
     pub async fn answer(r: reqwest::Response) -> Answer {
         let status = r.status();
         let location = r
@@ -357,4 +458,51 @@ pub async fn record_with(
 /// [`record_with`] with one client for every event.
 pub async fn record(client: &Client, case_id: &str, version: i64, events: &[Value]) -> i64 {
     record_with(client, client, case_id, version, events).await
+}
+
+/// Runs the `fazhi` binary with `args`, writing `stdin` to its standard input; returns the
+/// exit code, standard output and standard error.
+pub fn fazhi_cli(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run fazhi");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("fazhi output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Logs in with a password through the API and returns a bearer-token client.
+pub async fn token_for(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> (StatusCode, Value, Option<Client>) {
+    let r = reqwest::Client::new()
+        .post(app.url("/tokens"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("token request");
+    let (status, body) = parts(r).await;
+    let client = body["token"].as_str().map(|t| Client {
+        base: app.url(""),
+        token: t.to_string(),
+        http: reqwest::Client::new(),
+    });
+    (status, body, client)
 }

@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod admin_pages;
 mod audit;
 mod auth;
+mod backup;
 mod case_pages;
 mod cases;
 mod complaint_pages;
@@ -16,4 +18,5 @@ mod errors;
 mod helpers;
 mod open311;
 mod portal;
+mod roles;
 mod timelines;

@@ -98,6 +98,8 @@ async fn page(
     errors: FormErrors,
     notice: bool,
 ) -> PageResult {
+    // The page of the tree is for those who run it (the navigation offers it to them).
+    user.require(&[Role::Admin, Role::Leader])?;
     let units = org_unit::list(state, user).await?;
     let kind = if f.kind.is_empty() { "squad" } else { &f.kind };
     let mut parents = vec![Opt::new("", "（无上级：局或协作部门）", &f.parent_id)];
