@@ -240,6 +240,14 @@ impl Browser {
             .to_string()
     }
 
+    /// Submits the login form without expecting to get in.
+    pub async fn login_attempt(&self, username: &str, password: &str) {
+        self.goto("/login").await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.submit("form button[type=submit]").await;
+    }
+
     /// Logs in through the login page.
     pub async fn login(&self, username: &str, password: &str) {
         self.goto("/login").await;

@@ -17,5 +17,6 @@ mod browser;
 mod cases;
 mod complaints;
 mod dashboard;
+mod first_day;
 mod office;
 mod portal;
