@@ -29,6 +29,17 @@ fn date(s: &str) -> anyhow::Result<NaiveDate> {
     Ok(NaiveDate::parse_from_str(s, "%Y-%m-%d")?)
 }
 
+/// A demo case: party, party kind, violation, act date, squad, major, events (JSON).
+type DemoCase<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    bool,
+    Vec<String>,
+);
+
 /// Seeds an empty database. Returns false when it already holds data.
 pub async fn seed(state: &AppState) -> ServiceResult<bool> {
     let mut conn = state.db.pool.acquire().await?;
@@ -160,8 +171,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
     let a = wang.id.as_str();
     let b = li.id.as_str();
     let c = sun.id.as_str();
-    // (party, kind, violation, act date, squad, major, events)
-    let cases: Vec<(&str, &str, &str, &str, &str, bool, Vec<String>)> = vec![
+    let cases: Vec<DemoCase> = vec![
         (
             "刘某某",
             "individual",

@@ -141,7 +141,7 @@ async fn operators_create_reset_disable_and_enable_accounts_at_the_command_line(
     // The first login works, but until the password is changed nothing else does.
     let (_, body, client) = token_for(&app, "li.si", "lisi-first-key-4417").await;
     let client = client.expect("token");
-    assert_eq!(body["expires_at"].is_string(), true);
+    assert!(body["expires_at"].is_string());
     let (_, me) = parts(client.get("/me").await).await;
     assert_eq!(me["must_change_password"], true);
     assert_eq!(me["display_name"], "李四");

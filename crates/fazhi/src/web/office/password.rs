@@ -109,8 +109,7 @@ async fn change(
             Ok(Redirect::to(&format!("{next}{sep}password=changed")).into_response())
         }
         Err(crate::service::ServiceError::Throttled { message, .. }) => {
-            let mut errors = FormErrors::default();
-            errors.form = Some(message);
+            let errors = FormErrors::for_form(message);
             page(&state, &user, next, errors)
         }
         Err(e) => {

@@ -37,6 +37,14 @@ pub struct FormErrors {
 }
 
 impl FormErrors {
+    /// One message above the whole form.
+    pub fn for_form(message: impl Into<String>) -> Self {
+        Self {
+            form: Some(message.into()),
+            fields: Vec::new(),
+        }
+    }
+
     /// The message for `field`, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.fields

@@ -411,9 +411,9 @@ async fn edit(
     match account::update(&state, &user, &id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/users/{id}?ok=saved")).into_response()),
         Err(ServiceError::VersionConflict { .. }) => {
-            let mut errors = FormErrors::default();
-            errors.form =
-                Some("该账号已被他人修改，下面显示的是修改后的内容，请核对后重新保存".into());
+            let errors = FormErrors::for_form(
+                "该账号已被他人修改，下面显示的是修改后的内容，请核对后重新保存",
+            );
             user_page(
                 &state,
                 &user,
