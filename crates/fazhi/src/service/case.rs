@@ -377,7 +377,12 @@ async fn review_queue_in(
         let Some(reason) = report
             .violations_at(index)
             .find(|v| v.rule == REVIEW_RULE)
-            .map(|v| v.message.clone())
+            // The engine speaks of the probed decision ("…，但…作出决定时未经法制审核"); the
+            // queue gives only why the review is required.
+            .map(|v| match v.message.split_once("，但") {
+                Some((why, _)) => why.to_string(),
+                None => v.message.clone(),
+            })
         else {
             continue;
         };
