@@ -4,6 +4,7 @@
 //! handlers) call these same functions: there is one rule engine, not two.
 
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod auth;
 pub mod case;
 pub mod case_actions;
@@ -13,8 +14,10 @@ pub mod complaint_workflow;
 pub mod demo;
 pub mod document;
 pub mod error;
+pub mod masking;
 pub mod officer;
 pub mod org_unit;
+pub mod personal_data;
 pub mod portal;
 pub mod statistics;
 

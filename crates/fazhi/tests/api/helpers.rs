@@ -57,6 +57,14 @@ async fn fresh_database_url(data_dir: &std::path::Path) -> String {
 impl TestApp {
     /// A running app whose clock stands at `today`, with a bureau, two squads and a partner.
     pub async fn spawn_on(today: &str) -> TestApp {
+        Self::spawn_with(today, |_, _| {}).await
+    }
+
+    /// [`TestApp::spawn_on`] with settings changed by `configure` (given the data directory).
+    pub async fn spawn_with(
+        today: &str,
+        configure: impl FnOnce(&mut Settings, &std::path::Path),
+    ) -> TestApp {
         let data_dir =
             std::env::temp_dir().join(format!("fazhi-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&data_dir).expect("temp dir");
@@ -64,6 +72,7 @@ impl TestApp {
         let mut settings = Settings::embedded(SocketAddr::from(([127, 0, 0, 1], 0)), &data_dir);
         settings.database_url = Secret::new(database_url.clone());
         settings.login_rate_per_minute = 600;
+        configure(&mut settings, &data_dir);
         let clock = FixedClock::on(date(today));
         let state = fazhi::build_state(settings, Arc::new(clock.clone()))
             .await
@@ -152,6 +161,30 @@ impl TestApp {
             base: self.url(""),
             token: body["token"].as_str().expect("token").to_string(),
             http: reqwest::Client::new(),
+        }
+    }
+}
+
+impl TestApp {
+    /// Drops the triggers that make `audit_log` append-only, as an attacker holding the
+    /// database owner's rights would before rewriting the chain.
+    pub async fn drop_audit_triggers(&self) {
+        let mut conn = self.state.db.pool.acquire().await.expect("connection");
+        let postgres = self.state.db.backend == fazhi::infra::db::Backend::Postgres;
+        for (trigger, table) in [
+            ("audit_log_no_update", "audit_log"),
+            ("audit_log_no_delete", "audit_log"),
+            ("audit_head_forward_only", "audit_head"),
+        ] {
+            let sql = if postgres {
+                format!("DROP TRIGGER {trigger} ON {table}")
+            } else {
+                format!("DROP TRIGGER {trigger}")
+            };
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await
+                .expect("drop trigger");
         }
     }
 }

@@ -14,6 +14,8 @@ mod dashboard;
 mod documents;
 mod errors;
 mod helpers;
+mod masking;
 mod open311;
+mod personal_data;
 mod portal;
 mod timelines;
