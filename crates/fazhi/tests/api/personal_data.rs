@@ -68,7 +68,7 @@ async fn intake(dispatcher: &Client) -> Value {
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    v
+    v["complaint"].clone()
 }
 
 async fn withdraw(dispatcher: &Client, v: &Value) {
@@ -93,13 +93,17 @@ async fn the_audit_trail_holds_digests_of_personal_data_never_the_text() {
     let leader = app.user("leader", Role::Leader, &app.bureau).await;
     let v = intake(&dispatcher).await;
     withdraw(&dispatcher, &v).await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
     let (case_id, version) = new_case(&leader, &app.squad).await;
     let (s, e) = parts(
         leader
             .post(
                 &format!("/cases/{case_id}/events"),
                 &json!({"expected_version": version, "event": {
-                    "type": "register", "on": "2026-03-02", "note": "当事人张某某，电话13812345678"}}),
+                    "type": "register", "on": "2026-03-02", "officers": [a, b],
+                    "note": "当事人张某某，电话13812345678"}}),
             )
             .await,
     )
@@ -181,6 +185,8 @@ async fn personal_data_past_retention_is_erased_and_the_chain_still_verifies() {
     let a = page.get("/audit").await;
     assert!(a.body.contains("<strong>0</strong>件"), "{}", a.body);
     app.clock.set_date(date("2029-01-13"));
+    // Three years on, the session has long ended.
+    let page = PageSession::login(&app, "admin").await;
     let a = page.get("/audit").await;
     assert!(a.body.contains("<strong>1</strong>件"), "{}", a.body);
     let a = page.post("/audit/erase", &[]).await;
@@ -240,7 +246,8 @@ async fn personal_data_past_retention_is_erased_and_the_chain_still_verifies() {
         .filter(|(a, _, id, _)| a == "complaint.erase_personal_data" && id == old["id"].as_str().unwrap())
         .count();
     assert_eq!(erasures, 1);
-    // The staff record still opens, without the personal data.
+    // The staff record still opens, without the personal data (a fresh login: years passed).
+    let dispatcher = app.user("dispatcher2", Role::Dispatcher, &app.bureau).await;
     let (s, view) = parts(dispatcher.get(&format!("/complaints/{}", old["id"].as_str().unwrap())).await).await;
     assert_eq!(s, StatusCode::OK, "{view}");
     assert!(view["description"].is_null() && view["reporter"]["phone"].is_null(), "{view}");
