@@ -199,13 +199,13 @@ impl AuditKeyArgs {
     /// The loaded checkpoint settings; `None` when neither the key nor the directory is given.
     fn load(&self) -> anyhow::Result<Option<service::audit_checkpoint::CheckpointSettings>> {
         match (&self.audit_key, &self.audit_checkpoints) {
-            (Some(key), Some(dir)) => Ok(Some(
-                service::audit_checkpoint::CheckpointSettings::load(
+            (Some(key), Some(dir)) => {
+                Ok(Some(service::audit_checkpoint::CheckpointSettings::load(
                     key,
                     dir,
                     self.audit_checkpoint_every,
-                )?,
-            )),
+                )?))
+            }
             (None, None) => Ok(None),
             _ => anyhow::bail!(
                 "--audit-key 与 --audit-checkpoints 须同时给出（--audit-key and --audit-checkpoints go together）"
@@ -251,7 +251,11 @@ pub enum AuditCommand {
         #[command(flatten)]
         db: DbArgs,
         /// Directory of signed checkpoints to check the chain against.
-        #[arg(long, visible_alias = "audit-checkpoints", env = "FAZHI_AUDIT_CHECKPOINTS")]
+        #[arg(
+            long,
+            visible_alias = "audit-checkpoints",
+            env = "FAZHI_AUDIT_CHECKPOINTS"
+        )]
         checkpoints: Option<PathBuf>,
         /// The signing key (its public half is used), as given to `serve`.
         #[arg(long, env = "FAZHI_AUDIT_KEY")]
@@ -377,8 +381,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                         .with_context(|| format!("cannot reset {}", p.display()))?;
                 }
             }
-            let mut settings =
-                with_files(Settings::embedded(server.listen, &data_dir), &server)?;
+            let mut settings = with_files(Settings::embedded(server.listen, &data_dir), &server)?;
             if settings.audit_checkpoints.is_none() {
                 settings.audit_checkpoints = Some(service::audit_checkpoint::demo_settings(
                     &data_dir,

@@ -56,8 +56,7 @@ pub fn create_key_file(path: &Path) -> anyhow::Result<VerifyingKey> {
         );
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("random source failed: {e}"))?;
@@ -108,8 +107,12 @@ pub fn load_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
             path.display()
         )
     })?;
-    SigningKey::from_pkcs8_pem(&text)
-        .map_err(|e| anyhow::anyhow!("{} 不是 Ed25519 私钥（not an Ed25519 PKCS#8 key）: {e}", path.display()))
+    SigningKey::from_pkcs8_pem(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{} 不是 Ed25519 私钥（not an Ed25519 PKCS#8 key）: {e}",
+            path.display()
+        )
+    })
 }
 
 /// The public key in `path`: a public key (`.pub`) or a signing key's public half.
@@ -121,7 +124,12 @@ pub fn load_public_key(path: &Path) -> anyhow::Result<VerifyingKey> {
     }
     SigningKey::from_pkcs8_pem(&text)
         .map(|k| k.verifying_key())
-        .map_err(|e| anyhow::anyhow!("{} 不是 Ed25519 密钥（not an Ed25519 key）: {e}", path.display()))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{} 不是 Ed25519 密钥（not an Ed25519 key）: {e}",
+                path.display()
+            )
+        })
 }
 
 /// The checkpoint settings of a running server: the signing key, the directory and the
@@ -170,8 +178,7 @@ pub fn demo_settings(data_dir: &Path, every: i64) -> anyhow::Result<CheckpointSe
     }
     let dir = data_dir.join("audit-checkpoints");
     if dir.exists() {
-        std::fs::remove_dir_all(&dir)
-            .with_context(|| format!("cannot reset {}", dir.display()))?;
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot reset {}", dir.display()))?;
     }
     CheckpointSettings::load(&key, &dir, every)
 }
@@ -237,9 +244,7 @@ impl Checkpoint {
         let Ok(signature) = Signature::from_slice(&bytes) else {
             return false;
         };
-        signer
-            .verify(self.message().as_bytes(), &signature)
-            .is_ok()
+        signer.verify(self.message().as_bytes(), &signature).is_ok()
     }
 
     /// The digests, parsed; `None` when malformed or not one per entry.
@@ -717,9 +722,7 @@ async fn needs_entries_checkpoint(db: &Db, settings: &CheckpointSettings) -> boo
     }
     let boundary = head - head.rem_euclid(settings.every);
     match read_checkpoints(&settings.dir) {
-        Ok(lines) => lines
-            .last_valid(settings)
-            .is_none_or(|c| c.seq < boundary),
+        Ok(lines) => lines.last_valid(settings).is_none_or(|c| c.seq < boundary),
         Err(_) => true,
     }
 }
@@ -844,7 +847,10 @@ mod tests {
     }
 
     fn kinds(problems: &[AuditProblem]) -> Vec<(i64, Option<i64>, &'static str)> {
-        problems.iter().map(|p| (p.seq, p.through, p.kind)).collect()
+        problems
+            .iter()
+            .map(|p| (p.seq, p.through, p.kind))
+            .collect()
     }
 
     #[test]

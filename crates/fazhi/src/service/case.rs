@@ -244,7 +244,10 @@ pub async fn create_in(
             "personal".into(),
             salt.digests(&[
                 ("party_name", Some(row.party_name.as_str())),
-                ("party_address", input.party_address.as_deref().map(str::trim)),
+                (
+                    "party_address",
+                    input.party_address.as_deref().map(str::trim),
+                ),
             ]),
         );
     }

@@ -21,7 +21,6 @@
 //! in the description masked (I7 `reporter_confidentiality`); audit entries of the workflow do
 //! not carry personal data at all.
 
-use super::personal_data;
 use super::audit::{Actor, AuditEvent, append};
 use super::auth::{CurrentUser, Role};
 use super::case::{self, NewCase, NewEvent};
@@ -29,6 +28,7 @@ use super::complaint::{
     self, Channel, MediaUpload, NewComplaint, china, expected_at, mask_email, mask_name,
     mask_numbers_in_text, mask_phone, sniff_media_type, store_file,
 };
+use super::personal_data;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
@@ -763,7 +763,8 @@ async fn save(
     add_notes(conn, &row.id, &row.updated_at, actor, notes).await?;
     // Free texts (what citizens and staff wrote) go into the chain as digests only.
     let salt = personal_data::salt_of(conn, "complaint", &row.id).await?;
-    let content = personal_data::digest_texts(&salt, content, &["text", "note", "reason", "comment"]);
+    let content =
+        personal_data::digest_texts(&salt, content, &["text", "note", "reason", "comment"]);
     append(
         conn,
         &Actor(actor.to_string()),

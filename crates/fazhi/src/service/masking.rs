@@ -159,7 +159,10 @@ const AT_FORMS: [&str; 5] = ["(at)", "[at]", "（at）", "【at】", "<at>"];
 const DOT_FORMS: [&str; 3] = ["(dot)", "[dot]", "（dot）"];
 
 fn has_bracketed_at(text: &str) -> bool {
-    text.contains("at)") || text.contains("at]") || text.contains("at）") || text.contains("at】")
+    text.contains("at)")
+        || text.contains("at]")
+        || text.contains("at）")
+        || text.contains("at】")
         || text.contains("at>")
         || text.contains("AT)")
         || text.contains("AT]")
@@ -237,9 +240,9 @@ fn mask_emails(chars: &[char], masked: &mut [bool], taken: &mut [bool]) {
             }
             labels += 1;
             last_label_len = k - label_start;
-            last_label_letters = chars[label_start..k]
-                .iter()
-                .all(|c| c.is_ascii_alphabetic() || ('ａ'..='ｚ').contains(c) || ('Ａ'..='Ｚ').contains(c));
+            last_label_letters = chars[label_start..k].iter().all(|c| {
+                c.is_ascii_alphabetic() || ('ａ'..='ｚ').contains(c) || ('Ａ'..='Ｚ').contains(c)
+            });
             end = k;
             match dot_marker(chars, k) {
                 Some(d) if chars.get(k + d).is_some_and(|c| is_domain_char(*c)) => k += d,
@@ -420,7 +423,10 @@ const PUBLIC_CODE_WORDS: [&str; 5] = ["信用代码", "社会信用", "注册号
 
 /// Which digits to keep (`true`) when `groups` form a personal number, else `None`.
 fn classify(groups: &[Group], plus: bool, context: &str) -> Option<Vec<bool>> {
-    let digits: Vec<u8> = groups.iter().flat_map(|g| g.digits.iter().copied()).collect();
+    let digits: Vec<u8> = groups
+        .iter()
+        .flat_map(|g| g.digits.iter().copied())
+        .collect();
     let lens: Vec<usize> = groups.iter().map(|g| g.digits.len()).collect();
     let n = digits.len();
     let has_x = digits.contains(&b'X');

@@ -178,7 +178,10 @@ pub async fn expired_count(state: &AppState, actor: &CurrentUser) -> ServiceResu
 /// media URL, the citizen's uploaded files and texts (rating comment, reopening reasons) are
 /// removed; numbers left in staff texts (reply, notes) are masked; the salt of its audit
 /// digests is deleted. Times, states, category, place and rating stay for statistics.
-pub async fn erase_expired(state: &AppState, actor: Option<&CurrentUser>) -> ServiceResult<Erasure> {
+pub async fn erase_expired(
+    state: &AppState,
+    actor: Option<&CurrentUser>,
+) -> ServiceResult<Erasure> {
     if let Some(a) = actor {
         a.require(&[Role::Admin])?;
     }
@@ -250,7 +253,11 @@ async fn erase_one(conn: &mut AnyConnection, id: &str, now: &str) -> ServiceResu
          version = version + 1 WHERE id = $4",
     )
     .bind(reply.as_deref().map(|t| mask_personal_text(t).into_owned()))
-    .bind(final_reason.as_deref().map(|t| mask_personal_text(t).into_owned()))
+    .bind(
+        final_reason
+            .as_deref()
+            .map(|t| mask_personal_text(t).into_owned()),
+    )
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
@@ -340,7 +347,11 @@ mod tests {
         assert_ne!(d, a.digest("email", "13812345678"));
         assert_ne!(d, a.digest("phone", "13812345679"));
         assert!(!d.contains("13812345678"));
-        let obj = a.digests(&[("phone", Some("13812345678")), ("email", None), ("name", Some(""))]);
+        let obj = a.digests(&[
+            ("phone", Some("13812345678")),
+            ("email", None),
+            ("name", Some("")),
+        ]);
         assert_eq!(obj.as_object().map(|o| o.len()), Some(1));
         assert_eq!(format!("{a:?}"), "Salt([REDACTED])");
     }

@@ -67,7 +67,11 @@ fn cli_checkpoint(app: &TestApp, key: &std::path::Path, dir: &std::path::Path) -
     serde_json::from_str(&out).unwrap()
 }
 
-fn cli_verify_checkpoints(app: &TestApp, key: &std::path::Path, dir: &std::path::Path) -> (i32, Value, String) {
+fn cli_verify_checkpoints(
+    app: &TestApp,
+    key: &std::path::Path,
+    dir: &std::path::Path,
+) -> (i32, Value, String) {
     let (code, out, err) = fazhi(&[
         "audit",
         "verify",
@@ -129,7 +133,11 @@ async fn forge_chain(app: &TestApp, mut entries: Vec<StoredEntry>) {
         .await
         .unwrap();
     let plain = audit::verify(&mut conn).await.unwrap();
-    assert!(plain.ok, "the forged chain passes the plain check: {:?}", plain.problems);
+    assert!(
+        plain.ok,
+        "the forged chain passes the plain check: {:?}",
+        plain.problems
+    );
 }
 
 fn problems(report: &Value) -> Vec<(i64, Option<i64>, String)> {
@@ -264,7 +272,8 @@ async fn deleted_rows_in_the_middle_or_at_the_end_are_reported() {
 #[tokio::test]
 async fn checkpoints_catch_a_chain_rewritten_with_every_hash_recomputed() {
     type Attack = fn(&mut Vec<StoredEntry>);
-    let attacks: [(&str, Attack, (i64, Option<i64>, &str)); 3] = [
+    type Finding = (i64, Option<i64>, &'static str);
+    let attacks: [(&str, Attack, Finding); 3] = [
         (
             "edit entry 3 and recompute every later hash and the head",
             |entries| entries[2].content = "{\"name\":\"篡改\"}".into(),
@@ -350,8 +359,15 @@ async fn checkpoints_are_taken_every_n_entries_and_entries_after_the_last_are_re
         }
     }
     assert_eq!(report["ok"], true, "{report}");
-    assert_eq!(report["checkpoints"]["covered_through"], boundary, "{report}");
-    assert_eq!(report["checkpoints"]["not_covered"], head - boundary, "{report}");
+    assert_eq!(
+        report["checkpoints"]["covered_through"], boundary,
+        "{report}"
+    );
+    assert_eq!(
+        report["checkpoints"]["not_covered"],
+        head - boundary,
+        "{report}"
+    );
     // Stretches of at most 5 entries, ending at multiples of 5.
     assert_eq!(
         report["checkpoints"]["checkpoints"].as_i64().unwrap(),
@@ -366,13 +382,17 @@ async fn checkpoints_are_taken_every_n_entries_and_entries_after_the_last_are_re
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].path()).unwrap();
     let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-    assert_eq!((first["from_seq"].as_i64(), first["seq"].as_i64()), (Some(1), Some(5)));
+    assert_eq!(
+        (first["from_seq"].as_i64(), first["seq"].as_i64()),
+        (Some(1), Some(5))
+    );
     assert_eq!(first["reason"], "entries");
 
     // A forged line (another key) is reported, not trusted.
     let forger = dir.parent().unwrap().join("forger.pem");
     audit_checkpoint::create_key_file(&forger).unwrap();
-    let other = CheckpointSettings::load(&forger, &dir.parent().unwrap().join("other"), 1000).unwrap();
+    let other =
+        CheckpointSettings::load(&forger, &dir.parent().unwrap().join("other"), 1000).unwrap();
     audit_checkpoint::take(&app.state.db, &other, app.state.clock.now(), Reason::Manual)
         .await
         .unwrap();
@@ -441,7 +461,10 @@ async fn keys_are_never_overwritten_and_serve_will_not_run_unanchored_by_acciden
     let data_arg = data.to_str().unwrap();
     let (code, _, err) = fazhi(&["serve", "--data-dir", data_arg, "--listen", "127.0.0.1:0"]);
     assert_eq!(code, 2);
-    assert!(err.contains("--audit-key") && err.contains("--no-audit-checkpoints"), "{err}");
+    assert!(
+        err.contains("--audit-key") && err.contains("--no-audit-checkpoints"),
+        "{err}"
+    );
     let (code, _, err) = fazhi(&[
         "serve",
         "--data-dir",
@@ -496,7 +519,9 @@ async fn on_postgresql_the_application_role_may_only_add_to_the_trail() {
     app.drop_audit_triggers().await;
 
     let (scheme_host, db) = app.database_url.rsplit_once('/').unwrap();
-    let host = scheme_host.rsplit_once('@').map_or(scheme_host.trim_start_matches("postgres://"), |(_, h)| h);
+    let host = scheme_host
+        .rsplit_once('@')
+        .map_or(scheme_host.trim_start_matches("postgres://"), |(_, h)| h);
     let app_url = format!("postgres://{role}@{host}/{db}");
     let mut settings = fazhi::infra::config::Settings::embedded(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -543,10 +568,7 @@ async fn on_postgresql_the_application_role_may_only_add_to_the_trail() {
     assert!(report.ok, "{:?}", report.problems);
     drop(conn);
     as_app.db.pool.close().await;
-    for sql in [
-        format!("DROP OWNED BY {role}"),
-        format!("DROP ROLE {role}"),
-    ] {
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *owner)
             .await

@@ -256,7 +256,10 @@ async fn the_corpus_is_masked_in_every_public_output_and_look_alikes_are_kept() 
     }
     let (_, reply_token) = &filed[0];
     let portal = body(format!("{}/portal/track/{reply_token}", app.root())).await;
-    let notes = body(o311(&format!("/requests/{reply_srid}.json?extensions=true"))).await;
+    let notes = body(o311(&format!(
+        "/requests/{reply_srid}.json?extensions=true"
+    )))
+    .await;
     assert!(portal.contains("已处理。"), "{portal}");
     for case in quoted {
         assert_hidden(&portal, case, "the portal's reply note");
@@ -264,15 +267,20 @@ async fn the_corpus_is_masked_in_every_public_output_and_look_alikes_are_kept() 
     }
 
     for (case, (srid, token)) in corpus.keep.iter().zip(&kept) {
-        let v: Value =
-            serde_json::from_str(&body(o311(&format!("/requests/{srid}.json?extensions=true"))).await)
-                .unwrap();
+        let v: Value = serde_json::from_str(
+            &body(o311(&format!("/requests/{srid}.json?extensions=true"))).await,
+        )
+        .unwrap();
         assert_eq!(v[0]["description"], case.text.as_str(), "changed");
         assert_eq!(v[0]["address"], format!("卧龙路{}", case.text), "changed");
         let xml = body(o311(&format!("/requests/{srid}.xml"))).await;
         assert!(xml.contains(&case.text), "XML changed {:?}", case.text);
         let portal = body(format!("{}/portal/track/{token}", app.root())).await;
-        assert!(portal.contains(&case.text), "portal changed {:?}", case.text);
+        assert!(
+            portal.contains(&case.text),
+            "portal changed {:?}",
+            case.text
+        );
     }
 }
 

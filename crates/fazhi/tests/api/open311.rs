@@ -772,7 +772,12 @@ async fn a_chinese_request_round_trips_in_json_and_xml_without_personal_data() {
             .await
             .unwrap();
     let entry: Value = serde_json::from_str(&audit).unwrap();
-    for field in ["reporter_phone", "reporter_email", "reporter_name", "description"] {
+    for field in [
+        "reporter_phone",
+        "reporter_email",
+        "reporter_name",
+        "description",
+    ] {
         let digest = entry["personal"][field].as_str().unwrap_or_default();
         assert_eq!(digest.len(), 32, "{field}: {audit}");
     }

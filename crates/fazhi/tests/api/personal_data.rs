@@ -121,19 +121,21 @@ async fn the_audit_trail_holds_digests_of_personal_data_never_the_text() {
         .find(|(a, ..)| a == "complaint.create")
         .unwrap();
     let c: Value = serde_json::from_str(&created.3).unwrap();
-    for field in ["description", "reporter_phone", "reporter_name", "address_string"] {
+    for field in [
+        "description",
+        "reporter_phone",
+        "reporter_name",
+        "address_string",
+    ] {
         assert_eq!(c["personal"][field].as_str().unwrap().len(), 32, "{c}");
     }
-    let case: Value = serde_json::from_str(
-        &entries.iter().find(|(a, ..)| a == "case.create").unwrap().3,
-    )
-    .unwrap();
+    let case: Value =
+        serde_json::from_str(&entries.iter().find(|(a, ..)| a == "case.create").unwrap().3)
+            .unwrap();
     assert!(case["personal"]["party_name"].is_string(), "{case}");
     assert!(case["personal"]["party_address"].is_string(), "{case}");
-    let event: Value = serde_json::from_str(
-        &entries.iter().find(|(a, ..)| a == "case.event").unwrap().3,
-    )
-    .unwrap();
+    let event: Value =
+        serde_json::from_str(&entries.iter().find(|(a, ..)| a == "case.event").unwrap().3).unwrap();
     assert!(event["event"]["personal"]["note"].is_string(), "{event}");
     assert_eq!(event["event"]["type"], "register");
     // The same value gives another digest in another record (its own salt).
@@ -203,12 +205,23 @@ async fn personal_data_past_retention_is_erased_and_the_chain_still_verifies() {
     .fetch_one(&mut *conn)
     .await
     .unwrap();
-    for col in ["description", "reporter_phone", "reporter_email", "reporter_last_name"] {
+    for col in [
+        "description",
+        "reporter_phone",
+        "reporter_email",
+        "reporter_last_name",
+    ] {
         assert_eq!(row.get::<Option<String>, _>(col), None, "{col}");
     }
     let reason: String = row.get("final_reason");
-    assert!(!reason.contains("13812345678") && reason.contains("138****5678"), "{reason}");
-    assert!(row.get::<Option<String>, _>("personal_data_erased_at").is_some());
+    assert!(
+        !reason.contains("13812345678") && reason.contains("138****5678"),
+        "{reason}"
+    );
+    assert!(
+        row.get::<Option<String>, _>("personal_data_erased_at")
+            .is_some()
+    );
     for other in [&open, &later] {
         let phone: Option<String> =
             sqlx::query_scalar("SELECT reporter_phone FROM complaints WHERE id = $1")
@@ -231,26 +244,33 @@ async fn personal_data_past_retention_is_erased_and_the_chain_still_verifies() {
     // The chain is untouched: it verifies against the checkpoint taken before and a new one.
     take(&app).await;
     let mut conn = app.state.db.pool.acquire().await.unwrap();
-    let report = audit_checkpoint::verify_against(
-        &mut conn,
-        &settings.dir,
-        &[settings.key.verifying_key()],
-    )
-    .await
-    .unwrap();
+    let report =
+        audit_checkpoint::verify_against(&mut conn, &settings.dir, &[settings.key.verifying_key()])
+            .await
+            .unwrap();
     assert!(report.ok, "{:?}", report.problems);
     assert_eq!(report.checkpoints.unwrap().not_covered, 0);
     let erasures = audit_contents(&app)
         .await
         .into_iter()
-        .filter(|(a, _, id, _)| a == "complaint.erase_personal_data" && id == old["id"].as_str().unwrap())
+        .filter(|(a, _, id, _)| {
+            a == "complaint.erase_personal_data" && id == old["id"].as_str().unwrap()
+        })
         .count();
     assert_eq!(erasures, 1);
     // The staff record still opens, without the personal data (a fresh login: years passed).
     let dispatcher = app.user("dispatcher2", Role::Dispatcher, &app.bureau).await;
-    let (s, view) = parts(dispatcher.get(&format!("/complaints/{}", old["id"].as_str().unwrap())).await).await;
+    let (s, view) = parts(
+        dispatcher
+            .get(&format!("/complaints/{}", old["id"].as_str().unwrap()))
+            .await,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{view}");
-    assert!(view["description"].is_null() && view["reporter"]["phone"].is_null(), "{view}");
+    assert!(
+        view["description"].is_null() && view["reporter"]["phone"].is_null(),
+        "{view}"
+    );
 
     // The command line does the same for what is due by the wall clock.
     let (code, out) = {
@@ -267,11 +287,17 @@ async fn personal_data_past_retention_is_erased_and_the_chain_still_verifies() {
             ])
             .output()
             .unwrap();
-        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
     };
     assert_eq!(code, Some(0), "{out}");
     let erased: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(erased["complaints"], 1, "the one closed on the test clock: {out}");
+    assert_eq!(
+        erased["complaints"], 1,
+        "the one closed on the test clock: {out}"
+    );
     let mut conn = app.state.db.pool.acquire().await.unwrap();
     let plain = audit::verify(&mut conn).await.unwrap();
     assert!(plain.ok, "{:?}", plain.problems);
@@ -313,7 +339,10 @@ async fn reads_of_personal_data_are_audited_with_who_and_what() {
         app.user("juzhang", Role::Leader, &app.bureau).await;
         PageSession::login(&app, "juzhang").await
     };
-    assert_eq!(page.get(&format!("/cases/{case_id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        page.get(&format!("/cases/{case_id}")).await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         page.get("/dashboard/export.xlsx?year=2026").await.status,
         StatusCode::OK
