@@ -332,9 +332,33 @@ async fn reads_of_personal_data_are_audited_with_who_and_what() {
         !text.contains("13812345678") && !text.contains("411302199001011234"),
         "{text}"
     );
-    let (case_id, _) = new_case(&leader, &app.squad).await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    record(
+        &leader,
+        &case_id,
+        version,
+        &[json!({"on": "2026-03-02", "type": "register", "officers": [a, b]})],
+    )
+    .await;
     let (s, _) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
     assert_eq!(s, StatusCode::OK);
+    // A document names the party: downloading it is a read too.
+    let (s, doc) = parts(
+        leader
+            .post(
+                &format!("/cases/{case_id}/documents"),
+                &json!({"kind": "register_approval"}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{doc}");
+    let doc_id = doc["id"].as_str().unwrap();
+    let file = leader.get(&format!("/documents/{doc_id}/file")).await;
+    assert_eq!(file.status(), StatusCode::OK);
     let page = {
         app.user("juzhang", Role::Leader, &app.bureau).await;
         PageSession::login(&app, "juzhang").await
@@ -368,6 +392,7 @@ async fn reads_of_personal_data_are_audited_with_who_and_what() {
     assert!(has("case.read", &leader_id, &case_id), "{reads:?}");
     assert!(has("case.read", &juzhang_id, &case_id), "{reads:?}");
     assert!(has("statistics.export", &juzhang_id, "2026"), "{reads:?}");
+    assert!(has("document.read", &leader_id, &case_id), "{reads:?}");
     let partner_read = reads
         .iter()
         .find(|(a, w, ..)| a == "complaint.read" && *w == partner_id)
