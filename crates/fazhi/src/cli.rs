@@ -1,8 +1,8 @@
 //! The `fazhi` command line: `serve`, `demo`, `init`, `user create|reset-password|disable|
-//! enable`, `backup`, `restore`, `migrate`, `case check`, `audit verify`, `calendar add`,
-//! `open311 key create`. Every flag has an environment-variable twin (`FAZHI_…`).
-//! Passwords are never flags: they are read from standard input, or asked for twice on a
-//! terminal.
+//! enable`, `backup`, `restore`, `migrate`, `case check`, `audit verify | keygen |
+//! checkpoint`, `calendar add`, `open311 key create`, `complaint erase-personal-data`. Every
+//! flag has an environment-variable twin (`FAZHI_…`). Passwords are never flags: they are read
+//! from standard input, or asked for twice on a terminal.
 
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::config::Settings;
@@ -56,6 +56,14 @@ pub enum Command {
         /// The administrator's name as shown in the back office.
         #[arg(long, default_value = "系统管理员")]
         name: String,
+        /// Where to create the Ed25519 key that signs the audit checkpoints (kept outside the
+        /// data directory and the database; refused if the file exists). `serve` then takes
+        /// the same --audit-key and --audit-checkpoints.
+        #[arg(long, env = "FAZHI_AUDIT_KEY")]
+        audit_key: PathBuf,
+        /// Directory for the signed audit checkpoints (created if missing).
+        #[arg(long, env = "FAZHI_AUDIT_CHECKPOINTS")]
+        audit_checkpoints: PathBuf,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -109,6 +117,24 @@ pub enum Command {
     Open311 {
         #[command(subcommand)]
         command: Open311Command,
+    },
+    /// Complaint tools.
+    Complaint {
+        #[command(subcommand)]
+        command: ComplaintCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComplaintCommand {
+    /// Erase the personal data of complaints closed longer ago than the retention period
+    /// (reporter, contacts, description, uploads); the audit chain stays verifiable.
+    ErasePersonalData {
+        /// Days after closing after which personal data is erased (bureau setting).
+        #[arg(long, env = "FAZHI_COMPLAINT_RETENTION_DAYS", default_value_t = 1095)]
+        complaint_retention_days: i64,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -232,6 +258,52 @@ pub struct ServerArgs {
     /// Unanswered complaints due within this many hours are listed as near due.
     #[arg(long, env = "FAZHI_COMPLAINT_NEAR_DUE_HOURS", default_value_t = 24)]
     pub complaint_near_due_hours: i64,
+    /// Days after closing after which a complaint's personal data may be erased (bureau
+    /// setting; the admin's audit page and `fazhi complaint erase-personal-data`).
+    #[arg(long, env = "FAZHI_COMPLAINT_RETENTION_DAYS", default_value_t = 1095)]
+    pub complaint_retention_days: i64,
+    #[command(flatten)]
+    pub audit: AuditKeyArgs,
+    /// Run without signed audit checkpoints (the chain is then only as safe as the
+    /// database); a warning is logged at start. Without this flag `serve` refuses to start
+    /// when --audit-key and --audit-checkpoints are not given.
+    #[arg(long, env = "FAZHI_NO_AUDIT_CHECKPOINTS")]
+    pub no_audit_checkpoints: bool,
+}
+
+/// Where the audit checkpoints are signed and kept.
+#[derive(Debug, Args)]
+pub struct AuditKeyArgs {
+    /// Ed25519 key signing the audit checkpoints (PKCS#8 PEM), made by `fazhi audit keygen`;
+    /// keep it outside the data directory and the database.
+    #[arg(long, env = "FAZHI_AUDIT_KEY")]
+    pub audit_key: Option<PathBuf>,
+    /// Directory the signed checkpoints are appended to (one file per month); keep it where
+    /// the database and its users cannot write (another disk, `chattr +a`, or shipped off).
+    #[arg(long, env = "FAZHI_AUDIT_CHECKPOINTS")]
+    pub audit_checkpoints: Option<PathBuf>,
+    /// Entries between two automatic checkpoints (one is also taken every hour).
+    #[arg(long, env = "FAZHI_AUDIT_CHECKPOINT_EVERY", default_value_t = crate::service::audit_checkpoint::DEFAULT_EVERY)]
+    pub audit_checkpoint_every: i64,
+}
+
+impl AuditKeyArgs {
+    /// The loaded checkpoint settings; `None` when neither the key nor the directory is given.
+    fn load(&self) -> anyhow::Result<Option<service::audit_checkpoint::CheckpointSettings>> {
+        match (&self.audit_key, &self.audit_checkpoints) {
+            (Some(key), Some(dir)) => {
+                Ok(Some(service::audit_checkpoint::CheckpointSettings::load(
+                    key,
+                    dir,
+                    self.audit_checkpoint_every,
+                )?))
+            }
+            (None, None) => Ok(None),
+            _ => anyhow::bail!(
+                "--audit-key 与 --audit-checkpoints 须同时给出（--audit-key and --audit-checkpoints go together）"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -265,10 +337,38 @@ pub enum CaseCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Re-check the audit log's hash chain; exit status 1 when it was tampered with.
+    /// Re-check the audit log's hash chain and, with --checkpoints, every entry against the
+    /// signed checkpoints; exit status 1 when it was tampered with.
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// Directory of signed checkpoints to check the chain against.
+        #[arg(
+            long,
+            visible_alias = "audit-checkpoints",
+            env = "FAZHI_AUDIT_CHECKPOINTS"
+        )]
+        checkpoints: Option<PathBuf>,
+        /// The signing key (its public half is used), as given to `serve`.
+        #[arg(long, env = "FAZHI_AUDIT_KEY")]
+        audit_key: Option<PathBuf>,
+        /// Public keys (`<key>.pub`) whose checkpoints are trusted; for auditors who do
+        /// not hold the signing key. May be repeated (after a key change).
+        #[arg(long)]
+        audit_public_key: Vec<PathBuf>,
+    },
+    /// Create the Ed25519 key that signs audit checkpoints (and `<file>.pub`); never
+    /// overwrites an existing key.
+    Keygen {
+        #[arg(long, env = "FAZHI_AUDIT_KEY")]
+        audit_key: PathBuf,
+    },
+    /// Sign a checkpoint now over every entry not yet covered.
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        audit: AuditKeyArgs,
     },
 }
 
@@ -300,9 +400,9 @@ fn init_hint(db: &DbArgs) -> String {
     };
     format!(
         "数据库中还没有任何用户账号，无法登录。请先创建本局和第一个系统管理员（密码随后输入）：\n  \
-         fazhi init --bureau \"南阳市卧龙区城市管理局\" --admin admin {target}\n\
+         fazhi init --bureau \"南阳市卧龙区城市管理局\" --admin admin --audit-key <密钥文件> --audit-checkpoints <检查点目录> {target}\n\
          The database has no user account yet, so nobody can log in. Create the bureau and its first administrator (the password is asked for next):\n  \
-         fazhi init --bureau \"<bureau name>\" --admin <user name> {target}"
+         fazhi init --bureau \"<bureau name>\" --admin <user name> --audit-key <key file> --audit-checkpoints <checkpoint dir> {target}"
     )
 }
 
@@ -457,6 +557,12 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
     s.complaint_duplicate_radius_m = server.complaint_duplicate_radius_m;
     s.complaint_duplicate_window_days = server.complaint_duplicate_window_days;
     s.complaint_near_due_hours = server.complaint_near_due_hours;
+    anyhow::ensure!(
+        server.complaint_retention_days >= 30,
+        "--complaint-retention-days must be at least 30"
+    );
+    s.complaint_retention_days = server.complaint_retention_days;
+    s.audit_checkpoints = server.audit.load()?;
     if let Some(p) = &server.rules {
         s = s.with_rules_file(p)?;
     }
@@ -477,11 +583,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Serve { server, db } => {
             let settings = with_files(settings_for(server.listen, &db), &server)?;
+            let unsigned = settings.audit_checkpoints.is_none();
             let state = build_state(settings, Arc::new(SystemClock)).await?;
-            crate::spawn_maintenance(&state);
             let empty = service::setup::needs_init(&state)
                 .await
                 .map_err(service_error)?;
+            if unsigned && !server.no_audit_checkpoints {
+                // A bureau's very first start: say how to create the bureau, its
+                // administrator and the audit key before refusing to run unsigned.
+                if empty {
+                    println!("{}", init_hint(&db));
+                }
+                anyhow::bail!(
+                    "未配置审计检查点：请用 `fazhi init` 或 `fazhi audit keygen --audit-key 文件` 生成签名密钥，并给出 --audit-key 与 --audit-checkpoints；\
+                     确需不签检查点运行时加 --no-audit-checkpoints。\n\
+                     (no audit checkpoints configured: give --audit-key and --audit-checkpoints, or --no-audit-checkpoints)"
+                );
+            }
+            if unsigned {
+                tracing::warn!(
+                    "RUNNING WITHOUT SIGNED AUDIT CHECKPOINTS (--no-audit-checkpoints): whoever can write the database can rewrite the audit trail undetected"
+                );
+            }
+            crate::spawn_maintenance(&state);
             let app = Application::bind(state, server.listen).await?;
             let addr = app.local_addr()?;
             println!(
@@ -502,7 +626,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                         .with_context(|| format!("cannot reset {}", p.display()))?;
                 }
             }
-            let settings = with_files(Settings::embedded(server.listen, &data_dir), &server)?;
+            let mut settings = with_files(Settings::embedded(server.listen, &data_dir), &server)?;
+            if settings.audit_checkpoints.is_none() {
+                settings.audit_checkpoints = Some(service::audit_checkpoint::demo_settings(
+                    &data_dir,
+                    server.audit.audit_checkpoint_every,
+                )?);
+            }
             let state = build_state(settings, Arc::new(SystemClock)).await?;
             service::demo::seed(&state)
                 .await
@@ -539,10 +669,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             bureau,
             admin,
             name,
+            audit_key,
+            audit_checkpoints,
             db,
         } => {
             let state = state_for(&db).await?;
+            anyhow::ensure!(
+                service::setup::needs_init(&state)
+                    .await
+                    .map_err(service_error)?,
+                "数据库中已有用户账号，不能再次初始化（accounts already exist; init runs only once）"
+            );
             let password = read_new_password(&admin)?;
+            // The key first: a refused password leaves it for the next attempt to reuse.
+            if !audit_key.exists() {
+                service::audit_checkpoint::create_key_file(&audit_key)?;
+            }
+            std::fs::create_dir_all(&audit_checkpoints)
+                .with_context(|| format!("cannot create {}", audit_checkpoints.display()))?;
             let report = service::setup::init(
                 &state,
                 service::setup::InitRequest {
@@ -561,6 +705,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             println!(
                 "Created {} and its administrator {}; log in to the back office to add squads, offices and accounts.",
                 report.bureau.name, report.admin.username
+            );
+            println!(
+                "审计检查点签名密钥：{}（公钥 {}）。启动服务时请加上 / start the server with:\n  --audit-key {} --audit-checkpoints {}",
+                audit_key.display(),
+                service::audit_checkpoint::public_key_path(&audit_key).display(),
+                audit_key.display(),
+                audit_checkpoints.display()
             );
             Ok(0)
         }
@@ -681,20 +832,107 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Audit {
-            command: AuditCommand::Verify { db },
+            command:
+                AuditCommand::Verify {
+                    db,
+                    checkpoints,
+                    audit_key,
+                    audit_public_key,
+                },
         } => {
+            let mut trusted = Vec::new();
+            for p in audit_key.iter().chain(&audit_public_key) {
+                trusted.push(service::audit_checkpoint::load_public_key(p)?);
+            }
+            anyhow::ensure!(
+                checkpoints.is_none() || !trusted.is_empty(),
+                "核对检查点需要签名公钥：请给出 --audit-key 或 --audit-public-key（a trusted key is needed to check the checkpoints）"
+            );
             let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
             let db = Db::connect(settings.database_url.expose()).await?;
             let mut conn = db.pool.acquire().await?;
-            let report = service::audit::verify(&mut conn).await?;
+            let report = match &checkpoints {
+                Some(dir) => {
+                    service::audit_checkpoint::verify_against(&mut conn, dir, &trusted).await?
+                }
+                None => service::audit::verify(&mut conn).await?,
+            };
             println!("{}", serde_json::to_string_pretty(&report)?);
+            if let Some(c) = &report.checkpoints {
+                eprintln!(
+                    "检查点：{}个，签名覆盖至第{}条；其后{}条尚未签入检查点",
+                    c.checkpoints, c.covered_through, c.not_covered
+                );
+            }
             if report.ok {
                 eprintln!("审计日志完整：共{}条，哈希链校验通过", report.entries);
                 Ok(0)
             } else {
                 eprintln!("审计日志被篡改：发现{}处问题", report.problems.len());
+                for p in &report.problems {
+                    eprintln!("  {}", p.message);
+                }
                 Ok(1)
             }
+        }
+        Command::Audit {
+            command: AuditCommand::Keygen { audit_key },
+        } => {
+            let public = service::audit_checkpoint::create_key_file(&audit_key)?;
+            println!("{}", hex::encode(public.as_bytes()));
+            eprintln!(
+                "已生成审计检查点签名密钥 {}（公钥 {}）。请备份私钥并限制其读取权限；公钥可交审计人员核对检查点。",
+                audit_key.display(),
+                service::audit_checkpoint::public_key_path(&audit_key).display()
+            );
+            Ok(0)
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { db, audit },
+        } => {
+            let checkpoints = audit.load()?.ok_or_else(|| {
+                anyhow::anyhow!("需要 --audit-key 与 --audit-checkpoints（both are required）")
+            })?;
+            let settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
+            let db = Db::connect(settings.database_url.expose()).await?;
+            let taken = service::audit_checkpoint::take(
+                &db,
+                &checkpoints,
+                SystemClock.now(),
+                service::audit_checkpoint::Reason::Manual,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string(&taken)?);
+            eprintln!(
+                "已签署{}个检查点，审计链签名覆盖至第{}条（共{}条）",
+                taken.written, taken.covered_through, taken.head
+            );
+            Ok(0)
+        }
+        Command::Complaint {
+            command:
+                ComplaintCommand::ErasePersonalData {
+                    complaint_retention_days,
+                    db,
+                },
+        } => {
+            anyhow::ensure!(
+                complaint_retention_days >= 30,
+                "--complaint-retention-days must be at least 30"
+            );
+            let mut settings = settings_for(SocketAddr::from(([127, 0, 0, 1], 0)), &db);
+            settings.complaint_retention_days = complaint_retention_days;
+            let state = build_state(settings, Arc::new(SystemClock)).await?;
+            let erased = service::personal_data::erase_expired(&state, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string(&erased)?);
+            eprintln!(
+                "已删除{}件保存期满（{}天）投诉的个人信息，删除上传文件{}个；审计链未改动",
+                erased.complaints, complaint_retention_days, erased.files
+            );
+            Ok(0)
         }
         Command::Open311 {
             command:

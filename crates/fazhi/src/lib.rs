@@ -53,9 +53,17 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::R
 }
 
 /// Background upkeep of a running server, at start and then hourly: refreshes the database
-/// planner's statistics (`Db::optimize`) and deletes expired sessions. Failures are logged,
-/// never fatal.
+/// planner's statistics (`Db::optimize`) and deletes expired sessions; with audit checkpoints
+/// configured, signs them every N entries and hourly (`service::audit_checkpoint::spawn`).
+/// Failures are logged, never fatal.
 pub fn spawn_maintenance(state: &AppState) {
+    if let Some(checkpoints) = &state.settings.audit_checkpoints {
+        service::audit_checkpoint::spawn(
+            state.db.detached(),
+            state.clock.clone(),
+            checkpoints.clone(),
+        );
+    }
     let state = AppState {
         db: state.db.detached(),
         clock: state.clock.clone(),

@@ -56,6 +56,14 @@ pub struct Settings {
     /// database's at start (`service::complaint::sync_categories`); without it the shipped
     /// ones are seeded into an empty table only.
     pub complaint_categories_file: Option<PathBuf>,
+    /// Signed audit checkpoints (`--audit-key`, `--audit-checkpoints`,
+    /// `--audit-checkpoint-every`): `None` runs without them (tests, or `serve
+    /// --no-audit-checkpoints` with a warning). See `service::audit_checkpoint`.
+    pub audit_checkpoints: Option<crate::service::audit_checkpoint::CheckpointSettings>,
+    /// Days after closing (办结) after which a complaint's personal data may be erased
+    /// (`service::personal_data::erase_expired`). A bureau setting (本局规定): no national
+    /// rule fixes it; 个人信息保护法第十九条 asks for the shortest period the purpose needs.
+    pub complaint_retention_days: i64,
 }
 
 impl Settings {
@@ -87,6 +95,8 @@ impl Settings {
                     .unwrap_or_else(|e| panic!("embedded complaint categories are invalid: {e}")),
             ),
             complaint_categories_file: None,
+            audit_checkpoints: None,
+            complaint_retention_days: 1095,
         }
     }
 

@@ -107,6 +107,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0008_accounts.sql"),
         include_str!("../../migrations/postgres/0008_accounts.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/sqlite/0010_audit_protection.sql"),
+        include_str!("../../migrations/postgres/0010_audit_protection.sql"),
+    ),
 ];
 
 impl Db {
@@ -188,12 +193,25 @@ impl Db {
     }
 
     /// Applies every embedded migration not yet recorded in `schema_migrations`.
+    /// An application role without DDL rights (PostgreSQL, `scripts/postgres-roles.sql`) runs
+    /// this too: with every migration applied it only reads.
     pub async fn migrate(&self) -> anyhow::Result<Vec<i64>> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
+        let exists_sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
+            }
+        };
+        let exists: i64 = sqlx::query_scalar(exists_sql).fetch_one(&self.pool).await?;
+        if exists == 0 {
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
         let mut applied = Vec::new();
         for (version, sqlite_sql, pg_sql) in MIGRATIONS {
             let mut tx = self.begin_write().await?;
@@ -330,16 +348,55 @@ fn sqlite_synchronous(url: &str) -> anyhow::Result<(String, &'static str)> {
 }
 
 /// Splits a schema file into statements: comments (`--` to end of line) are removed first;
-/// our schema files have no semicolons inside string literals.
+/// our schema files have no semicolons inside string literals. Two bodies keep their inner
+/// semicolons: PostgreSQL function bodies quoted with `$$ … $$`, and SQLite trigger bodies
+/// (`CREATE TRIGGER … BEGIN … END;`).
 fn split_sql(sql: &str) -> Vec<String> {
     let without_comments: String = sql
         .lines()
         .map(|l| l.split("--").next().unwrap_or(""))
         .collect::<Vec<_>>()
         .join("\n");
-    without_comments
-        .split(';')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    for piece in without_comments.split_inclusive(';') {
+        current.push_str(piece);
+        let dollar_quotes = current.matches("$$").count();
+        let text = current.trim_end_matches(';').trim();
+        let upper = text.to_ascii_uppercase();
+        let open_trigger = upper.starts_with("CREATE TRIGGER")
+            && upper.split_whitespace().any(|w| w == "BEGIN")
+            && !upper.ends_with("END");
+        if dollar_quotes % 2 == 1 || open_trigger {
+            continue;
+        }
+        if !text.is_empty() {
+            statements.push(text.to_string());
+        }
+        current.clear();
+    }
+    let rest = current.trim().trim_end_matches(';').trim();
+    if !rest.is_empty() {
+        statements.push(rest.to_string());
+    }
+    statements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_sql;
+
+    #[test]
+    fn statements_split_at_semicolons_outside_bodies() {
+        let sql = "CREATE TABLE a (x INTEGER); -- a comment; with a semicolon\n\
+            CREATE TRIGGER t BEFORE DELETE ON a\nBEGIN\n    SELECT RAISE(ABORT, 'no');\nEND;\n\
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  RAISE EXCEPTION 'x';\nEND;\n$$;\n\
+            CREATE INDEX i ON a(x)";
+        let statements = split_sql(sql);
+        assert_eq!(statements.len(), 4, "{statements:#?}");
+        assert_eq!(statements[0], "CREATE TABLE a (x INTEGER)");
+        assert!(statements[1].starts_with("CREATE TRIGGER t") && statements[1].ends_with("END"));
+        assert!(statements[2].contains("RAISE EXCEPTION 'x';") && statements[2].ends_with("$$"));
+        assert_eq!(statements[3], "CREATE INDEX i ON a(x)");
+    }
 }

@@ -5,6 +5,7 @@
 
 use super::audit::{Actor, AuditEvent, append};
 use super::auth::{CurrentUser, Role};
+use super::personal_data::{self, Salt, insert_salts};
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
@@ -233,6 +234,23 @@ pub async fn create_in(
     }
     let catalogue = catalogue::load(&mut *tx).await?;
     refresh_list_columns(&mut *tx, &row, &[], &CheckReport::default(), &catalogue).await?;
+    // The party's name and address go into the chain as salted digests only.
+    let salt = Salt::new()?;
+    insert_salts(&mut *tx, "case", &[(row.id.as_str(), &salt)]).await?;
+    let mut content = serde_json::to_value(&row).map_err(anyhow::Error::from)?;
+    if let Some(map) = content.as_object_mut() {
+        map.remove("party_name");
+        map.insert(
+            "personal".into(),
+            salt.digests(&[
+                ("party_name", Some(row.party_name.as_str())),
+                (
+                    "party_address",
+                    input.party_address.as_deref().map(str::trim),
+                ),
+            ]),
+        );
+    }
     append(
         &mut *tx,
         &Actor(actor.id.clone()),
@@ -241,7 +259,7 @@ pub async fn create_in(
             action: "case.create",
             entity: "case",
             entity_id: &row.id,
-            content: serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+            content,
         },
     )
     .await?;
@@ -429,6 +447,21 @@ async fn review_queue_in(
     Ok(out)
 }
 
+/// A case as shown on its page or by `GET /cases/{id}`: [`get`], recorded in the audit trail
+/// as a read of the party's details (who, which case, when).
+pub async fn read(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
+    let view = get(state, actor, id).await?;
+    super::audit::record_read(
+        state,
+        &actor.id,
+        "case.read",
+        ("case", id),
+        serde_json::json!({"case_no": view.case_row.case_no}),
+    )
+    .await?;
+    Ok(view)
+}
+
 pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
     actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
     let mut conn = state.db.pool.acquire().await?;
@@ -582,6 +615,13 @@ pub async fn add_event_in(
         },
     )
     .await?;
+    // An event's note (the facts as written by the officer) goes in as a digest only.
+    let salt = personal_data::salt_of(&mut *tx, "case", id).await?;
+    let event_value = personal_data::digest_texts(
+        &salt,
+        serde_json::from_str::<serde_json::Value>(&event_json).unwrap_or_default(),
+        &["note"],
+    );
     append(
         &mut *tx,
         &Actor(actor.id.clone()),
@@ -593,7 +633,7 @@ pub async fn add_event_in(
             content: serde_json::json!({
                 "seq": index,
                 "version": case.version + 1,
-                "event": serde_json::from_str::<serde_json::Value>(&event_json).unwrap_or_default(),
+                "event": event_value,
                 "late_reason": acknowledged.as_ref().map(|(r, _)| r),
                 "acknowledged_violations": acknowledged.as_ref().map(|(_, v)| v),
             }),
@@ -708,6 +748,13 @@ pub async fn add_evidence(
         uploaded_at: to_db_time(now),
     };
     case_repo::insert_evidence(&mut tx, &row).await?;
+    // A file name may carry a person's name: digest only.
+    let salt = personal_data::salt_of(&mut tx, "case", id).await?;
+    let evidence_content = personal_data::digest_texts(
+        &salt,
+        serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        &["file_name"],
+    );
     append(
         &mut tx,
         &Actor(actor.id.clone()),
@@ -716,7 +763,7 @@ pub async fn add_evidence(
             action: "case.evidence",
             entity: "case",
             entity_id: id,
-            content: serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+            content: evidence_content,
         },
     )
     .await?;

@@ -6,7 +6,8 @@
 //! category's time limit on the working-day calendar. Every write appends to the audit log
 //! in the same transaction. The reporter's name, phone, e-mail, device and account are
 //! personal data: [`PublicRequest`] — the only view the public surfaces get — has no field
-//! for them, and the audit entry stores them masked (legal-rules.md I7).
+//! for them, every free text it carries is masked (`service::masking`), and the audit entry
+//! holds only salted digests of them (`service::personal_data`; legal-rules.md I7).
 //!
 //! The categories, the jurisdiction and the working hours come from
 //! `data/complaints/categories.toml` (embedded); the categories are copied into the database
@@ -14,6 +15,7 @@
 //! 办结 → 回访 → 评价) is in [`super::complaint_workflow`].
 
 use super::audit::{Actor, AuditEvent, append, append_many};
+use super::personal_data::{Salt, insert_salts};
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::KeptConnection;
@@ -1380,10 +1382,17 @@ async fn write_batch_on(
     for media in jobs.iter().flat_map(|j| &j.media) {
         complaint_repo::insert_media(&mut tx, media).await?;
     }
+    let salts = rows
+        .iter()
+        .map(|_| Salt::new())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let salt_rows: Vec<(&str, &Salt)> = rows.iter().map(|r| r.id.as_str()).zip(&salts).collect();
+    insert_salts(&mut tx, "complaint", &salt_rows).await?;
     let entries: Vec<_> = rows
         .iter()
         .zip(jobs)
-        .map(|(row, job)| {
+        .zip(&salts)
+        .map(|((row, job), salt)| {
             let media_audit: Vec<_> = job
                 .media
                 .iter()
@@ -1392,6 +1401,10 @@ async fn write_batch_on(
                         "sha256": m.sha256, "content_type": m.content_type, "size_bytes": m.size_bytes,
                     })
                 })
+                .collect();
+            let name: String = [row.reporter_last_name.as_deref(), row.reporter_first_name.as_deref()]
+                .into_iter()
+                .flatten()
                 .collect();
             (
                 &job.actor,
@@ -1405,22 +1418,24 @@ async fn write_batch_on(
                         "service_code": row.service_code,
                         "channel": row.channel,
                         "state": row.state,
-                        "description": row.description,
-                        "location": {
-                            "lat": row.lat, "long": row.lon,
-                            "address_string": row.address_string, "address_id": row.address_id,
-                        },
-                        "attributes": job.answers,
-                        "media_url": row.media_url,
+                        "attribute_codes": job.answers.keys().collect::<Vec<_>>(),
                         "media": media_audit,
-                        // Personal data only masked: the audit chain cannot be edited later.
-                        "reporter": {
-                            "name": mask_name(&[row.reporter_last_name.as_deref(), row.reporter_first_name.as_deref()]),
-                            "phone": row.reporter_phone.as_deref().map(mask_phone),
-                            "email": row.reporter_email.as_deref().map(mask_email),
-                            "has_device_id": row.reporter_device_id.is_some(),
-                            "has_account_id": row.reporter_account_id.is_some(),
-                        },
+                        // Personal data only as salted digests (service::personal_data): the
+                        // chain cannot be edited, the complaint's personal data can be erased.
+                        "personal": salt.digests(&[
+                            ("description", row.description.as_deref()),
+                            ("lat", row.lat.as_deref()),
+                            ("long", row.lon.as_deref()),
+                            ("address_string", row.address_string.as_deref()),
+                            ("address_id", row.address_id.as_deref()),
+                            ("attributes", Some(row.attributes.as_str())),
+                            ("media_url", row.media_url.as_deref()),
+                            ("reporter_name", Some(name.as_str())),
+                            ("reporter_phone", row.reporter_phone.as_deref()),
+                            ("reporter_email", row.reporter_email.as_deref()),
+                            ("reporter_device_id", row.reporter_device_id.as_deref()),
+                            ("reporter_account_id", row.reporter_account_id.as_deref()),
+                        ]),
                         "open311_key_id": row.open311_key_id,
                         "expected_at": row.expected_at,
                     }),
@@ -1465,81 +1480,12 @@ pub(crate) async fn store_file(state: &AppState, bytes: &[u8]) -> ServiceResult<
 
 // ---- masking ----------------------------------------------------------------------------
 
-/// `张三丰` → `张**`; parts are joined family name first.
-pub fn mask_name(parts: &[Option<&str>]) -> Option<String> {
-    let full: String = parts.iter().flatten().copied().collect();
-    let mut chars = full.chars();
-    let first = chars.next()?;
-    Some(std::iter::once(first).chain(chars.map(|_| '*')).collect())
-}
+pub use super::masking::{mask_email, mask_name, mask_phone};
 
-/// `13812345678` → `138****5678`; short numbers keep only their last two digits.
-pub fn mask_phone(p: &str) -> String {
-    let chars: Vec<char> = p.chars().collect();
-    let n = chars.len();
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let keep = if n >= 11 {
-                i < 3 || i >= n - 4
-            } else {
-                i + 2 >= n
-            };
-            if keep || !c.is_ascii_digit() { *c } else { '*' }
-        })
-        .collect()
-}
-
-/// `zhang@example.com` → `z****@example.com`.
-pub fn mask_email(e: &str) -> String {
-    match e.split_once('@') {
-        Some((user, domain)) => {
-            let mut chars = user.chars();
-            let first = chars.next().map(String::from).unwrap_or_default();
-            format!("{first}{}@{domain}", "*".repeat(chars.count()))
-        }
-        None => "*".repeat(e.chars().count()),
-    }
-}
-
-/// Masks what looks like a mobile number (11 digits starting with 1) or a resident ID number
-/// (18 characters, 17 digits and a digit or X) in free text shown to the public.
+/// Masks phone, ID and card numbers and e-mail addresses in free text shown to the public
+/// ([`super::masking::mask_personal_text`]).
 pub fn mask_numbers_in_text(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-            let id_end = if j - i == 17 && j < chars.len() && matches!(chars[j], 'X' | 'x') {
-                j + 1
-            } else {
-                j
-            };
-            let run = &chars[i..id_end];
-            if (run.len() == 11 && run[0] == '1') || run.len() == 18 {
-                let keep_tail = 4;
-                for (k, c) in run.iter().enumerate() {
-                    out.push(if k < 3 || k >= run.len() - keep_tail {
-                        *c
-                    } else {
-                        '*'
-                    });
-                }
-            } else {
-                out.extend(run);
-            }
-            i = id_end;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
+    super::masking::mask_personal_text(text).into_owned()
 }
 
 // ---- public read-out --------------------------------------------------------------------
@@ -1597,7 +1543,8 @@ pub struct PublicRequest {
     pub status_notes: String,
     pub service_name: String,
     pub service_code: String,
-    /// With mobile and ID numbers masked.
+    /// With phone, ID and card numbers and e-mail addresses masked, like every free text
+    /// of a public request (address, answers, notes): `service::masking`.
     pub description: Option<String>,
     pub agency_responsible: Option<String>,
     pub service_notice: Option<String>,
@@ -1652,11 +1599,12 @@ fn answers_of(category: Option<&Category>, json: &str) -> Vec<PublicAnswer> {
             let shown = attribute
                 .and_then(|a| a.values.iter().find(|o| o.key == v))
                 .map_or_else(|| v.clone(), |o| o.name.clone());
+            // A free-text answer is the citizen's own text: masked like the description.
             out.push(PublicAnswer {
                 label: attribute.map_or_else(|| code.clone(), |a| a.description.clone()),
                 name: code.clone(),
-                value: shown,
-                code: v,
+                value: mask_numbers_in_owned(shown),
+                code: mask_numbers_in_owned(v),
             });
         }
     }
@@ -1709,7 +1657,7 @@ async fn to_public(
             requested_datetime: parse_db_time(&r.requested_at)?,
             updated_datetime: parse_db_time(&r.updated_at)?,
             expected_datetime: r.expected_at.as_deref().map(parse_db_time).transpose()?,
-            address: r.address_string,
+            address: r.address_string.map(mask_numbers_in_owned),
             address_id: r.address_id,
             lat: r.lat.as_deref().and_then(|v| v.parse().ok()),
             long: r.lon.as_deref().and_then(|v| v.parse().ok()),
@@ -1735,8 +1683,8 @@ async fn to_public(
                     Ok(PublicNote {
                         datetime: parse_db_time(&n.at)?,
                         note_type: n.note_type.clone(),
-                        summary: n.summary.clone(),
-                        description: n.description.clone(),
+                        summary: mask_numbers_in_owned(n.summary.clone()),
+                        description: n.description.clone().map(mask_numbers_in_owned),
                     })
                 })
                 .collect::<ServiceResult<_>>()?,
@@ -1749,21 +1697,12 @@ async fn to_public(
     Ok(out)
 }
 
-/// [`mask_numbers_in_text`] without a copy when there is nothing to mask (no run of 11 or
-/// more ASCII digits, which every masked number needs).
+/// [`mask_numbers_in_text`] without a copy when there is nothing to mask.
 fn mask_numbers_in_owned(text: String) -> String {
-    let mut run = 0usize;
-    for b in text.bytes() {
-        if b.is_ascii_digit() {
-            run += 1;
-            if run >= 11 {
-                return mask_numbers_in_text(&text);
-            }
-        } else {
-            run = 0;
-        }
+    match super::masking::mask_personal_text(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(masked) => masked,
     }
-    text
 }
 
 /// One complaint by its `service_request_id`.
@@ -2048,19 +1987,5 @@ mod tests {
         );
         assert_eq!(sniff_media_type(b"MZ\x90\0"), None);
         assert_eq!(sniff_media_type(b"<svg xmlns="), None);
-    }
-
-    #[test]
-    fn masking_hides_personal_numbers() {
-        assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_email("zhang@example.com"), "z****@example.com");
-        assert_eq!(
-            mask_name(&[Some("张"), Some("三丰")]).as_deref(),
-            Some("张**")
-        );
-        assert_eq!(
-            mask_numbers_in_text("电话13812345678，身份证41130219900101123X，门牌12号"),
-            "电话138****5678，身份证411***********123X，门牌12号"
-        );
     }
 }

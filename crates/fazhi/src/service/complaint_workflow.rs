@@ -28,6 +28,7 @@ use super::complaint::{
     self, Channel, MediaUpload, NewComplaint, china, expected_at, mask_email, mask_name,
     mask_numbers_in_text, mask_phone, sniff_media_type, store_file,
 };
+use super::personal_data;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
@@ -585,22 +586,23 @@ async fn view(
         stage,
         stage_label: stage.label().to_string(),
         status: if stage.is_open() { "open" } else { "closed" }.to_string(),
-        description: row.description.as_deref().map(|d| {
+        description: row.description.map(|d| masked_if(mask, d)),
+        attributes: {
+            let mut a: serde_json::Value =
+                serde_json::from_str(&row.attributes).unwrap_or(serde_json::Value::Null);
             if mask {
-                mask_numbers_in_text(d)
-            } else {
-                d.to_string()
+                mask_json_strings(&mut a);
             }
-        }),
-        attributes: serde_json::from_str(&row.attributes).unwrap_or(serde_json::Value::Null),
+            a
+        },
         notes: notes
             .into_iter()
             .map(|n| NoteView {
                 seq: n.seq,
                 at: n.at,
                 note_type: n.note_type,
-                summary: n.summary,
-                description: n.description,
+                summary: masked_if(mask, n.summary),
+                description: n.description.map(|d| masked_if(mask, d)),
                 public: n.public == 1,
             })
             .collect(),
@@ -615,7 +617,7 @@ async fn view(
         channel: row.channel,
         org_unit_id: row.org_unit_id,
         agency_responsible: row.agency_responsible,
-        address_string: row.address_string,
+        address_string: row.address_string.map(|t| masked_if(mask, t)),
         lat: row.lat,
         long: row.lon,
         requested_at: row.requested_at,
@@ -623,10 +625,10 @@ async fn view(
         expected_at: row.expected_at,
         dispatched_at: row.dispatched_at,
         first_replied_at: row.first_replied_at,
-        reply: row.reply,
+        reply: row.reply.map(|t| masked_if(mask, t)),
         closed_at: row.closed_at,
         final_state: row.final_state,
-        final_reason: row.final_reason,
+        final_reason: row.final_reason.map(|t| masked_if(mask, t)),
         routed_to: row.routed_to,
         duplicate_of: row.duplicate_of,
         tag_721: row.tag_721,
@@ -638,6 +640,40 @@ async fn view(
         supervision_level: row.supervision_level,
         version: row.version,
     })
+}
+
+/// `text` with personal numbers and e-mail addresses masked when `mask` is set (partners).
+fn masked_if(mask: bool, text: String) -> String {
+    if mask {
+        mask_numbers_in_text(&text)
+    } else {
+        text
+    }
+}
+
+fn mask_json_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = mask_numbers_in_text(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_json_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(mask_json_strings),
+        _ => {}
+    }
+}
+
+/// One complaint record as shown to `actor`, recorded in the audit trail as a read of
+/// personal data (who, which complaint, masked or not): the API's and the back office's
+/// record view. Other callers (answers to writes) use [`get`].
+pub async fn read(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<ComplaintView> {
+    let view = get(state, actor, id).await?;
+    super::audit::record_read(
+        state,
+        &actor.id,
+        "complaint.read",
+        ("complaint", &view.id),
+        serde_json::json!({"masked": view.reporter.masked}),
+    )
+    .await?;
+    Ok(view)
 }
 
 /// One complaint with its history (404 when not visible to the caller).
@@ -736,6 +772,10 @@ async fn save(
         });
     }
     add_notes(conn, &row.id, &row.updated_at, actor, notes).await?;
+    // Free texts (what citizens and staff wrote) go into the chain as digests only.
+    let salt = personal_data::salt_of(conn, "complaint", &row.id).await?;
+    let content =
+        personal_data::digest_texts(&salt, content, &["text", "note", "reason", "comment"]);
     append(
         conn,
         &Actor(actor.to_string()),

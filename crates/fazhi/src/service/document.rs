@@ -591,6 +591,16 @@ pub async fn file(
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
+    drop(conn);
+    // A document names the party: its download is a read of personal data.
+    super::audit::record_read(
+        state,
+        &actor.id,
+        "document.read",
+        ("case", &doc.case_id),
+        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": "docx"}),
+    )
+    .await?;
     Ok((doc, bytes))
 }
 
@@ -613,5 +623,14 @@ pub async fn content(
     let filled = document_repo::content(&mut conn, doc_id)
         .await?
         .and_then(|json| serde_json::from_str(&json).ok());
+    drop(conn);
+    super::audit::record_read(
+        state,
+        &actor.id,
+        "document.read",
+        ("case", &doc.case_id),
+        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": "page"}),
+    )
+    .await?;
     Ok((doc, filled))
 }

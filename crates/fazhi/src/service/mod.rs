@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod auth;
 pub mod backup;
 pub mod case;
@@ -15,9 +16,11 @@ pub mod complaint_workflow;
 pub mod demo;
 pub mod document;
 pub mod error;
+pub mod masking;
 pub mod officer;
 pub mod org_unit;
 pub mod password;
+pub mod personal_data;
 pub mod portal;
 pub mod setup;
 pub mod statistics;

@@ -73,8 +73,17 @@ async fn serve_on_an_empty_database_says_how_to_start_and_init_creates_the_burea
         a.extend_from_slice(extra);
         a
     };
+    let key = app.data_dir.join("keys/audit-key.pem");
+    let checkpoints = app.data_dir.join("checkpoints");
+    let (key_arg, checkpoints_arg) = (key.display().to_string(), checkpoints.display().to_string());
     let mut weak = args(&[]);
     weak.extend(db_args(&app));
+    weak.extend([
+        "--audit-key",
+        key_arg.as_str(),
+        "--audit-checkpoints",
+        checkpoints_arg.as_str(),
+    ]);
     let (code, _, err) = fazhi_cli(&weak, "password1\n");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("密码至少10个字符"), "{err}");
@@ -84,6 +93,9 @@ async fn serve_on_an_empty_database_says_how_to_start_and_init_creates_the_burea
         out.contains("已创建“南阳市卧龙区城市管理局”和系统管理员"),
         "{out}"
     );
+    // init also made the key that signs the audit checkpoints, and their directory.
+    assert!(key.is_file() && checkpoints.is_dir(), "{out}");
+    assert!(out.contains("--audit-key"), "{out}");
 
     let (status, body, admin) = token_for(&app, "boss", "wolong-boss-key-2027").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -58,7 +58,7 @@ impl TestApp {
     /// A running app on a fresh database with no org unit and no account: what a bureau
     /// gets at its first `fazhi serve`.
     pub async fn spawn_bare(today: &str) -> TestApp {
-        let (state, clock, database_url, data_dir) = Self::fresh_state(today).await;
+        let (state, clock, database_url, data_dir) = Self::fresh_state(today, |_, _| {}).await;
         Self::serve(
             state,
             clock,
@@ -69,7 +69,10 @@ impl TestApp {
         .await
     }
 
-    async fn fresh_state(today: &str) -> (AppState, FixedClock, String, PathBuf) {
+    async fn fresh_state(
+        today: &str,
+        configure: impl FnOnce(&mut Settings, &std::path::Path),
+    ) -> (AppState, FixedClock, String, PathBuf) {
         let data_dir =
             std::env::temp_dir().join(format!("fazhi-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&data_dir).expect("temp dir");
@@ -77,6 +80,7 @@ impl TestApp {
         let mut settings = Settings::embedded(SocketAddr::from(([127, 0, 0, 1], 0)), &data_dir);
         settings.database_url = Secret::new(database_url.clone());
         settings.login_rate_per_minute = 600;
+        configure(&mut settings, &data_dir);
         let clock = FixedClock::on(date(today));
         let state = fazhi::build_state(settings, Arc::new(clock.clone()))
             .await
@@ -115,7 +119,15 @@ impl TestApp {
 
     /// A running app whose clock stands at `today`, with a bureau, two squads and a partner.
     pub async fn spawn_on(today: &str) -> TestApp {
-        let (state, clock, database_url, data_dir) = Self::fresh_state(today).await;
+        Self::spawn_with(today, |_, _| {}).await
+    }
+
+    /// [`TestApp::spawn_on`] with settings changed by `configure` (given the data directory).
+    pub async fn spawn_with(
+        today: &str,
+        configure: impl FnOnce(&mut Settings, &std::path::Path),
+    ) -> TestApp {
+        let (state, clock, database_url, data_dir) = Self::fresh_state(today, configure).await;
         let unit = |name: &str, kind: &str, parent: Option<&str>| NewOrgUnit {
             name: name.into(),
             kind: kind.into(),
@@ -188,6 +200,30 @@ impl TestApp {
             base: self.url(""),
             token: body["token"].as_str().expect("token").to_string(),
             http: reqwest::Client::new(),
+        }
+    }
+}
+
+impl TestApp {
+    /// Drops the triggers that make `audit_log` append-only, as an attacker holding the
+    /// database owner's rights would before rewriting the chain.
+    pub async fn drop_audit_triggers(&self) {
+        let mut conn = self.state.db.pool.acquire().await.expect("connection");
+        let postgres = self.state.db.backend == fazhi::infra::db::Backend::Postgres;
+        for (trigger, table) in [
+            ("audit_log_no_update", "audit_log"),
+            ("audit_log_no_delete", "audit_log"),
+            ("audit_head_forward_only", "audit_head"),
+        ] {
+            let sql = if postgres {
+                format!("DROP TRIGGER {trigger} ON {table}")
+            } else {
+                format!("DROP TRIGGER {trigger}")
+            };
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await
+                .expect("drop trigger");
         }
     }
 }

@@ -78,6 +78,8 @@ async fn from_an_empty_server_to_a_passed_legal_review() {
 
     let (code, out, err) = tokio::task::spawn_blocking({
         let url = app.database_url.clone();
+        let key = app.data_dir.join("audit-key.pem").display().to_string();
+        let checkpoints = app.data_dir.join("checkpoints").display().to_string();
         move || {
             fazhi_cli(
                 &[
@@ -88,6 +90,10 @@ async fn from_an_empty_server_to_a_passed_legal_review() {
                     "admin",
                     "--name",
                     "刘管理",
+                    "--audit-key",
+                    &key,
+                    "--audit-checkpoints",
+                    &checkpoints,
                     "--database-url",
                     &url,
                 ],

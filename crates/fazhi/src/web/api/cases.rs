@@ -65,7 +65,7 @@ pub async fn get(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<CaseView>> {
-    Ok(Json(case::get(&state, &user, &id).await?))
+    Ok(Json(case::read(&state, &user, &id).await?))
 }
 
 /// Record the next procedural step. Refused (422 `rule_violation`) when the rule engine finds

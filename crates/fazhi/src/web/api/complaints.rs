@@ -106,7 +106,7 @@ pub async fn get(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ComplaintView>> {
-    Ok(Json(wf::get(&state, &user, &id).await?))
+    Ok(Json(wf::read(&state, &user, &id).await?))
 }
 
 /// Suggested duplicates: same category within the configured radius and time window.

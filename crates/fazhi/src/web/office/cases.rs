@@ -412,7 +412,7 @@ async fn page(
     Path(id): Path<String>,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> PageResult {
-    let view = case::get(&state, &user, &id).await?;
+    let view = case::read(&state, &user, &id).await?;
     let actions = case_actions::actions(&state, &user, &view).await?;
     let names = case_actions::officer_names(&state).await?;
     let user_names = crate::service::auth::user_names(&state).await?;

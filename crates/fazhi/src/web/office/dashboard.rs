@@ -418,6 +418,16 @@ async fn export(
 ) -> PageResult {
     let year = year_of(&state, &q)?;
     let stats = statistics::year(&state, &user, year).await?;
+    // The workbook lists cases with their parties: an export of personal data.
+    crate::service::audit::record_read(
+        &state,
+        &user.id,
+        "statistics.export",
+        ("statistics", &year.to_string()),
+        serde_json::json!({"year": year, "format": "xlsx"}),
+    )
+    .await
+    .map_err(crate::service::ServiceError::from)?;
     let bytes = workbook(&stats)
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("statistics workbook: {e}")))?;
     let disposition = format!(

@@ -634,7 +634,7 @@ pub async fn show(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> PageResult {
-    let c = match wf::get(&state, &user, &id).await {
+    let c = match wf::read(&state, &user, &id).await {
         Ok(c) => c,
         Err(e) => return Err(refusal(&state, &id, e).await),
     };
