@@ -25,9 +25,11 @@ import itertools
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 import time
 import urllib.request
 
@@ -40,8 +42,23 @@ DEMO_KEY = "fazhi-demo-open311-key-2026"
 JURISDICTION = "wolong.nanyang.gov.cn"
 DESCRIPTION = "中州路与新华路口东北角有人摆摊卖烤红薯，占了半条人行道，早晚高峰行人只能走机动车道。"
 ADDRESS = "南阳市卧龙区中州路与新华路交叉口东北角"
-# A minimal JPEG signature is enough: the server types uploads by their bytes.
-PHOTO = bytes([0xFF, 0xD8, 0xFF, 0xE0]) + bytes(range(256)) * 8
+
+
+def png(width, height, rgb):
+    """A real one-colour PNG (the server decodes every uploaded image)."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    row = b"\0" + bytes(rgb) * width
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+PHOTO = png(64, 48, (200, 60, 40))
 
 failures = []
 passes = []
@@ -130,7 +147,7 @@ def run(base, api_key):
     )
 
     # --- three: multipart with a photo (v2.1 draft media) --------------------------------
-    path = os.path.join(tempfile.mkdtemp(), "现场.jpg")
+    path = os.path.join(tempfile.mkdtemp(), "现场.png")
     with open(path, "wb") as f:
         f.write(PHOTO)
     with open(path, "rb") as photo:

@@ -7,6 +7,8 @@
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::config::Settings;
 use crate::infra::db::Db;
+pub use crate::infra::logging::LogFormat;
+use crate::infra::net::{Networks, PublicUrl};
 use crate::infra::secret::Secret;
 use crate::web::Application;
 use crate::{build_state, service};
@@ -24,6 +26,17 @@ use std::sync::Arc;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The log format: as asked, else JSON for `serve` and text for everything else.
+    pub fn log_format(&self) -> LogFormat {
+        match &self.command {
+            Command::Serve { server, .. } => server.log_format.unwrap_or(LogFormat::Json),
+            Command::Demo { server, .. } => server.log_format.unwrap_or(LogFormat::Text),
+            _ => LogFormat::Text,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -269,6 +282,26 @@ pub struct ServerArgs {
     /// when --audit-key and --audit-checkpoints are not given.
     #[arg(long, env = "FAZHI_NO_AUDIT_CHECKPOINTS")]
     pub no_audit_checkpoints: bool,
+    /// The address people use to reach the platform, e.g. https://fazhi.wolong.gov.cn: links
+    /// and the Open311 discovery document use it (never the Host header); https:// makes
+    /// cookies Secure. Default: http://LISTEN when that is a concrete address.
+    #[arg(long, env = "FAZHI_PUBLIC_URL")]
+    pub public_url: Option<PublicUrl>,
+    /// Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names
+    /// the real client; rate limits then key on that client. Default: none.
+    #[arg(long, env = "FAZHI_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: Networks,
+    /// Clients (addresses or networks, comma-separated; `none` for nobody) that may read
+    /// /metrics without a token.
+    #[arg(long, env = "FAZHI_METRICS_ALLOW", default_value = "127.0.0.0/8,::1")]
+    pub metrics_allow: Networks,
+    /// File holding a bearer token that opens /metrics from any address.
+    #[arg(long, env = "FAZHI_METRICS_TOKEN_FILE")]
+    pub metrics_token_file: Option<PathBuf>,
+    /// Log lines as JSON (one object per line, with a line per request) or as text.
+    /// Default: json for `serve`, text for `demo`.
+    #[arg(long, env = "FAZHI_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
 }
 
 /// Where the audit checkpoints are signed and kept.
@@ -523,6 +556,14 @@ async fn set_active(username: &str, db: &DbArgs, active: bool) -> anyhow::Result
     Ok(())
 }
 
+/// Where people reach the running server: the public URL, else the bound address.
+fn base_url(public_url: Option<&PublicUrl>, bound: SocketAddr) -> String {
+    match public_url {
+        Some(u) => u.origin().to_string(),
+        None => format!("http://{bound}"),
+    }
+}
+
 fn settings_for(listen: SocketAddr, db: &DbArgs) -> Settings {
     let mut s = Settings::embedded(listen, &db.data_dir);
     if let Some(url) = &db.database_url {
@@ -563,6 +604,23 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
     );
     s.complaint_retention_days = server.complaint_retention_days;
     s.audit_checkpoints = server.audit.load()?;
+    s.public_url = server
+        .public_url
+        .clone()
+        .or_else(|| PublicUrl::from_listen(server.listen));
+    s.trusted_proxies = server.trusted_proxies.clone();
+    s.metrics_networks = server.metrics_allow.clone();
+    if let Some(p) = &server.metrics_token_file {
+        let token = std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read metrics token file {}", p.display()))?;
+        let token = token.trim();
+        anyhow::ensure!(
+            token.len() >= 16,
+            "the metrics token in {} must be at least 16 characters",
+            p.display()
+        );
+        s.metrics_token = Some(Secret::new(token));
+    }
     if let Some(p) = &server.rules {
         s = s.with_rules_file(p)?;
     }
@@ -606,13 +664,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 );
             }
             crate::spawn_maintenance(&state);
+            let public_url = state.settings.public_url.clone();
             let app = Application::bind(state, server.listen).await?;
-            let addr = app.local_addr()?;
+            let base = base_url(public_url.as_ref(), app.local_addr()?);
             println!(
-                "fazhi 已启动：工作台 http://{addr}/ · 市民投诉 http://{addr}/portal · 接口文档 http://{addr}/api/v1/docs"
+                "fazhi 已启动：工作台 {base}/ · 市民投诉 {base}/portal · 接口文档 {base}/api/v1/docs"
             );
             if empty {
                 println!("{}", init_hint(&db));
+            }
+            if public_url.is_none() {
+                tracing::warn!(
+                    "no --public-url: the Open311 discovery document gives a relative address"
+                );
             }
             app.serve().await?;
             Ok(0)
@@ -638,28 +702,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 .await
                 .map_err(|e| anyhow::anyhow!("demo data: {e:?}"))?;
             crate::spawn_maintenance(&state);
+            let public_url = state.settings.public_url.clone();
             let app = Application::bind(state, server.listen).await?;
-            let addr = app.local_addr()?;
+            let addr = base_url(public_url.as_ref(), app.local_addr()?);
             println!("fazhi 演示环境已启动（数据目录 {}）", data_dir.display());
-            println!("  工作台：  http://{addr}/  （用下列演示账号登录）");
-            println!("  市民投诉：http://{addr}/portal");
-            println!("  接口文档：http://{addr}/api/v1/docs");
-            println!("  OpenAPI： http://{addr}/api/v1/openapi.json");
+            println!("  工作台：  {addr}/  （用下列演示账号登录）");
+            println!("  市民投诉：{addr}/portal");
+            println!("  接口文档：{addr}/api/v1/docs");
+            println!("  OpenAPI： {addr}/api/v1/openapi.json");
             println!("  演示账号（密码均为 {}）：", service::demo::DEMO_PASSWORD);
             for (user, role) in service::demo::DEMO_USERS {
                 println!("    {user:<12} {role}");
             }
             println!(
-                "  登录示例：curl -c c.txt -H 'Content-Type: application/json' -d '{{\"username\":\"juzhang\",\"password\":\"{}\"}}' http://{addr}/api/v1/sessions",
+                "  登录示例：curl -c c.txt -H 'Content-Type: application/json' -d '{{\"username\":\"juzhang\",\"password\":\"{}\"}}' {addr}/api/v1/sessions",
                 service::demo::DEMO_PASSWORD
             );
-            println!("  Open311：  http://{addr}/open311/v2/discovery.json");
+            println!("  Open311：  {addr}/open311/v2/discovery.json");
             println!(
                 "  Open311 演示密钥（api_key）：{}",
                 service::demo::DEMO_OPEN311_KEY
             );
             println!(
-                "  提交示例：curl -s --data-urlencode api_key={} --data-urlencode service_code=zhan_dao_jing_ying --data-urlencode 'attribute[stall_kind]=mobile' --data-urlencode 'address_string=卧龙路与工业路交叉口' --data-urlencode 'description=路口有流动摊贩占道' http://{addr}/open311/v2/requests.json",
+                "  提交示例：curl -s --data-urlencode api_key={} --data-urlencode service_code=zhan_dao_jing_ying --data-urlencode 'attribute[stall_kind]=mobile' --data-urlencode 'address_string=卧龙路与工业路交叉口' --data-urlencode 'description=路口有流动摊贩占道' {addr}/open311/v2/requests.json",
                 service::demo::DEMO_OPEN311_KEY
             );
             app.serve().await?;

@@ -7,14 +7,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = fazhi::cli::Cli::parse();
+    fazhi::infra::logging::init(cli.log_format());
     match fazhi::cli::run(cli).await {
         Ok(code) => std::process::exit(code),
         Err(e) => {

@@ -1,6 +1,7 @@
 //! One typed configuration for the server, assembled from defaults, optional files and the
 //! command line / environment (clap gives every flag an environment-variable twin).
 
+use crate::infra::net::{Networks, PublicUrl};
 use crate::infra::secret::Secret;
 use fazhi_calendar::Calendar;
 use fazhi_domain::catalogue::Catalogue;
@@ -64,6 +65,19 @@ pub struct Settings {
     /// (`service::personal_data::erase_expired`). A bureau setting (本局规定): no national
     /// rule fixes it; 个人信息保护法第十九条 asks for the shortest period the purpose needs.
     pub complaint_retention_days: i64,
+    /// The address people use to reach the platform (`--public-url`): links and the Open311
+    /// discovery document are built from it, never from a request's `Host` header, and an
+    /// `https://` address makes the session cookies `Secure`. `None`: links are relative.
+    pub public_url: Option<PublicUrl>,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (`--trusted-proxies`);
+    /// empty by default, when the connection's peer is the client. Rate limits key on the
+    /// client found this way.
+    pub trusted_proxies: Networks,
+    /// Clients allowed to read `/metrics` by address (`--metrics-allow`, default the machine
+    /// itself).
+    pub metrics_networks: Networks,
+    /// A bearer token that also opens `/metrics`, from any address (`--metrics-token-file`).
+    pub metrics_token: Option<Secret>,
 }
 
 impl Settings {
@@ -97,7 +111,17 @@ impl Settings {
             complaint_categories_file: None,
             audit_checkpoints: None,
             complaint_retention_days: 1095,
+            public_url: None,
+            trusted_proxies: Networks::default(),
+            metrics_networks: Networks::loopback(),
+            metrics_token: None,
         }
+    }
+
+    /// Whether cookies carry `Secure`: asked for (`--secure-cookies`) or implied by an
+    /// `https://` public URL.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies || self.public_url.as_ref().is_some_and(PublicUrl::is_https)
     }
 
     pub fn rules_case_prefix(&self) -> &str {

@@ -114,6 +114,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The version of the newest migration this build knows: the schema a fully migrated database has.
+pub fn latest_schema_version() -> i64 {
+    MIGRATIONS.iter().map(|(v, _, _)| *v).max().unwrap_or(0)
+}
+
 impl Db {
     /// Connects (creating the SQLite file if needed) and applies pending migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
@@ -212,8 +217,27 @@ impl Db {
             .execute(&self.pool)
             .await?;
         }
+        // The SHA-256 of each applied migration's text: an edited migration file is noticed
+        // at the next start instead of silently diverging from databases migrated before.
+        // (Looked up first: an application role without CREATE on the schema must still start.)
+        let checksums_sql = exists_sql.replace("schema_migrations", "schema_migration_checksums");
+        let has_checksums: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(checksums_sql))
+            .fetch_one(&self.pool)
+            .await?;
+        if has_checksums == 0 {
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS schema_migration_checksums (version BIGINT PRIMARY KEY, sha256 TEXT NOT NULL)",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
         let mut applied = Vec::new();
         for (version, sqlite_sql, pg_sql) in MIGRATIONS {
+            let sql = match self.backend {
+                Backend::Sqlite => sqlite_sql,
+                Backend::Postgres => pg_sql,
+            };
+            let checksum = crate::infra::secret::sha256_hex(sql.as_bytes());
             let mut tx = self.begin_write().await?;
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
@@ -221,12 +245,33 @@ impl Db {
                     .fetch_optional(&mut *tx)
                     .await?;
             if done.is_some() {
+                let stored: Option<String> = sqlx::query_scalar(
+                    "SELECT sha256 FROM schema_migration_checksums WHERE version = $1",
+                )
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match stored {
+                    Some(stored) if stored != checksum => anyhow::bail!(
+                        "迁移 {version:04} 在应用之后被修改过（校验和不一致），请恢复原文件后再启动 / \
+                         migration {version:04} was edited after it was applied (checksum {stored} \
+                         in the database, {checksum} in this build)"
+                    ),
+                    Some(_) => {}
+                    None => {
+                        // Applied before checksums were kept: record the text as it is now.
+                        sqlx::query(
+                            "INSERT INTO schema_migration_checksums (version, sha256) VALUES ($1, $2)",
+                        )
+                        .bind(*version)
+                        .bind(&checksum)
+                        .execute(&mut *tx)
+                        .await?;
+                        tx.commit().await?;
+                    }
+                }
                 continue;
             }
-            let sql = match self.backend {
-                Backend::Sqlite => sqlite_sql,
-                Backend::Postgres => pg_sql,
-            };
             for statement in split_sql(sql) {
                 sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
                     .execute(&mut *tx)
@@ -236,6 +281,11 @@ impl Db {
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)
                 .bind(crate::infra::clock::to_db_time(chrono::Utc::now()))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO schema_migration_checksums (version, sha256) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(&checksum)
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;

@@ -9,7 +9,11 @@
 //! must return one answer per job, in order (see `service::complaint` for the complaint
 //! intake, the only user so far). A panic inside the batch function fails the jobs of that
 //! batch (their callers get `None`) but not the writer.
+//!
+//! Each writer reports its queue depth and the size and duration of its batches to the
+//! metrics (`infra::metrics`), under the name it was spawned with.
 
+use super::metrics;
 use std::any::Any;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -21,14 +25,21 @@ type Envelope<J, R> = (J, oneshot::Sender<R>);
 /// The handle of a writer task; cloning it is cheap. The task ends when every handle is gone.
 pub struct GroupCommit<J, R> {
     queue: mpsc::Sender<Envelope<J, R>>,
+    name: &'static str,
 }
 
 impl<J, R> Clone for GroupCommit<J, R> {
     fn clone(&self) -> Self {
         Self {
             queue: self.queue.clone(),
+            name: self.name,
         }
     }
+}
+
+/// Jobs waiting in a queue.
+fn depth<T>(queue: &mpsc::Sender<T>) -> usize {
+    queue.max_capacity() - queue.capacity()
 }
 
 impl<J: Send + 'static, R: Send + 'static> GroupCommit<J, R> {
@@ -40,17 +51,36 @@ impl<J: Send + 'static, R: Send + 'static> GroupCommit<J, R> {
         F: Fn(Vec<J>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<R>> + Send + 'static,
     {
+        Self::spawn_named("group_commit", max_batch, queue_len, run)
+    }
+
+    /// [`Self::spawn`] with the name its metrics carry (label `writer`).
+    pub fn spawn_named<F, Fut>(
+        name: &'static str,
+        max_batch: usize,
+        queue_len: usize,
+        run: F,
+    ) -> Self
+    where
+        F: Fn(Vec<J>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Vec<R>> + Send + 'static,
+    {
         let max_batch = max_batch.max(1);
         let (queue, mut rx) = mpsc::channel::<Envelope<J, R>>(queue_len.max(max_batch));
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(max_batch);
             while rx.recv_many(&mut batch, max_batch).await > 0 {
+                metrics::intake_queue_depth(name, rx.len());
+                let size = batch.len();
+                let started = std::time::Instant::now();
                 let (jobs, replies): (Vec<J>, Vec<oneshot::Sender<R>>) = batch.drain(..).unzip();
                 // A separate task, so that a panic in `run` fails this batch only.
                 let answers = tokio::spawn(run(jobs)).await.unwrap_or_else(|e| {
                     tracing::error!("group commit batch failed: {e}");
                     Vec::new()
                 });
+                metrics::intake_batch(name, size, started.elapsed().as_secs_f64());
+                metrics::intake_queue_depth(name, rx.len());
                 for (reply, answer) in replies.into_iter().zip(answers) {
                     // The caller may have gone away (client disconnected): its job is
                     // committed all the same, exactly as with a plain transaction.
@@ -58,7 +88,7 @@ impl<J: Send + 'static, R: Send + 'static> GroupCommit<J, R> {
                 }
             }
         });
-        Self { queue }
+        Self { queue, name }
     }
 
     /// Queues a job and waits for its answer; `None` when the writer is gone or the batch
@@ -66,6 +96,7 @@ impl<J: Send + 'static, R: Send + 'static> GroupCommit<J, R> {
     pub async fn submit(&self, job: J) -> Option<R> {
         let (reply, answer) = oneshot::channel();
         self.queue.send((job, reply)).await.ok()?;
+        metrics::intake_queue_depth(self.name, depth(&self.queue));
         answer.await.ok()
     }
 }

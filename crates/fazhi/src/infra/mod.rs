@@ -5,4 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod group_commit;
+pub mod logging;
+pub mod metrics;
+pub mod net;
 pub mod secret;

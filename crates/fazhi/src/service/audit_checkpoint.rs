@@ -375,6 +375,7 @@ pub async fn take(
         }
         .sign(&settings.key);
         append_line(&settings.dir, now, &checkpoint)?;
+        crate::infra::metrics::audit_checkpoint_taken(now);
         covered = end;
         written += 1;
     }
@@ -668,6 +669,12 @@ fn compare(
 /// is read every two seconds) and every hour. Failures are logged loudly, never fatal; a
 /// broken chain is never signed.
 pub fn spawn(db: Db, clock: Arc<dyn Clock>, settings: CheckpointSettings) {
+    // The age gauge starts from the newest checkpoint already on disk.
+    if let Ok(Some(last)) = status(&settings)
+        && let Ok(at) = DateTime::parse_from_rfc3339(&last.taken_at)
+    {
+        crate::infra::metrics::audit_checkpoint_taken(at.with_timezone(&Utc));
+    }
     tokio::spawn(async move {
         let mut last_hourly = std::time::Instant::now();
         let mut broken_reported = false;

@@ -716,6 +716,20 @@ pub async fn add_evidence(
             "证据文件为空",
         ));
     }
+    // A file that calls itself an image (by its bytes or its declared type) must decode as
+    // one; its original bytes are kept (see `service::upload`). Other evidence (PDF, audio,
+    // video) is stored as it is.
+    let mut content_type = content_type.to_string();
+    if super::upload::looks_like_image(bytes) || content_type.starts_with("image/") {
+        let copy = bytes.to_vec();
+        let info = super::upload::off_thread(move || {
+            super::upload::check_image(&copy, super::upload::MAX_EVIDENCE_BYTES)
+        })
+        .await?
+        .map_err(|p| p.into_error("file", &format!("证据文件“{file_name}”")))?;
+        content_type = info.media_type.to_string();
+    }
+    let content_type = content_type.as_str();
     let sha = crate::infra::secret::sha256_hex(bytes);
     let dir = state.settings.data_dir.join("evidence");
     tokio::fs::create_dir_all(&dir)

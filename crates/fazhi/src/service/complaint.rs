@@ -975,6 +975,8 @@ pub async fn create_open311(
 ) -> ServiceResult<Created> {
     let key = intake_of(state)?.authorize(state, api_key).await?;
     check_jurisdiction(state, jurisdiction_id)?;
+    let mut input = input;
+    input.media = public_media(std::mem::take(&mut input.media)).await?;
     create(
         state,
         Channel::Open311,
@@ -983,6 +985,47 @@ pub async fn create_open311(
         input,
     )
     .await
+}
+
+/// A citizen's files as they may be stored: at most [`MAX_MEDIA_FILES`], every image decoded
+/// and replaced by its re-encoded copy without metadata (`upload::public_photo`), video clips
+/// kept as sent (never published). What is neither is left to [`validate`], which refuses it.
+pub async fn public_media(media: Vec<MediaUpload>) -> ServiceResult<Vec<MediaUpload>> {
+    if media.len() > MAX_MEDIA_FILES {
+        return Err(ServiceError::invalid_field(
+            "invalid_request",
+            "media",
+            format!("media 最多上传{MAX_MEDIA_FILES}个文件"),
+        ));
+    }
+    let mut out = Vec::with_capacity(media.len());
+    for m in media {
+        if !super::upload::looks_like_image(&m.bytes) {
+            out.push(m);
+            continue;
+        }
+        let MediaUpload {
+            file_name, bytes, ..
+        } = m;
+        match super::upload::off_thread(move || super::upload::public_photo(&bytes)).await? {
+            Ok(clean) => out.push(MediaUpload {
+                file_name: match file_name.rsplit_once('.') {
+                    Some((stem, _)) => format!("{stem}.jpg"),
+                    None => format!("{file_name}.jpg"),
+                },
+                content_type: "image/jpeg".into(),
+                bytes: clean,
+            }),
+            Err(problem) => {
+                return Err(ServiceError::invalid_field(
+                    "invalid_request",
+                    "media",
+                    problem.message(&format!("media 文件“{file_name}”")),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Files a complaint: validates it, stores uploaded files by SHA-256 under
@@ -1257,10 +1300,15 @@ fn intake_of(state: &AppState) -> ServiceResult<std::sync::Arc<Intake>> {
             // each batch's future borrow the connection kept across batches.
             let kept = std::sync::Arc::new(tokio::sync::Mutex::new(KeptConnection::new(db)));
             Intake {
-                writer: IntakeWriter::spawn(max_batch, INTAKE_QUEUE, move |jobs| {
-                    let kept = kept.clone();
-                    async move { write_batch_or_each(&mut *kept.lock().await, jobs).await }
-                }),
+                writer: IntakeWriter::spawn_named(
+                    "complaint_intake",
+                    max_batch,
+                    INTAKE_QUEUE,
+                    move |jobs| {
+                        let kept = kept.clone();
+                        async move { write_batch_or_each(&mut *kept.lock().await, jobs).await }
+                    },
+                ),
                 categories: std::sync::Mutex::new(None),
                 keys: std::sync::Mutex::new(KeyCache::new()),
             }

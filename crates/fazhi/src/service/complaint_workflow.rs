@@ -26,10 +26,10 @@ use super::auth::{CurrentUser, Role};
 use super::case::{self, NewCase, NewEvent};
 use super::complaint::{
     self, Channel, MediaUpload, NewComplaint, china, expected_at, mask_email, mask_name,
-    mask_numbers_in_text, mask_phone, sniff_media_type, store_file,
+    mask_numbers_in_text, mask_phone, store_file,
 };
 use super::personal_data;
-use super::{AppState, ServiceError, ServiceResult, new_id};
+use super::{AppState, ServiceError, ServiceResult, new_id, upload};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
 use crate::repo::complaint_repo::{self, ComplaintRow, NoteRow, PhotoRow, SupervisionRow};
@@ -1239,6 +1239,9 @@ pub async fn reply(
     finish(state, actor, tx, id).await
 }
 
+/// Most photos one 核查 may carry (before and after together).
+pub const MAX_VERIFY_PHOTOS: usize = 10;
+
 /// A verification photo: `before` or `after` the work.
 pub struct Photo {
     pub kind: &'static str,
@@ -1267,20 +1270,24 @@ pub async fn verify(
             "核查须上传处置前（before）和处置后（after）照片各至少一张（digital_cm_workflow）",
         ));
     }
+    if photos.len() > MAX_VERIFY_PHOTOS {
+        return Err(ServiceError::invalid_field(
+            "too_many_photos",
+            "after",
+            format!("核查照片每次最多上传{MAX_VERIFY_PHOTOS}张"),
+        ));
+    }
     let mut stored = Vec::new();
     for p in &photos {
-        let t = sniff_media_type(&p.upload.bytes)
-            .filter(|t| t.starts_with("image/"))
-            .ok_or_else(|| {
-                ServiceError::invalid_field(
-                    "invalid_photo",
-                    p.kind,
-                    format!(
-                        "文件“{}”不是支持的图片（JPEG、PNG、GIF、WebP、HEIC）",
-                        p.upload.file_name
-                    ),
-                )
-            })?;
+        // Decoded to prove it is an image; the original is kept (staff evidence, never
+        // published; see `service::upload`).
+        let bytes = p.upload.bytes.clone();
+        let t = upload::off_thread(move || upload::check_image(&bytes, upload::MAX_FILE_BYTES))
+            .await?
+            .map_err(|problem| {
+                problem.into_error(p.kind, &format!("照片“{}”", p.upload.file_name))
+            })?
+            .media_type;
         stored.push((p, t, store_file(state, &p.upload.bytes).await?));
     }
     let (mut tx, row) = open_for_write(state, actor, id, expected_version).await?;

@@ -383,10 +383,19 @@ async fn seed_workflow(state: &AppState, squad: &str, partner: &str) -> ServiceR
         ),
     )
     .await?;
+    // Small real pictures: uploads are decoded (`service::upload`).
     let png = |tag: &[u8]| {
-        let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-        b.extend_from_slice(tag);
-        b
+        let shade = if tag == b"before" {
+            [150, 110, 70]
+        } else {
+            [90, 150, 90]
+        };
+        let img = image::RgbImage::from_pixel(64, 48, image::Rgb(shade));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .map(|()| out)
+            .map_err(|e| super::ServiceError::Internal(anyhow::anyhow!("demo photo: {e}")))
     };
     let photos = vec![
         Photo {
@@ -394,7 +403,7 @@ async fn seed_workflow(state: &AppState, squad: &str, partner: &str) -> ServiceR
             upload: complaint::MediaUpload {
                 file_name: "before.png".into(),
                 content_type: "image/png".into(),
-                bytes: png(b"before"),
+                bytes: png(b"before")?,
             },
         },
         Photo {
@@ -402,7 +411,7 @@ async fn seed_workflow(state: &AppState, squad: &str, partner: &str) -> ServiceR
             upload: complaint::MediaUpload {
                 file_name: "after.png".into(),
                 content_type: "image/png".into(),
-                bytes: png(b"after"),
+                bytes: png(b"after")?,
             },
         },
     ];

@@ -24,6 +24,7 @@ pub mod personal_data;
 pub mod portal;
 pub mod setup;
 pub mod statistics;
+pub mod upload;
 
 pub use error::{ServiceError, ServiceResult};
 

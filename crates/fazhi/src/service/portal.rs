@@ -8,9 +8,9 @@
 //! - **The form stamp.** The submission id and the time the form was shown, signed with
 //!   HMAC-SHA-256 under a key kept in `portal_secrets`: the anti-spam minimum fill time cannot
 //!   be forged and a script cannot invent submission ids.
-//! - **Photos.** Decoded (JPEG, PNG; size-limited), turned upright, shrunk to at most
-//!   [`PHOTO_LONG_EDGE`] pixels and re-encoded as JPEG, which also drops every metadata block
-//!   (EXIF, GPS position, camera serial) before the file reaches the evidence store.
+//! - **Photos.** `service::upload::public_photo`: decoded (size- and pixel-limited), turned
+//!   upright, shrunk and re-encoded as JPEG, which also drops every metadata block (EXIF,
+//!   GPS position, camera serial) before the file reaches the evidence store.
 //! - **Progress by tracking code.** The public view of the complaint, the stage, and the
 //!   reporter's contact masked; never anything else of the reporter.
 
@@ -26,11 +26,7 @@ use sha2::{Digest, Sha256};
 /// Most photos one complaint may carry through the portal.
 pub const MAX_PHOTOS: usize = 3;
 /// Largest photo accepted, before resizing.
-pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
-/// Longest edge of a stored photo, in pixels.
-pub const PHOTO_LONG_EDGE: u32 = 1600;
-/// JPEG quality of stored photos.
-const PHOTO_QUALITY: u8 = 82;
+pub const MAX_PHOTO_BYTES: usize = super::upload::MAX_FILE_BYTES;
 /// A form older than this must be reloaded.
 pub const FORM_MAX_AGE_HOURS: i64 = 72;
 
@@ -228,60 +224,6 @@ pub async fn release(state: &AppState, submission_id: &str) -> ServiceResult<()>
     Ok(())
 }
 
-// ---- photos ---------------------------------------------------------------------------------
-
-/// Why a photo is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhotoProblem {
-    TooLarge,
-    NotAnImage,
-}
-
-/// Decodes a JPEG or PNG photo, turns it upright (EXIF orientation), shrinks it to at most
-/// [`PHOTO_LONG_EDGE`] pixels on its long edge and re-encodes it as JPEG without metadata.
-/// CPU-bound: call it off the async threads.
-pub fn prepare_photo(bytes: &[u8]) -> Result<Vec<u8>, PhotoProblem> {
-    use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(PhotoProblem::TooLarge);
-    }
-    let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| PhotoProblem::NotAnImage)?;
-    if !matches!(
-        reader.format(),
-        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png)
-    ) {
-        return Err(PhotoProblem::NotAnImage);
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|_| PhotoProblem::NotAnImage)?;
-    let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoProblem::NotAnImage)?;
-    if let Some(o) = orientation {
-        img.apply_orientation(o);
-    }
-    if img.width().max(img.height()) > PHOTO_LONG_EDGE {
-        img = img.resize(
-            PHOTO_LONG_EDGE,
-            PHOTO_LONG_EDGE,
-            image::imageops::FilterType::Triangle,
-        );
-    }
-    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-    let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, PHOTO_QUALITY);
-    rgb.write_with_encoder(encoder)
-        .map_err(|_| PhotoProblem::NotAnImage)?;
-    Ok(out)
-}
-
 // ---- progress by tracking code --------------------------------------------------------------
 
 /// A tracking code as typed (spaces, dashes and capitals allowed) in its stored form, or
@@ -407,23 +349,5 @@ mod tests {
         );
         assert_eq!(normalise_code("12345"), None);
         assert_eq!(normalise_code("../../etc/passwd"), None);
-    }
-
-    #[test]
-    fn photos_are_shrunk_and_stripped() {
-        let img = image::RgbImage::from_pixel(3200, 1000, image::Rgb([200, 30, 30]));
-        let mut png = Vec::new();
-        image::DynamicImage::ImageRgb8(img)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .expect("png");
-        let out = prepare_photo(&png).expect("photo");
-        assert_eq!(complaint::sniff_media_type(&out), Some("image/jpeg"));
-        let back = image::load_from_memory(&out).expect("decode");
-        assert_eq!((back.width(), back.height()), (1600, 500));
-        assert_eq!(prepare_photo(b"MZ\x90\0"), Err(PhotoProblem::NotAnImage));
-        assert_eq!(
-            prepare_photo(b"GIF89a\x01\0\x01\0"),
-            Err(PhotoProblem::NotAnImage)
-        );
     }
 }

@@ -9,6 +9,7 @@ const APP_CSS: &str = include_str!("../../assets/app.css");
 const APP_JS: &str = include_str!("../../assets/app.js");
 const PORTAL_CSS: &str = include_str!("../../assets/portal.css");
 const PORTAL_JS: &str = include_str!("../../assets/portal.js");
+const DOCUMENT_CSS: &str = include_str!("../../assets/document.css");
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
@@ -37,5 +38,9 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route(
             "/assets/portal.js",
             get(|| async { asset("text/javascript; charset=utf-8", PORTAL_JS) }),
+        )
+        .route(
+            "/assets/document.css",
+            get(|| async { asset("text/css; charset=utf-8", DOCUMENT_CSS) }),
         )
 }

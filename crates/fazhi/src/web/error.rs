@@ -5,6 +5,7 @@
 
 use crate::service::ServiceError;
 use axum::Json;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -146,6 +147,14 @@ impl From<JsonRejection> for ApiError {
                 "invalid_field",
                 format!("字段内容不正确：{}", r.body_text()),
             ),
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!(
+                    "请求体超过{}MB上限",
+                    crate::web::MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            ),
             _ => (
                 StatusCode::BAD_REQUEST,
                 "invalid_body",
@@ -173,6 +182,40 @@ impl From<QueryRejection> for ApiError {
             "invalid_query",
             format!("查询参数不正确：{}", r.body_text()),
         )
+    }
+}
+
+impl From<MultipartRejection> for ApiError {
+    fn from(r: MultipartRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_multipart",
+            format!(
+                "请求体须为 multipart/form-data（带 boundary）：{}",
+                r.body_text()
+            ),
+        )
+    }
+}
+
+impl From<MultipartError> for ApiError {
+    fn from(e: MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!(
+                    "请求体超过{}MB上限",
+                    crate::web::MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            )
+        } else {
+            Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_multipart",
+                format!("上传内容无法读取：{e}"),
+            )
+        }
     }
 }
 

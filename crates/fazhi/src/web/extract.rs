@@ -15,6 +15,20 @@ use axum::http::request::Parts;
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
+/// `Multipart` whose rejection (not multipart, no boundary) is an [`ApiError`].
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(request, state)
+            .await
+            .map(ApiMultipart)
+            .map_err(ApiError::from)
+    }
+}
+
 /// `Path<T>` whose rejection is an [`ApiError`].
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
@@ -32,8 +46,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// my password, log out. Everything else answers `password_change_required`.
 const OPEN_UNTIL_PASSWORD_CHANGED: &[&str] = &["/me", "/me/password", "/sessions"];
 
-/// The client's address (for the per-address login limit and the audit entry): the peer
-/// of the TCP connection.
+/// The client's address (for the per-address login limit and the audit entry): the address
+/// `web::client_ip` resolved (behind a trusted reverse proxy, the client it names), else the
+/// peer of the TCP connection.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
@@ -44,8 +59,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         Ok(ClientAddr(
             parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
+                .get::<super::client_ip::ClientAddr>()
+                .map(|c| c.0)
+                .or_else(|| {
+                    parts
+                        .extensions
+                        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                        .map(|c| c.0.ip())
+                }),
         ))
     }
 }
@@ -76,6 +97,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let user = auth::load_current(state, &hash)
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
+        super::observe::RequestUser::set(parts, &user.id);
         if from_cookie && !parts.method.is_safe() {
             let sent = parts
                 .headers

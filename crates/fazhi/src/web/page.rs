@@ -75,7 +75,10 @@ impl FromRequestParts<AppState> for OfficeUser {
             {
                 Err(Redirect::to(&format!("/password?next={}", urlencode(&next))).into_response())
             }
-            Ok(Some(user)) if user.via_cookie => Ok(OfficeUser(user)),
+            Ok(Some(user)) if user.via_cookie => {
+                crate::web::observe::RequestUser::set(parts, &user.id);
+                Ok(OfficeUser(user))
+            }
             Ok(_) => Err(to_login()),
             Err(e) => Err(PageError::from(e).into_response()),
         }

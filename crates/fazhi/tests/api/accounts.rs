@@ -534,8 +534,8 @@ async fn failed_logins_slow_down_each_account_and_unknown_names_alike() {
     let (s, _) = attempt("leader", PASSWORD).await;
     assert_eq!(s, StatusCode::OK);
     // The unknown name's delay grows: one more failure now blocks for 2 minutes.
-    let (s, _) = attempt("ghost", "again-wrong-1").await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, e) = attempt("ghost", "again-wrong-1").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     let r = reqwest::Client::new()
         .post(app.url("/tokens"))
         .json(&json!({"username": "ghost", "password": "x-x-x-x-x-x"}))
@@ -545,13 +545,29 @@ async fn failed_logins_slow_down_each_account_and_unknown_names_alike() {
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.headers()["retry-after"], "120");
     // The login page says the same in Chinese.
-    let page = reqwest::Client::new()
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let form = browser
+        .get(format!("{}/login", app.root()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = browser
         .post(format!("{}/login", app.root()))
-        .form(&[("username", "ghost"), ("password", "whatever-1")])
+        .form(&[
+            ("_csrf", crate::helpers::login_csrf_of(&form).as_str()),
+            ("username", "ghost"),
+            ("password", "whatever-1"),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(
         page.text()
             .await

@@ -183,12 +183,14 @@ async fn evidence_is_stored_with_its_sha256() {
     let app = TestApp::spawn_on("2026-04-30").await;
     let leader = app.user("leader", Role::Leader, &app.bureau).await;
     let (case_id, _) = new_case(&leader, &app.squad).await;
-    let bytes = b"photo of the stall".to_vec();
+    // An image is decoded to prove it is one, then kept byte for byte (its hash is the
+    // evidence's fingerprint).
+    let bytes = crate::helpers::photo_png([90, 90, 90]);
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(bytes.clone())
-            .file_name("现场照片.jpg")
-            .mime_str("image/jpeg")
+            .file_name("现场照片.png")
+            .mime_str("image/png")
             .unwrap(),
     );
     let r = leader
@@ -208,7 +210,7 @@ async fn evidence_is_stored_with_its_sha256() {
         bytes
     );
     let (_, view) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
-    assert_eq!(view["evidence"][0]["file_name"], "现场照片.jpg");
+    assert_eq!(view["evidence"][0]["file_name"], "现场照片.png");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! form answered 409 with a clear message, the intake form, and odd query strings that must
 //! not break the queue.
 
-use crate::helpers::{Client, PASSWORD, TestApp, parts};
+use crate::helpers::{Client, PASSWORD, TestApp, login_csrf_of, parts};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -59,10 +59,15 @@ impl Session {
 
     async fn login(app: &TestApp, username: &str) -> Session {
         let mut s = Self::anonymous(app);
+        let form = s.get("/login").await.body;
         let r = s
             .http
             .post(format!("{}/login", s.root))
-            .form(&[("username", username), ("password", PASSWORD)])
+            .form(&[
+                ("_csrf", login_csrf_of(&form).as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .expect("login");

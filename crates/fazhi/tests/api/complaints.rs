@@ -10,8 +10,6 @@ use fazhi::service::complaint::{self, Channel, NewComplaint};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-bytes";
-
 struct Staff {
     admin: Client,
     dispatcher: Client,
@@ -70,11 +68,11 @@ async fn verify(c: &Client, id: &str, v: i64, with_after: bool) -> (StatusCode, 
         .text("note", "现场核查，摊贩已清理")
         .part(
             "before",
-            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("before.png"),
+            reqwest::multipart::Part::bytes(crate::helpers::photo_png([180, 40, 40]))
+                .file_name("before.png"),
         );
     if with_after {
-        let mut after = PNG.to_vec();
-        after.extend_from_slice(b"after");
+        let after = crate::helpers::photo_png([0, 160, 60]);
         form = form.part(
             "after",
             reqwest::multipart::Part::bytes(after).file_name("after.png"),

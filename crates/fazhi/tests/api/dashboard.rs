@@ -2,13 +2,11 @@
 //! page, the drill-down to the records behind them, the roles, bad input, and the XLSX export
 //! opened as a zip.
 
-use crate::helpers::{Client, PASSWORD, TestApp, officer, parts, record_with};
+use crate::helpers::{Client, PASSWORD, TestApp, login_csrf_of, officer, parts, record_with};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Read;
-
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-bytes";
 
 /// Records `events` on a case; `legal` records the legal reviews, `leader` everything else.
 async fn walk(leader: &Client, legal: &Client, case_id: &str, version: i64, events: &[Value]) {
@@ -183,14 +181,14 @@ pub async fn seed(app: &TestApp) -> Seeded {
         json!({"expected_version": v["version"], "text": "占道摊点已清理，现场已恢复通行。"}),
     )
     .await;
-    let mut after = PNG.to_vec();
-    after.extend_from_slice(b"after");
+    let after = crate::helpers::photo_png([0, 160, 60]);
     let form = reqwest::multipart::Form::new()
         .text("expected_version", v["version"].to_string())
         .text("note", "现场核查，已清理")
         .part(
             "before",
-            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("before.png"),
+            reqwest::multipart::Part::bytes(crate::helpers::photo_png([180, 40, 40]))
+                .file_name("before.png"),
         )
         .part(
             "after",
@@ -242,9 +240,18 @@ pub async fn login(app: &TestApp, username: &str) -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap();
+    let form = http
+        .get(format!("{}/login", app.root()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let r = http
         .post(format!("{}/login", app.root()))
         .form(&[
+            ("_csrf", login_csrf_of(&form).as_str()),
             ("username", username),
             ("password", PASSWORD),
             ("next", "/workbench"),

@@ -283,6 +283,39 @@ pub async fn parts(r: Response) -> (StatusCode, Value) {
     )
 }
 
+/// A small real PNG photo of one colour (uploads are decoded, so test files must be images).
+pub fn photo_png(rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(48, 32, image::Rgb(rgb));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+/// A real JPEG with an EXIF (APP1) block naming a GPS position and a camera serial, as a
+/// phone writes them.
+pub fn jpeg_with_gps() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 120])
+    });
+    let mut plain = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(
+            &mut std::io::Cursor::new(&mut plain),
+            image::ImageFormat::Jpeg,
+        )
+        .expect("jpeg");
+    let payload = b"Exif\0\0MM GPSLatitude 32/1 59/1 0/1 N GPSLongitude 112/1 31/1 0/1 E SerialNumber 4C1D-2026";
+    let len = u16::try_from(payload.len() + 2).expect("short block");
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(payload);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
 /// Registers an officer with a certificate valid through 2026 and returns its id.
 pub async fn officer(admin: &Client, unit: &str, name: &str, cert_no: &str) -> String {
     let (s, o) = parts(
@@ -326,6 +359,14 @@ pub struct Answer {
     pub body: String,
 }
 
+/// The CSRF token of the login form (`<input type="hidden" name="_csrf" value="…">`).
+pub fn login_csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("login csrf field") + marker.len();
+    let end = html[start..].find('"').expect("login csrf end");
+    html[start..start + end].to_string()
+}
+
 pub fn csrf_of(html: &str) -> String {
     let marker = "<meta name=\"csrf-token\" content=\"";
     let start = html.find(marker).expect("csrf meta") + marker.len();
@@ -341,9 +382,21 @@ impl PageSession {
             .build()
             .expect("client");
         let root = app.root();
+        let form = http
+            .get(format!("{root}/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("login page text");
         let r = http
             .post(format!("{root}/login"))
-            .form(&[("username", username), ("password", PASSWORD)])
+            .form(&[
+                ("_csrf", login_csrf_of(&form).as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .expect("login");
@@ -373,9 +426,21 @@ impl PageSession {
             .build()
             .expect("client");
         let root = app.root();
+        let form = http
+            .get(format!("{root}/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("login page text");
         let r = http
             .post(format!("{root}/login"))
-            .form(&[("username", username), ("password", PASSWORD)])
+            .form(&[
+                ("_csrf", login_csrf_of(&form).as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .expect("login");

@@ -172,10 +172,9 @@ async fn discovery_answers_in_json_and_xml() {
         endpoint["specification"],
         "http://wiki.open311.org/GeoReport_v2"
     );
-    assert_eq!(
-        endpoint["url"],
-        format!("http://{}/open311/v2", app.addr).as_str()
-    );
+    // Without --public-url the address is the path alone: the Host header is never
+    // trusted (see web_surface.rs for the public URL).
+    assert_eq!(endpoint["url"], "/open311/v2");
     assert_eq!(endpoint["type"], "production");
     assert_eq!(
         endpoint["formats"],
@@ -1176,9 +1175,9 @@ async fn time_limits_give_the_expected_datetime_on_the_working_calendar() {
 async fn media_uploads_are_stored_by_sha256() {
     let app = TestApp::spawn().await;
     let key = new_key(&app).await;
-    // A JPEG (by its signature); the declared type is not trusted.
-    let mut photo: Vec<u8> = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    photo.extend((4..5000u32).map(|i| (i % 251) as u8));
+    // A real JPEG carrying an EXIF block with a GPS position; the declared type is not
+    // trusted. What is stored (and listed) is the re-encoded copy, without the metadata.
+    let photo = crate::helpers::jpeg_with_gps();
     let form = reqwest::multipart::Form::new()
         .text("api_key", key.clone())
         .text("service_code", "wei_gui_guang_gao")
@@ -1203,16 +1202,61 @@ async fn media_uploads_are_stored_by_sha256() {
     let v: Value = serde_json::from_str(&body).unwrap();
     let id = v[0]["service_request_id"].as_str().unwrap();
 
-    let sha = fazhi::infra::secret::sha256_hex(&photo);
-    let stored = std::fs::read(app.data_dir.join("evidence").join(&sha)).unwrap();
-    assert_eq!(stored, photo);
     let (_, r) = get_json(&app, &format!("/requests/{id}.json?extensions=true")).await;
     let media = &r[0]["extended_attributes"]["media"];
+    let sha = media[0]["sha256"].as_str().unwrap().to_string();
+    assert_ne!(
+        sha,
+        fazhi::infra::secret::sha256_hex(&photo),
+        "the original was stored"
+    );
+    let stored = std::fs::read(app.data_dir.join("evidence").join(&sha)).unwrap();
+    assert_eq!(fazhi::infra::secret::sha256_hex(&stored), sha);
+    assert!(
+        image::load_from_memory(&stored).is_ok(),
+        "stored copy decodes"
+    );
+    for secret in [&b"Exif"[..], b"GPSLatitude", b"SerialNumber"] {
+        assert!(
+            !stored.windows(secret.len()).any(|w| w == secret),
+            "{} kept in the stored copy",
+            String::from_utf8_lossy(secret)
+        );
+    }
     assert_eq!(
         media,
-        &serde_json::json!([{"sha256": sha, "content_type": "image/jpeg", "size_bytes": 5000}])
+        &serde_json::json!([{"sha256": sha, "content_type": "image/jpeg", "size_bytes": stored.len()}])
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM complaint_media").await, 1);
+
+    // The JPEG signature followed by anything else passes a magic-byte sniff, not the
+    // decoder: refused with a Chinese reason, nothing recorded.
+    let mut fake: Vec<u8> = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    fake.extend((4..5000u32).map(|i| (i % 251) as u8));
+    let form = reqwest::multipart::Form::new()
+        .text("api_key", key.clone())
+        .text("service_code", "qi_ta")
+        .text("address_string", "解放路")
+        .part(
+            "media",
+            reqwest::multipart::Part::bytes(fake)
+                .file_name("fake.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let r = reqwest::Client::new()
+        .post(o311(&app, "/requests.json"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (s, _, body) = split(r).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body.contains("fake.jpg") && body.contains("无法识别为图片"),
+        "{body}"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM complaints").await, 1);
 
     // Not an image or a video, whatever it claims: refused, nothing recorded.
     let form = reqwest::multipart::Form::new()

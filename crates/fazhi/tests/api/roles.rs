@@ -314,9 +314,18 @@ async fn the_demo_legal_officer_has_the_major_case_to_review() {
         .cookie_store(true)
         .build()
         .unwrap();
+    let form = page
+        .get(format!("{}/login", app.root()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let r = page
         .post(format!("{}/login", app.root()))
         .form(&[
+            ("_csrf", crate::helpers::login_csrf_of(&form).as_str()),
             ("username", "fazhi"),
             ("password", fazhi::service::demo::DEMO_PASSWORD),
         ])

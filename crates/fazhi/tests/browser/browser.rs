@@ -29,6 +29,28 @@ impl fantoccini::wd::WebDriverCompatibleCommand for PhoneViewport {
     }
 }
 
+/// The browser's console messages since the last call (chromedriver's log endpoint; the
+/// session asks for them with `goog:loggingPrefs`).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &reqwest::Url,
+        session: Option<&str>,
+    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &reqwest::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(serde_json::json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -76,6 +98,10 @@ impl Browser {
             Screen::Phone => (375, 812),
         };
         let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:loggingPrefs".into(),
+            serde_json::json!({"browser": "ALL"}),
+        );
         caps.insert(
             "goog:chromeOptions".into(),
             serde_json::json!({
@@ -269,9 +295,35 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// What the browser blocked under the Content-Security-Policy since the last call (an
+    /// inline script, an inline style, an outside resource), from its console.
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("browser console log");
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|m| {
+                m.contains("Content Security Policy") || m.contains("Content-Security-Policy")
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Closes the browser; fails the test if any page broke its Content-Security-Policy.
     pub async fn close(mut self) {
+        let violations = self.csp_violations().await;
         let _ = self.client.close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        assert!(
+            violations.is_empty(),
+            "a page broke its Content-Security-Policy:\n{}",
+            violations.join("\n")
+        );
     }
 }

@@ -10,8 +10,6 @@ use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-browser-test";
-
 /// A phone intake through the API (占道经营 at the given place); returns the complaint.
 async fn intake(d: &Client, lat: f64, description: &str) -> Value {
     let (s, v) = parts(
@@ -155,8 +153,8 @@ async fn a_dispatcher_handles_a_complaint_end_to_end() {
     let dir = app.data_dir.join("upload");
     std::fs::create_dir_all(&dir).unwrap();
     let (before, after) = (dir.join("before.png"), dir.join("after.png"));
-    std::fs::write(&before, PNG).unwrap();
-    std::fs::write(&after, [PNG, b"after"].concat()).unwrap();
+    std::fs::write(&before, crate::helpers::photo_png([180, 40, 40])).unwrap();
+    std::fs::write(&after, crate::helpers::photo_png([0, 160, 60])).unwrap();
     b.fill("#verify-note", "现场核查，摊贩已清理").await;
     b.find("#verify-before")
         .await

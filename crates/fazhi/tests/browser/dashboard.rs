@@ -131,17 +131,18 @@ async fn a_leader_reads_the_year_and_drills_down_to_a_case() {
             .await,
     )
     .await;
-    let png: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-bytes";
     let form = reqwest::multipart::Form::new()
         .text("expected_version", v["version"].to_string())
         .text("note", "现场核查，已清理")
         .part(
             "before",
-            reqwest::multipart::Part::bytes(png.to_vec()).file_name("before.png"),
+            reqwest::multipart::Part::bytes(crate::helpers::photo_png([180, 40, 40]))
+                .file_name("before.png"),
         )
         .part(
             "after",
-            reqwest::multipart::Part::bytes([png, b"after"].concat()).file_name("after.png"),
+            reqwest::multipart::Part::bytes(crate::helpers::photo_png([0, 160, 60]))
+                .file_name("after.png"),
         );
     let r = officer_user
         .http

@@ -71,7 +71,7 @@ pub async fn login(
     let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.settings.secure_cookies)
+        .secure(state.settings.cookies_secure())
         .path("/")
         .build();
     Ok((jar.add(cookie), Json(result)))

@@ -7,13 +7,14 @@ use crate::service::AppState;
 use crate::service::auth::CurrentUser;
 use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent, ReviewItem};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
-use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::web::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Only open cases (default true).
@@ -24,7 +25,7 @@ pub struct ListQuery {
 }
 
 /// Cases in the caller's scope, newest first.
-#[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),
+#[utoipa::path(get, path = "/cases", tag = "cases", operation_id = "list_cases", params(ListQuery),
     responses((status = 200, body = Vec<CaseRow>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -44,7 +45,7 @@ pub async fn list(
 }
 
 /// Open a case file (线索 stage); record `register` (立案) as its first event.
-#[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCase,
+#[utoipa::path(post, path = "/cases", tag = "cases", operation_id = "create_case", request_body = NewCase,
     responses((status = 201, body = CaseView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -58,7 +59,7 @@ pub async fn create(
 }
 
 /// A case with its events, evidence, and today's violations and deadlines.
-#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", operation_id = "get_case", params(("id" = String, Path)),
     responses((status = 200, body = CaseView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -92,24 +93,17 @@ pub async fn add_evidence(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
-    mut form: Multipart,
+    ApiMultipart(mut form): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<EvidenceRow>)> {
     let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", m);
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| bad(format!("上传内容无法读取：{e}")))?
-    {
+    while let Some(field) = form.next_field().await.map_err(ApiError::from)? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("evidence").to_string();
             let content_type = field
                 .content_type()
                 .unwrap_or("application/octet-stream")
                 .to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| bad(format!("上传内容无法读取：{e}")))?;
+            let bytes = field.bytes().await.map_err(ApiError::from)?;
             let row = case::add_evidence(&state, &user, &id, &name, &content_type, &bytes).await?;
             return Ok((StatusCode::CREATED, Json(row)));
         }

@@ -13,13 +13,14 @@ use crate::service::complaint_workflow::{
     RecategoriseInput, ReopenInput, SuperviseInput, TextInput, ToCaseInput,
 };
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
-use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::web::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Only open complaints (default true).
@@ -29,7 +30,7 @@ pub struct ListQuery {
 }
 
 /// Complaints the caller may see, newest first.
-#[utoipa::path(get, path = "/complaints", tag = "complaints", params(ListQuery),
+#[utoipa::path(get, path = "/complaints", tag = "complaints", operation_id = "list_complaints", params(ListQuery),
     responses((status = 200, body = Vec<ComplaintSummary>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -63,6 +64,7 @@ pub async fn intake(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OverdueQuery {
     /// Near-due horizon in hours (default from the settings).
@@ -81,6 +83,7 @@ pub async fn overdue(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     pub year: i32,
@@ -99,7 +102,7 @@ pub async fn stats(
 
 /// A complaint with its history, supervision, photos and linked cases (by id or
 /// service_request_id).
-#[utoipa::path(get, path = "/complaints/{id}", tag = "complaints", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/complaints/{id}", tag = "complaints", operation_id = "get_complaint", params(("id" = String, Path)),
     responses((status = 200, body = ComplaintView), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -210,24 +213,17 @@ pub async fn verify(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
-    mut form: Multipart,
+    ApiMultipart(mut form): ApiMultipart,
 ) -> ApiResult<Json<ComplaintView>> {
     let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", m);
     let (mut version, mut note, mut photos) = (None, String::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| bad(format!("上传内容无法读取：{e}")))?
-    {
+    while let Some(field) = form.next_field().await.map_err(ApiError::from)? {
         let name = field.name().unwrap_or("").to_string();
         let kind = match name.as_str() {
             "before" => "before",
             "after" => "after",
             "expected_version" | "note" => {
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|e| bad(format!("上传内容无法读取：{e}")))?;
+                let text = field.text().await.map_err(ApiError::from)?;
                 if name == "note" {
                     note = text;
                 } else {
@@ -248,10 +244,7 @@ pub async fn verify(
             .content_type()
             .unwrap_or("application/octet-stream")
             .to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| bad(format!("上传内容无法读取：{e}")))?;
+        let bytes = field.bytes().await.map_err(ApiError::from)?;
         photos.push(Photo {
             kind,
             upload: MediaUpload {

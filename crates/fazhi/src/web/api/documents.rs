@@ -37,7 +37,7 @@ pub async fn generate(
 }
 
 /// The documents generated for a case.
-#[utoipa::path(get, path = "/cases/{id}/documents", tag = "documents", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/cases/{id}/documents", tag = "documents", operation_id = "list_documents", params(("id" = String, Path)),
     responses((status = 200, body = Vec<DocumentRow>), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cases;
 pub mod complaints;
+pub mod contract;
 pub mod documents;
 pub mod org;
 pub mod tools;
@@ -89,14 +90,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::to_case))
 }
 
-/// The `/api/v1` router (rate-limited login routes merged in by the caller) and its document.
+/// The `/api/v1` router (rate-limited login routes merged in by the caller) and its document,
+/// completed as a contract (`contract.rs`).
 pub fn build(
     login_layer: impl FnOnce(Router<AppState>) -> Router<AppState>,
 ) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (login, login_doc) = login_routes().split_for_parts();
+    let rate_limited: Vec<String> = login_doc.paths.paths.keys().cloned().collect();
     let (rest, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes())
         .split_for_parts();
     doc.merge(login_doc);
-    (rest.merge(login_layer(login)), doc)
+    (
+        rest.merge(login_layer(login)),
+        contract::complete(doc, &rate_limited),
+    )
 }

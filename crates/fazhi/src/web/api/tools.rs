@@ -18,6 +18,7 @@ use fazhi_domain::{CheckReport, Timeline};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CheckQuery {
     /// Evaluation date for deadline statuses (default: today).
@@ -35,9 +36,16 @@ pub async fn check(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<CheckQuery>,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<CheckReport>> {
     user.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    let body = String::from_utf8(body.to_vec()).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "请求体须为 UTF-8 编码的 JSON 或 YAML 文本",
+        )
+    })?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -67,6 +75,7 @@ pub async fn check(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarQuery {
     #[param(value_type = String, format = Date, example = "2025-09-26")]

@@ -74,8 +74,9 @@ pub struct FigureRow {
     pub href: String,
     /// Share of the section's total (charts only): 25%.
     pub share: String,
-    /// Bar length in percent of the section's largest value, as a CSS width.
-    pub bar_style: String,
+    /// Bar length in percent of the section's largest value (at least 1, so a bar shows),
+    /// drawn as an SVG rectangle: no inline style, which the CSP forbids.
+    pub bar: i64,
 }
 
 pub struct SectionView {
@@ -138,7 +139,7 @@ fn section_views(stats: &YearStats) -> Vec<SectionView> {
                             } else {
                                 String::new()
                             },
-                            bar_style: format!("width: {bar}%"),
+                            bar: bar.max(1),
                         }
                     })
                     .collect(),

@@ -17,11 +17,12 @@ mod workbench;
 use crate::service::AppState;
 use crate::service::auth;
 use crate::web::extract::{ClientAddr, SESSION_COOKIE};
-use crate::web::page::{OfficeUser, PageResult, check_csrf, render};
+use crate::web::page::{OfficeUser, PageError, PageResult, check_csrf};
 use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -37,8 +38,8 @@ pub fn router(
         .route("/", get(|| async { Redirect::to("/workbench") }))
         .route("/login", get(login_page).merge(login(post(login_submit))))
         .route("/logout", post(logout))
-        .merge(password::routes())
         .merge(workbench::routes())
+        .merge(password::routes())
         .merge(cases::routes())
         .merge(complaints::routes())
         .merge(admin::routes())
@@ -51,29 +52,102 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    csrf: String,
 }
+
+/// The cookie holding the login form's CSRF token (double submit: the form carries the same
+/// random value; a page of another site can neither read the cookie nor send it, SameSite).
+pub const LOGIN_CSRF_COOKIE: &str = "fazhi_login_csrf";
 
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths may be the target after login (no open redirect).
-pub(crate) fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/workbench".to_string(),
+/// Where to go after login: a path of this site, percent-encoded where needed, or the work
+/// bench. Anything that a browser could read as another site (`//host`, `/\host`,
+/// `https://…`, `javascript:`…) falls back to the work bench; a control character (a tab a
+/// browser would drop, CR/LF that would split the `Location` header) refuses the request.
+pub(crate) fn safe_next(next: Option<&str>) -> Result<String, PageError> {
+    const FALLBACK: &str = "/workbench";
+    let Some(next) = next.filter(|n| !n.is_empty()) else {
+        return Ok(FALLBACK.to_string());
+    };
+    if next.chars().any(char::is_control) {
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "链接参数有误",
+            "登录后跳转地址（next 参数）含有换行或控制字符，请从页面上的链接重新进入。",
+        ));
     }
+    let mut chars = next.chars();
+    let same_site = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !next.contains('\\');
+    if !same_site {
+        return Ok(FALLBACK.to_string());
+    }
+    let mut out = String::with_capacity(next.len());
+    for c in next.chars() {
+        if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%#".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Ok(out)
 }
 
-async fn login_page(PageQuery(q): PageQuery<NextQuery>) -> Response {
-    render(&LoginPage {
-        next: safe_next(q.next.as_deref()),
-        username: String::new(),
-        error: None,
-    })
+/// The login page with a fresh CSRF token, and the cookie that holds it.
+fn login_form(
+    state: &AppState,
+    jar: CookieJar,
+    status: StatusCode,
+    next: String,
+    username: String,
+    error: Option<String>,
+) -> Response {
+    let token = match crate::infra::secret::random_token() {
+        Ok(t) => t,
+        Err(e) => {
+            return PageError::from(crate::service::ServiceError::Internal(e)).into_response();
+        }
+    };
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.expose().to_string()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.settings.cookies_secure())
+        .path("/login")
+        .build();
+    let page = crate::web::page::render_with(
+        status,
+        &LoginPage {
+            next,
+            username,
+            error,
+            csrf: token.expose().to_string(),
+        },
+    );
+    (jar.add(cookie), page).into_response()
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    PageQuery(q): PageQuery<NextQuery>,
+) -> PageResult {
+    let next = safe_next(q.next.as_deref())?;
+    Ok(login_form(
+        &state,
+        jar,
+        StatusCode::OK,
+        next,
+        String::new(),
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -83,6 +157,17 @@ struct LoginForm {
     #[serde(default)]
     password: String,
     next: Option<String>,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// Whether the form's token is the one in the login cookie (compared by digest, in constant
+/// time with respect to the token).
+fn login_csrf_ok(jar: &CookieJar, sent: &str) -> bool {
+    use crate::infra::secret::sha256_hex;
+    jar.get(LOGIN_CSRF_COOKIE).is_some_and(|c| {
+        !sent.is_empty() && sha256_hex(c.value().as_bytes()) == sha256_hex(sent.as_bytes())
+    })
 }
 
 async fn login_submit(
@@ -90,20 +175,32 @@ async fn login_submit(
     ClientAddr(address): ClientAddr,
     jar: CookieJar,
     PageForm(f): PageForm<LoginForm>,
-) -> Response {
-    let next = safe_next(f.next.as_deref());
-    let failed = |message: String| {
-        crate::web::page::render_with(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            &LoginPage {
-                next: next.clone(),
-                username: f.username.clone(),
-                error: Some(message),
-            },
+) -> PageResult {
+    let next = safe_next(f.next.as_deref())?;
+    let username = f.username.clone();
+    let failed = |jar: CookieJar, status: StatusCode, message: String| {
+        login_form(
+            &state,
+            jar,
+            status,
+            next.clone(),
+            username.clone(),
+            Some(message),
         )
     };
+    if !login_csrf_ok(&jar, &f.csrf) {
+        return Ok(failed(
+            jar,
+            StatusCode::FORBIDDEN,
+            "登录表单已失效（CSRF 防护），请重新输入用户名和密码后登录。".into(),
+        ));
+    }
     if f.username.trim().is_empty() || f.password.is_empty() {
-        return failed("请输入用户名和密码".into());
+        return Ok(failed(
+            jar,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请输入用户名和密码".into(),
+        ));
     }
     let attempt = auth::LoginRequest {
         username: f.username.trim(),
@@ -115,27 +212,34 @@ async fn login_submit(
     match auth::login(&state, attempt).await {
         Ok(mut result) => {
             let Some(token) = result.token.take() else {
-                return failed("登录失败，请重试".into());
+                return Ok(failed(
+                    jar,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "登录失败，请重试".into(),
+                ));
             };
             let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
                 .http_only(true)
                 .same_site(SameSite::Strict)
-                .secure(state.settings.secure_cookies)
+                .secure(state.settings.cookies_secure())
                 .path("/")
                 .build();
+            let used = Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build();
             // A password set by an administrator is changed first, then on to `next`.
             let target = if result.user.must_change_password {
                 format!("/password?next={}", crate::web::page::urlencode(&next))
             } else {
                 next.clone()
             };
-            (jar.add(cookie), Redirect::to(&target)).into_response()
+            Ok((jar.remove(used).add(cookie), Redirect::to(&target)).into_response())
         }
-        Err(
-            crate::service::ServiceError::Invalid { message, .. }
-            | crate::service::ServiceError::Throttled { message, .. },
-        ) => failed(message),
-        Err(e) => crate::web::page::PageError::from(e).into_response(),
+        Err(crate::service::ServiceError::Invalid { message, .. }) => {
+            Ok(failed(jar, StatusCode::UNPROCESSABLE_ENTITY, message))
+        }
+        Err(crate::service::ServiceError::Throttled { message, .. }) => {
+            Ok(failed(jar, StatusCode::TOO_MANY_REQUESTS, message))
+        }
+        Err(e) => Err(PageError::from(e)),
     }
 }
 

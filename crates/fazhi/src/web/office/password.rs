@@ -76,7 +76,7 @@ async fn form(
     OfficeUser(user): OfficeUser,
     PageQuery(q): PageQuery<NextQuery>,
 ) -> PageResult {
-    let next = super::safe_next(q.next.as_deref());
+    let next = super::safe_next(q.next.as_deref())?;
     page(&state, &user, next, FormErrors::default())
 }
 
@@ -87,7 +87,7 @@ async fn change(
     PageForm(f): PageForm<ChangeForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    let next = super::safe_next(f.next.as_deref());
+    let next = super::safe_next(f.next.as_deref())?;
     let mut errors = FormErrors::default();
     if f.current_password.is_empty() {
         errors.add("current_password", "请输入当前密码");

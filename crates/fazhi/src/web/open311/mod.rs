@@ -14,7 +14,7 @@ use crate::service::{AppState, ServiceError};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -53,6 +53,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         });
     let per_minute = u64::from(state.settings.login_rate_per_minute.max(1)) * RATE_FACTOR;
     let governor = GovernorConfigBuilder::default()
+        .key_extractor(crate::web::client_ip::ClientKey)
         .period(std::time::Duration::from_micros(60_000_000 / per_minute))
         .burst_size(u32::try_from(per_minute).unwrap_or(u32::MAX))
         .finish()
@@ -63,7 +64,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 tower_governor::GovernorError::TooManyRequests { wait_time, .. } => {
                     (StatusCode::TOO_MANY_REQUESTS, wait_time)
                 }
-                // No peer address to key on (never with the real server).
+                // No client address to key on (never with the real server).
                 _ => (StatusCode::BAD_REQUEST, 0),
             };
             let mut response = status.into_response();
@@ -210,23 +211,17 @@ fn w3c(t: DateTime<Utc>) -> String {
 
 // ---- discovery and services ---------------------------------------------------------------
 
-async fn discovery(
-    State(state): State<AppState>,
-    Fmt(format): Fmt,
-    headers: HeaderMap,
-) -> Response {
+/// The endpoint's address comes from `--public-url`, never from the request's `Host` or
+/// `X-Forwarded-*` headers (a client choosing them must not be able to make the document
+/// point elsewhere); without a public URL it is the path alone.
+async fn discovery(State(state): State<AppState>, Fmt(format): Fmt) -> Response {
     let settings = complaint::settings(&state);
     let changeset = match complaint::categories_changeset(&state).await {
         Ok(t) => w3c(t),
         Err(e) => return fail(format, e),
     };
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v == "https" || *v == "http")
-        .unwrap_or("http");
-    let url = match headers.get(header::HOST).and_then(|v| v.to_str().ok()) {
-        Some(host) => format!("{scheme}://{host}/open311/v2"),
+    let url = match &state.settings.public_url {
+        Some(public) => public.join("/open311/v2"),
         None => "/open311/v2".to_string(),
     };
     Doc::new(

@@ -13,7 +13,7 @@ use crate::service::complaint::{
     self, Category, Channel, Datatype, MAX_DESCRIPTION_CHARS, MediaUpload, NewComplaint,
 };
 use crate::service::portal::{
-    self as portal_service, Claim, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoProblem, StampProblem,
+    self as portal_service, Claim, MAX_PHOTO_BYTES, MAX_PHOTOS, StampProblem,
 };
 use askama::Template;
 use axum::Extension;
@@ -583,7 +583,7 @@ async fn file(
     let prepared = tokio::task::spawn_blocking(move || {
         photos
             .iter()
-            .map(|p| portal_service::prepare_photo(p))
+            .map(|p| crate::service::upload::public_photo(p))
             .collect::<Vec<_>>()
     })
     .await
@@ -600,16 +600,7 @@ async fn file(
                 bytes,
             }),
             Err(problem) => {
-                form.errors.photos = Some(match problem {
-                    PhotoProblem::TooLarge => format!(
-                        "第{}张照片超过{}MB，请换一张。",
-                        i + 1,
-                        MAX_PHOTO_BYTES / (1024 * 1024)
-                    ),
-                    PhotoProblem::NotAnImage => {
-                        format!("第{}张照片无法识别，请上传 JPEG 或 PNG 格式的照片。", i + 1)
-                    }
-                });
+                form.errors.photos = Some(problem.message(&format!("第{}张照片", i + 1)));
                 form.form_error = Some("提交未成功，请按提示修改后重新提交。".into());
                 return Err(page(state, StatusCode::UNPROCESSABLE_ENTITY, form));
             }

@@ -13,7 +13,7 @@
 //! resizing. POSTs are rate limited per client IP (`portal_rate_per_minute`, answered with a
 //! Chinese 429 page), the form has a honeypot field and a minimum fill time. Pages are sent
 //! `no-store`, without referrer and with a strict Content-Security-Policy (no outside request
-//! unless a map tile server is configured).
+//! unless a map tile server is configured) by `web::security`.
 
 mod form;
 mod track;
@@ -21,15 +21,14 @@ mod track;
 use crate::service::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::extract::connect_info::ConnectInfo;
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -112,7 +111,8 @@ impl Limiter {
     }
 }
 
-/// The peer address of the connection (`None` when unknown).
+/// The client address (`None` when unknown), as `web::client_ip` resolved it: behind a
+/// trusted reverse proxy, the client it names.
 #[derive(Clone, Copy)]
 pub struct ClientIp(Option<IpAddr>);
 
@@ -123,62 +123,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(ClientIp(
             parts
                 .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
+                .get::<crate::web::client_ip::ClientAddr>()
+                .map(|c| c.0),
         ))
     }
 }
 
-/// Renders a portal page with its security headers.
-fn page(state: &AppState, status: StatusCode, t: &impl Template) -> Response {
-    let mut response = match t.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "portal template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Html("<!doctype html><meta charset=utf-8><title>系统繁忙</title><p>页面生成失败，请稍后重试。</p>".to_string()),
-            )
-                .into_response()
-        }
-    };
-    let img = match tile_origin(state.settings.portal_map_tile_url.as_deref()) {
-        Some(origin) => format!("'self' data: {origin}"),
-        None => "'self' data:".to_string(),
-    };
-    let csp = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src {img}; \
-         form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    );
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
-}
-
-/// `https://tiles.example.cn` of the configured tile URL (scheme and host only).
-fn tile_origin(url: Option<&str>) -> Option<String> {
-    let url = url?;
-    let (scheme, rest) = url.split_once("://")?;
-    if !matches!(scheme, "http" | "https") {
-        return None;
-    }
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() || host.contains(['{', '}', ' ', ';', '\'']) {
-        Some(format!("{scheme}:"))
-    } else {
-        Some(format!("{scheme}://{host}"))
-    }
+/// Renders a portal page (its security headers, with the portal's policy, come from
+/// `web::security`).
+fn page(_state: &AppState, status: StatusCode, t: &impl Template) -> Response {
+    crate::web::page::render_with(status, t)
 }
 
 /// A short message page (refusals, errors, not found).
@@ -262,20 +216,6 @@ fn cn_datetime(t: chrono::DateTime<chrono::Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_the_tile_server_is_allowed_for_images() {
-        assert_eq!(tile_origin(None), None);
-        assert_eq!(
-            tile_origin(Some("https://tiles.example.cn/{z}/{x}/{y}.png")).as_deref(),
-            Some("https://tiles.example.cn")
-        );
-        assert_eq!(
-            tile_origin(Some("https://{s}.tiles.example.cn/{z}/{x}/{y}.png")).as_deref(),
-            Some("https:")
-        );
-        assert_eq!(tile_origin(Some("javascript:alert(1)")), None);
-    }
 
     #[test]
     fn the_limiter_refuses_past_the_rate() {

@@ -21,13 +21,16 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/org-units", get(list).post(create))
 }
 
-/// One line of the tree, indented by its depth.
+/// One line of the tree, indented by its depth (`data-depth`, styled in app.css).
 pub struct UnitLine {
     pub name: String,
     pub kind: &'static str,
+    /// Depth in the tree, capped at [`MAX_SHOWN_DEPTH`] for the indentation.
     pub depth: usize,
-    pub indent: String,
 }
+
+/// The deepest indentation app.css draws (deeper units line up with it).
+const MAX_SHOWN_DEPTH: usize = 8;
 
 /// Depth-first order; a unit whose parent the user cannot see is a root.
 fn tree(units: &[OrgUnit]) -> Vec<UnitLine> {
@@ -47,8 +50,7 @@ fn tree(units: &[OrgUnit]) -> Vec<UnitLine> {
         out.push(UnitLine {
             name: u.name.clone(),
             kind: unit_kind_label(&u.kind),
-            depth,
-            indent: (depth * 24).to_string(),
+            depth: depth.min(MAX_SHOWN_DEPTH),
         });
         stack.extend(
             units
