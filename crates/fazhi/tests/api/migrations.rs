@@ -92,6 +92,9 @@ async fn a_migration_edited_after_it_was_applied_stops_the_start() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let err = Db::connect(&url).await.err().expect("refused").to_string();
+    let Err(err) = Db::connect(&url).await else {
+        panic!("an edited migration must stop the start");
+    };
+    let err = err.to_string();
     assert!(err.contains("迁移 0002 在应用之后被修改过"), "{err}");
 }
