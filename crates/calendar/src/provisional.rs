@@ -15,7 +15,9 @@
 //! astronomical algorithms); `tests/notices.rs` checks them against the published notices of
 //! 2020–2026.
 
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use tyme4rs::tyme::lunar::LunarDay;
@@ -118,9 +120,20 @@ pub fn statutory_days(year: i32) -> Result<Vec<StatutoryDay>, CalendarError> {
     Ok(out)
 }
 
+/// The provisional arrangement of `year` (see [`compute_year`]), computed once per process for
+/// all supported years: every calendar built (one per load of a year) reuses it.
+pub(crate) fn provisional_year(year: i32) -> Result<YearData, CalendarError> {
+    static ALL: OnceLock<Result<BTreeMap<i32, YearData>, CalendarError>> = OnceLock::new();
+    let all = ALL.get_or_init(|| SUPPORTED_YEARS.map(|y| Ok((y, compute_year(y)?))).collect());
+    match all {
+        Ok(years) => years.get(&year).cloned().ok_or(CalendarError::OutOfRange(year)),
+        Err(e) => Err(e.clone()),
+    }
+}
+
 /// The provisional arrangement of `year`: one block per holiday (its statutory days, consecutive
 /// days of one holiday merged; 中秋 next to 国庆 joins it), no make-up working days.
-pub(crate) fn provisional_year(year: i32) -> Result<YearData, CalendarError> {
+fn compute_year(year: i32) -> Result<YearData, CalendarError> {
     let mut blocks: Vec<HolidayBlock> = Vec::new();
     for s in statutory_days(year)? {
         if let Some(last) = blocks.last_mut()

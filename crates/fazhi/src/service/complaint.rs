@@ -1015,11 +1015,12 @@ pub async fn create(
         stored_media.push((m, store_file(state, &m.bytes).await?));
     }
 
+    let calendar = state.calendar().await?;
     let now = state.clock.now();
     let local = now.with_timezone(&china());
     let day = local.format("%Y%m%d").to_string();
     let expected = expected_at(
-        &state.settings.calendar,
+        &calendar,
         &intake.working_periods,
         now,
         category.time_limit,
