@@ -324,12 +324,15 @@ async fn from_1_november_admins_and_leaders_are_warned_until_next_year_is_loaded
     let admin = app.user("admin", Role::Admin, &app.bureau).await;
     app.user("leader", Role::Leader, &app.bureau).await;
     app.user("officer", Role::Officer, &app.squad).await;
+    let warned = |body: &str| body.contains("id=\"calendar-warning\"");
+    let w = PageSession::login(&app, "admin").await.get("/workbench").await.body;
+    assert!(w.contains("id=\"counts\"") || w.contains("工作台"), "{w}");
+    assert!(!warned(&w));
+    // A day later (new sessions: the clock moved past the old ones' end).
+    app.clock.set_date(date("2026-11-01"));
     let admin_page = PageSession::login(&app, "admin").await;
     let leader_page = PageSession::login(&app, "leader").await;
     let officer_page = PageSession::login(&app, "officer").await;
-    let warned = |body: &str| body.contains("id=\"calendar-warning\"");
-    assert!(!warned(&admin_page.get("/workbench").await.body));
-    app.clock.set_date(date("2026-11-01"));
     let w = admin_page.get("/workbench").await.body;
     assert!(warned(&w), "{w}");
     assert!(w.contains("2027年的节假日安排尚未载入"));
