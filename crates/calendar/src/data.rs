@@ -192,11 +192,7 @@ impl YearData {
                 .join(", ")
         };
         let mut out = format!("[{year}]\n");
-        let _ = writeln!(
-            out,
-            "source = {}",
-            toml::Value::String(self.source.clone())
-        );
+        let _ = writeln!(out, "source = {}", toml::Value::String(self.source.clone()));
         let _ = writeln!(out, "workdays = [{}]", list(&self.workdays));
         let _ = writeln!(out, "\n[{year}.off]");
         for b in &self.blocks {
@@ -210,7 +206,12 @@ impl YearData {
         if !custom.is_empty() {
             out.push_str("\n[names]\n");
             for b in custom {
-                let _ = writeln!(out, "{} = {}", b.key, toml::Value::String(b.name_zh.clone()));
+                let _ = writeln!(
+                    out,
+                    "{} = {}",
+                    b.key,
+                    toml::Value::String(b.name_zh.clone())
+                );
             }
         }
         out
@@ -402,7 +403,11 @@ national_day_mid_autumn = [2025-10-01, 2025-10-02, 2025-10-03, 2025-10-04, 2025-
         // 2025-05-31 is a Saturday: still a rest day without the block.
         assert_eq!(err_of(&s), "<ok>");
         let s = MINI.replace("qingming = [2025-04-04]\n", "");
-        assert!(err_of(&s).contains("2025-04-04（清明节，周五）"), "{}", err_of(&s));
+        assert!(
+            err_of(&s).contains("2025-04-04（清明节，周五）"),
+            "{}",
+            err_of(&s)
+        );
         assert!(err_of(&s).contains("2024年11月10日修订"), "{}", err_of(&s));
     }
 
@@ -457,9 +462,15 @@ national_day_mid_autumn = [2025-10-01, 2025-10-02, 2025-10-03, 2025-10-04, 2025-
     #[test]
     fn checks_statutory_days() {
         // 12 weekdays off, one make-up day: 12 − 1 = 11 statutory days.
-        let ok = MINI.replace("source = \"test\"", "source = \"test\"\nstatutory_days = 11");
+        let ok = MINI.replace(
+            "source = \"test\"",
+            "source = \"test\"\nstatutory_days = 11",
+        );
         assert_eq!(err_of(&ok), "<ok>");
-        let bad = MINI.replace("source = \"test\"", "source = \"test\"\nstatutory_days = 12");
+        let bad = MINI.replace(
+            "source = \"test\"",
+            "source = \"test\"\nstatutory_days = 12",
+        );
         assert!(
             err_of(&bad).contains("statutory_days = 12 不符"),
             "{}",

@@ -126,7 +126,10 @@ pub(crate) fn provisional_year(year: i32) -> Result<YearData, CalendarError> {
     static ALL: OnceLock<Result<BTreeMap<i32, YearData>, CalendarError>> = OnceLock::new();
     let all = ALL.get_or_init(|| SUPPORTED_YEARS.map(|y| Ok((y, compute_year(y)?))).collect());
     match all {
-        Ok(years) => years.get(&year).cloned().ok_or(CalendarError::OutOfRange(year)),
+        Ok(years) => years
+            .get(&year)
+            .cloned()
+            .ok_or(CalendarError::OutOfRange(year)),
         Err(e) => Err(e.clone()),
     }
 }

@@ -965,12 +965,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Calendar {
-            command:
-                CalendarCommand::Load {
-                    file,
-                    as_user,
-                    db,
-                },
+            command: CalendarCommand::Load { file, as_user, db },
         } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;

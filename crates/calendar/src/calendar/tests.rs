@@ -78,7 +78,10 @@ fn error_messages_are_chinese() {
 #[test]
 fn loaded_years_and_extension() {
     let ext = cn().extend_from_toml_str(Y2027).unwrap();
-    assert_eq!(ext.loaded_years().collect::<Vec<_>>(), vec![2025, 2026, 2027]);
+    assert_eq!(
+        ext.loaded_years().collect::<Vec<_>>(),
+        vec![2025, 2026, 2027]
+    );
     assert_eq!(ext.is_working_day(d(2027, 1, 1)), Ok(false));
     assert_eq!(ext.is_working_day(d(2027, 2, 10)), Ok(false));
     assert_eq!(ext.is_working_day(d(2027, 2, 20)), Ok(true)); // Sat, make-up
@@ -89,7 +92,10 @@ fn loaded_years_and_extension() {
     assert_eq!(cn().is_provisional(d(2027, 2, 10)), Ok(true));
     // A gap is fine now (2027 stays provisional); a duplicate is refused by `extend`…
     let gap = cn().extend_from_toml_str(&Y2027.replace("2027", "2028"));
-    assert!(gap.is_err(), "2028 has other lunar dates: the 2027 days do not fit");
+    assert!(
+        gap.is_err(),
+        "2028 has other lunar dates: the 2027 days do not fit"
+    );
     let dup = ext.extend_from_toml_str(Y2027);
     assert!(matches!(dup, Err(CalendarError::Invalid(m)) if m.contains("重复载入")));
     // …and replaces the year with `with_years_from_toml_str`.
@@ -114,7 +120,10 @@ fn a_notice_that_leaves_a_statutory_day_working_is_refused() {
     );
     // 2027-05-02 (劳动节) is a Sunday: a make-up working day on it is refused.
     let sunday = Y2027
-        .replace("labour_day = [2027-05-01, 2027-05-02, 2027-05-03]", "labour_day = [2027-05-01]")
+        .replace(
+            "labour_day = [2027-05-01, 2027-05-02, 2027-05-03]",
+            "labour_day = [2027-05-01]",
+        )
         .replace("workdays = [2027-02-20]", "workdays = [2027-05-02]");
     let err = cn().with_years_from_toml_str(&sunday).unwrap_err();
     assert!(err.to_string().contains("2027-05-02（劳动节"), "{err}");
@@ -300,7 +309,10 @@ fn sub_working_days_before_first_year() {
         Err(out_of_range(2013))
     );
     // 2014-01-01 is 元旦: no working day before 01-02 in the supported years.
-    assert_eq!(c.sub_working_days(d(2014, 1, 2), 1), Err(out_of_range(2013)));
+    assert_eq!(
+        c.sub_working_days(d(2014, 1, 2), 1),
+        Err(out_of_range(2013))
+    );
     assert_eq!(c.sub_working_days(d(2024, 6, 3), 0), Ok(d(2024, 6, 3)));
 }
 
@@ -352,7 +364,10 @@ fn working_days_between_across_provisional_years() {
         c.working_days_between(d(2025, 1, 1), d(2026, 12, 31))
     );
     // 2025-01-01 off, 01-02 Thu, 01-03 Fri, weekend.
-    assert_eq!(c.working_days_between(d(2024, 12, 31), d(2025, 1, 5)), Ok(2));
+    assert_eq!(
+        c.working_days_between(d(2024, 12, 31), d(2025, 1, 5)),
+        Ok(2)
+    );
     assert_eq!(
         c.working_days_between(d(2013, 12, 31), d(2014, 1, 5)),
         Err(out_of_range(2013))
@@ -426,7 +441,10 @@ fn period_end_days_into_provisional_and_out_of_range() {
         Err(out_of_range(2100))
     );
     assert_eq!(c.period_end_days(d(2024, 12, 31), 1, HW), Ok(d(2025, 1, 2)));
-    assert_eq!(c.period_end_days(d(2099, 12, 30), 1, HW), Ok(d(2099, 12, 31)));
+    assert_eq!(
+        c.period_end_days(d(2099, 12, 30), 1, HW),
+        Ok(d(2099, 12, 31))
+    );
     assert_eq!(
         c.period_end_days(d(2099, 12, 31), 1, HW),
         Err(out_of_range(2100))
@@ -472,7 +490,10 @@ fn period_end_months_into_provisional_and_out_of_range() {
     let c = cn();
     assert_eq!(c.period_end_months(d(2026, 7, 1), 6, HW), Ok(d(2027, 1, 4)));
     // 2025-01-31 lies in the 2025 Spring Festival block (to 02-04).
-    assert_eq!(c.period_end_months(d(2024, 12, 31), 1, HW), Ok(d(2025, 2, 5)));
+    assert_eq!(
+        c.period_end_months(d(2024, 12, 31), 1, HW),
+        Ok(d(2025, 2, 5))
+    );
     assert!(matches!(
         c.period_end_months(d(2025, 1, 1), u32::MAX, HW),
         Err(CalendarError::OutOfRange(_))

@@ -2149,10 +2149,7 @@ fn a_date_outside_the_supported_years_is_an_error() {
         today: today(),
     };
     let err = check_timeline(&t, &ctx).unwrap_err();
-    assert_eq!(
-        err,
-        CheckError::Calendar(CalendarError::OutOfRange(2013))
-    );
+    assert_eq!(err, CheckError::Calendar(CalendarError::OutOfRange(2013)));
     assert_eq!(err.code(), "calendar_out_of_range");
     assert!(err.to_string().contains("2013"), "{err}");
     // also a hearing date or the end of a measure
@@ -2195,7 +2192,11 @@ fn deadlines_into_a_year_not_loaded_are_provisional() {
     assert!(rules.contains(&("service_deadline", false)), "{rules:?}");
     assert!(rules.len() > 1, "{rules:?}");
     for x in &r.deadlines {
-        assert_eq!(x.provisional, chrono::Datelike::year(&x.due) > last, "{x:?}");
+        assert_eq!(
+            x.provisional,
+            chrono::Datelike::year(&x.due) > last,
+            "{x:?}"
+        );
     }
     // The JSON answer carries the flag only when it is true.
     let json = serde_json::to_value(&r).unwrap();

@@ -78,7 +78,9 @@ impl LiveCalendar {
 
 fn calendar_error(e: CalendarError) -> ServiceError {
     match e {
-        CalendarError::OutOfRange(_) => ServiceError::invalid("calendar_out_of_range", e.to_string()),
+        CalendarError::OutOfRange(_) => {
+            ServiceError::invalid("calendar_out_of_range", e.to_string())
+        }
         CalendarError::Invalid(_) => {
             ServiceError::invalid_field("invalid_calendar", "arrangement", e.to_string())
         }
@@ -108,7 +110,10 @@ impl AppState {
         let mut cal = self.settings.calendar.clone();
         for r in &rows {
             cal = cal.with_years_from_toml_str(&r.arrangement).map_err(|e| {
-                ServiceError::Internal(anyhow::anyhow!("stored calendar year {} invalid: {e}", r.year))
+                ServiceError::Internal(anyhow::anyhow!(
+                    "stored calendar year {} invalid: {e}",
+                    r.year
+                ))
             })?;
         }
         live.set(generation, cal.clone());
@@ -170,7 +175,9 @@ impl Arrangement {
     pub fn to_toml(&self, year: i32) -> ServiceResult<String> {
         let bad = |m: String| ServiceError::invalid_field("invalid_calendar", "arrangement", m);
         if self.source.trim().is_empty() {
-            return Err(bad("请填写放假安排的来源（国务院办公厅通知的名称和文号）".into()));
+            return Err(bad(
+                "请填写放假安排的来源（国务院办公厅通知的名称和文号）".into()
+            ));
         }
         if self.holidays.is_empty() {
             return Err(bad("请至少填写一个节假日的放假日期".into()));
@@ -184,7 +191,10 @@ impl Arrangement {
                 return Err(bad("节假日名称不能为空".into()));
             }
             if h.to < h.from {
-                return Err(bad(format!("{name}的放假结束日 {} 早于开始日 {}", h.to, h.from)));
+                return Err(bad(format!(
+                    "{name}的放假结束日 {} 早于开始日 {}",
+                    h.to, h.from
+                )));
             }
             if h.from.year() != year || h.to.year() != year {
                 return Err(bad(format!(
@@ -469,7 +479,10 @@ pub async fn year_view(state: &AppState, year: i32) -> ServiceResult<YearView> {
 }
 
 /// The workbench warning: from 1 November, while next year's notice is not loaded.
-pub async fn next_year_warning(state: &AppState, actor: &CurrentUser) -> ServiceResult<Option<String>> {
+pub async fn next_year_warning(
+    state: &AppState,
+    actor: &CurrentUser,
+) -> ServiceResult<Option<String>> {
     if !matches!(actor.role, Role::Admin | Role::Leader) {
         return Ok(None);
     }

@@ -384,13 +384,8 @@ async fn review_queue_in(
         with_probe.push(probe);
         let on = today.max(last_step);
         let probed = build_timeline(&mut *conn, &case, with_probe, on).await?;
-        let Ok(report) = run_check(
-            &probed,
-            &calendar,
-            &state.settings.rules,
-            &catalogue,
-            today,
-        ) else {
+        let Ok(report) = run_check(&probed, &calendar, &state.settings.rules, &catalogue, today)
+        else {
             continue;
         };
         let Some(reason) = report

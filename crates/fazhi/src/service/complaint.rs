@@ -1019,12 +1019,7 @@ pub async fn create(
     let now = state.clock.now();
     let local = now.with_timezone(&china());
     let day = local.format("%Y%m%d").to_string();
-    let expected = expected_at(
-        &calendar,
-        &intake.working_periods,
-        now,
-        category.time_limit,
-    );
+    let expected = expected_at(&calendar, &intake.working_periods, now, category.time_limit);
     let mut notice = category
         .notice
         .clone()

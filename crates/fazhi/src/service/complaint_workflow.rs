@@ -1992,13 +1992,7 @@ pub(crate) fn first_round_due(
         .ok()?
         .with_timezone(&Utc);
     let periods = &complaint::settings(state).working_periods;
-    expected_at(
-        calendar,
-        periods,
-        received,
-        category.time_limit,
-    )
-    .map(to_db_time)
+    expected_at(calendar, periods, received, category.time_limit).map(to_db_time)
 }
 
 fn rate_of(part: i64, whole: i64) -> Option<f64> {

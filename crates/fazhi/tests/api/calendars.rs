@@ -65,11 +65,21 @@ async fn a_year_not_loaded_is_provisional_and_the_api_loads_it() {
     let officer_user = app.user("officer", Role::Officer, &app.squad).await;
 
     // 2027-02-08 is 正月初三 (provisional Spring Festival: 2月5日除夕 to 2月8日).
-    let (s, b) = parts(officer_user.get("/calendar/add?from=2027-02-08&span=1wd").await).await;
+    let (s, b) = parts(
+        officer_user
+            .get("/calendar/add?from=2027-02-08&span=1wd")
+            .await,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["result"], "2027-02-09");
     assert_eq!(b["provisional"], true);
-    let (_, b) = parts(officer_user.get("/calendar/add?from=2026-09-01&span=5wd").await).await;
+    let (_, b) = parts(
+        officer_user
+            .get("/calendar/add?from=2026-09-01&span=5wd")
+            .await,
+    )
+    .await;
     assert!(b.get("provisional").is_none(), "{b}");
     let (s, y) = parts(officer_user.get("/calendars/2027").await).await;
     assert_eq!(s, StatusCode::OK);
@@ -83,9 +93,19 @@ async fn a_year_not_loaded_is_provisional_and_the_api_loads_it() {
     );
 
     // Only an administrator or the legal office may load.
-    let (s, b) = parts(officer_user.put("/calendars/2027", &arrangement_2027()).await).await;
+    let (s, b) = parts(
+        officer_user
+            .put("/calendars/2027", &arrangement_2027())
+            .await,
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
-    assert!(b["error"]["message"].as_str().unwrap().contains("系统管理员"));
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("系统管理员")
+    );
 
     // A statutory holiday that is worked is refused, naming it.
     let mut no_dragon_boat = arrangement_2027();
@@ -119,7 +139,10 @@ async fn a_year_not_loaded_is_provisional_and_the_api_loads_it() {
     let (s, b) = parts(admin.put("/calendars/2100", &arrangement_2027()).await).await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("calendar_out_of_range"))
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("calendar_out_of_range")
+        )
     );
     assert!(audit_loads(&app).await.is_empty());
 
@@ -127,7 +150,12 @@ async fn a_year_not_loaded_is_provisional_and_the_api_loads_it() {
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["years"], json!([2027]));
     // At once: the same day now counts on the notice (2月5日 to 11日 off).
-    let (_, b) = parts(officer_user.get("/calendar/add?from=2027-02-08&span=1wd").await).await;
+    let (_, b) = parts(
+        officer_user
+            .get("/calendar/add?from=2027-02-08&span=1wd")
+            .await,
+    )
+    .await;
     assert_eq!(b["result"], "2027-02-12");
     assert!(b.get("provisional").is_none(), "{b}");
     let (_, y) = parts(officer_user.get("/calendars/2027").await).await;
@@ -196,7 +224,8 @@ async fn loading_2027_through_the_page_moves_an_open_deadline() {
     let s = PageSession::login(&app, "leader").await;
     let page = s.get(&format!("/cases/{case_id}")).await;
     assert!(
-        page.body.contains("暂定（待国务院办公厅放假安排发布后核定）"),
+        page.body
+            .contains("暂定（待国务院办公厅放假安排发布后核定）"),
         "{}",
         page.body
     );
@@ -207,7 +236,14 @@ async fn loading_2027_through_the_page_moves_an_open_deadline() {
     assert_eq!(p.status, StatusCode::OK);
     assert!(!p.body.contains("id=\"load\""));
     let refused = officer_page
-        .post("/calendars", &[("year", "2027"), ("source", "x"), ("holidays", HOLIDAY_LINES_2027)])
+        .post(
+            "/calendars",
+            &[
+                ("year", "2027"),
+                ("source", "x"),
+                ("holidays", HOLIDAY_LINES_2027),
+            ],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
@@ -242,7 +278,11 @@ async fn loading_2027_through_the_page_moves_an_open_deadline() {
         )
         .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(missing.body.contains("id=\"load-error\""), "{}", missing.body);
+    assert!(
+        missing.body.contains("id=\"load-error\""),
+        "{}",
+        missing.body
+    );
     assert!(missing.body.contains("元旦"), "the missing 元旦 is named");
 
     let done = admin_page
@@ -325,7 +365,11 @@ async fn from_1_november_admins_and_leaders_are_warned_until_next_year_is_loaded
     app.user("leader", Role::Leader, &app.bureau).await;
     app.user("officer", Role::Officer, &app.squad).await;
     let warned = |body: &str| body.contains("id=\"calendar-warning\"");
-    let w = PageSession::login(&app, "admin").await.get("/workbench").await.body;
+    let w = PageSession::login(&app, "admin")
+        .await
+        .get("/workbench")
+        .await
+        .body;
     assert!(w.contains("id=\"counts\"") || w.contains("工作台"), "{w}");
     assert!(!warned(&w));
     // A day later (new sessions: the clock moved past the old ones' end).

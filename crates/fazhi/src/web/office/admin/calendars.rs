@@ -269,7 +269,10 @@ fn parse_form(f: &LoadForm) -> Result<(i32, Arrangement), FormErrors> {
         }
     }
     if f.source.trim().is_empty() {
-        errors.add("source", "请填写放假安排的来源（国务院办公厅通知的名称和文号）");
+        errors.add(
+            "source",
+            "请填写放假安排的来源（国务院办公厅通知的名称和文号）",
+        );
     }
     match year {
         Some(y) if errors.is_empty() => Ok((
@@ -289,7 +292,15 @@ async fn show(
     OfficeUser(user): OfficeUser,
     PageQuery(q): PageQuery<CalcQuery>,
 ) -> PageResult {
-    page(&state, &user, q, LoadForm::default(), FormErrors::default(), None).await
+    page(
+        &state,
+        &user,
+        q,
+        LoadForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await
 }
 
 async fn load(
