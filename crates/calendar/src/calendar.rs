@@ -1,8 +1,10 @@
 //! The working-day calendar and legal period arithmetic (legal-rules.md A1–A6).
 //!
-//! All loaded days are precomputed into flat per-day arrays indexed from 1 January of the first
-//! loaded year: a flag byte (working day / statutory holiday off-day), a holiday-key index, and a
-//! running count of working days. Working-day arithmetic is then a binary search over the running
+//! Every day of the supported years ([`SUPPORTED_YEARS`]) is precomputed into flat per-day
+//! arrays indexed from 1 January of the first supported year: a flag byte (working day /
+//! statutory holiday off-day / provisional), a holiday-key index, and a running count of working
+//! days. A year with a loaded notice takes its days from the notice; any other year from the
+//! provisional calendar ([`crate::provisional`]), and its days carry the provisional flag. Working-day arithmetic is then a binary search over the running
 //! count (O(log n) in the number of loaded days) and counting working days between two dates is
 //! a subtraction. The arrays are shared behind an [`Arc`], so cloning a [`Calendar`] is cheap.
 
@@ -13,8 +15,11 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::data::{CalendarData, HolidayBlock, is_weekend};
+use std::collections::BTreeMap;
+
+use crate::data::{CalendarData, HolidayBlock, YearData, is_weekend};
 use crate::error::CalendarError;
+use crate::provisional::{SUPPORTED_YEARS, provisional_year};
 
 /// The embedded data file with China's holiday arrangements.
 const CN_TOML: &str = include_str!("../../../data/calendar/cn.toml");
@@ -23,6 +28,8 @@ const CN_TOML: &str = include_str!("../../../data/calendar/cn.toml");
 const WORKING: u8 = 1;
 /// Flag: the day lies in a statutory holiday block (weekends inside the block included).
 const OFF: u8 = 2;
+/// Flag: the day lies in a year without a loaded notice (provisional calendar).
+const PROVISIONAL: u8 = 4;
 
 /// Which days count as rest days when the last day of a calendar-day period is rolled forward
 /// (legal-rules.md A2). Whether weekends count is marked `[U]` there, so it is a switch.
@@ -60,14 +67,16 @@ struct Inner {
     holiday_keys: Vec<(String, String)>,
     /// Per day `i`: the number of working days among days `0..=i`.
     cum_working: Vec<u32>,
-    /// The validated source data (for inspection and merging).
+    /// The validated loaded data (for merging).
     data: CalendarData,
+    /// Every supported year's arrangement: the loaded notice, or the provisional one.
+    years: BTreeMap<i32, YearData>,
 }
 
 impl fmt::Debug for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Calendar")
-            .field("years", &self.loaded_years())
+            .field("loaded", &self.loaded_years().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -94,18 +103,28 @@ impl Calendar {
     }
 
     /// This calendar plus the years of another data file (e.g. next year's notice, kept by the
-    /// bureau in its own file). A year present in both, or a gap between the years, is
-    /// [`CalendarError::Invalid`].
+    /// bureau in its own file). A year present in both is [`CalendarError::Invalid`].
     pub fn extend_from_toml_str(&self, s: &str) -> Result<Calendar, CalendarError> {
-        Calendar::build(self.inner.data.merge(CalendarData::parse(s)?)?)
+        Calendar::build(self.inner.data.merge(CalendarData::parse(s)?, false)?)
+    }
+
+    /// This calendar with the years of another data file loaded over it: a year present in both
+    /// takes the new arrangement (a notice loaded by an administrator replaces the earlier one).
+    pub fn with_years_from_toml_str(&self, s: &str) -> Result<Calendar, CalendarError> {
+        Calendar::build(self.inner.data.merge(CalendarData::parse(s)?, true)?)
     }
 
     fn build(data: CalendarData) -> Result<Calendar, CalendarError> {
-        let (Some(&first_year), Some(&last_year)) =
-            (data.years.keys().next(), data.years.keys().next_back())
-        else {
-            return Err(CalendarError::Invalid("数据中没有任何年份".to_owned()));
-        };
+        let first_year = *SUPPORTED_YEARS.start();
+        let last_year = *SUPPORTED_YEARS.end();
+        let mut years = BTreeMap::new();
+        for year in SUPPORTED_YEARS {
+            let y = match data.years.get(&year) {
+                Some(y) => y.clone(),
+                None => provisional_year(year)?,
+            };
+            years.insert(year, y);
+        }
         let first_day = ymd(first_year, 1, 1)?;
         let end = ymd(last_year + 1, 1, 1)?;
         let len = usize::try_from(end.signed_duration_since(first_day).num_days())
@@ -124,7 +143,14 @@ impl Calendar {
         }
         let mut holiday = vec![0u16; len];
         let mut holiday_keys: Vec<(String, String)> = Vec::new();
-        for year in data.years.values() {
+        for (&y, year) in &years {
+            if !data.years.contains_key(&y) {
+                let from = index(ymd(y, 1, 1)?);
+                let to = index(ymd(y, 12, 31)?);
+                for f in &mut flags[from..=to] {
+                    *f |= PROVISIONAL;
+                }
+            }
             for block in &year.blocks {
                 let pos = match holiday_keys.iter().position(|(k, _)| *k == block.key) {
                     Some(p) => p,
@@ -137,12 +163,13 @@ impl Calendar {
                     .map_err(|_| CalendarError::Invalid("节假日名称过多".to_owned()))?;
                 for &d in &block.days {
                     let i = index(d);
-                    flags[i] = OFF;
+                    flags[i] = OFF | (flags[i] & PROVISIONAL);
                     holiday[i] = tag;
                 }
             }
             for &d in &year.workdays {
-                flags[index(d)] = WORKING;
+                let i = index(d);
+                flags[i] = WORKING | (flags[i] & PROVISIONAL);
             }
         }
         let mut cum_working = Vec::with_capacity(len);
@@ -164,13 +191,44 @@ impl Calendar {
                 holiday_keys,
                 cum_working,
                 data,
+                years,
             }),
         })
     }
 
-    /// The years whose holiday arrangements are loaded (always contiguous).
-    pub fn loaded_years(&self) -> RangeInclusive<i32> {
+    /// The years whose State Council notice is loaded, ascending (not necessarily contiguous).
+    pub fn loaded_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.inner.data.years.keys().copied()
+    }
+
+    /// Whether the notice of `year` is loaded (otherwise the year is provisional).
+    pub fn is_loaded(&self, year: i32) -> bool {
+        self.inner.data.years.contains_key(&year)
+    }
+
+    /// The years this calendar answers for ([`SUPPORTED_YEARS`]).
+    pub fn supported_years(&self) -> RangeInclusive<i32> {
         self.inner.first_year..=self.inner.last_year
+    }
+
+    /// Whether `d` is counted on the provisional calendar (its year's notice is not loaded).
+    pub fn is_provisional(&self, d: NaiveDate) -> Result<bool, CalendarError> {
+        let i = self.index(d)?;
+        Ok(self.inner.flags[i] & PROVISIONAL != 0)
+    }
+
+    /// Whether any day between `a` and `b` (both included, in either order) is provisional:
+    /// a result counted across such a day may move when the year's notice is loaded. Days
+    /// outside the supported years count as provisional.
+    pub fn crosses_provisional(&self, a: NaiveDate, b: NaiveDate) -> bool {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        (lo.year()..=hi.year()).any(|y| !self.is_loaded(y))
+    }
+
+    /// The arrangement of the loaded notices as a data file (format of `data/calendar/cn.toml`)
+    /// restricted to `year`, or `None` when that year is provisional.
+    pub fn year_toml(&self, year: i32) -> Option<String> {
+        self.inner.data.years.get(&year).map(|y| y.to_toml(year))
     }
 
     /// Whether `d` is a working day: Monday–Friday outside the holiday blocks, plus the make-up
@@ -211,27 +269,26 @@ impl Calendar {
             .and_then(|k| self.inner.holiday_keys.get(k)))
     }
 
-    /// The holiday blocks of a loaded year, in date order.
+    /// The holiday blocks of a year (loaded, or provisional), in date order.
     pub fn holiday_blocks(&self, year: i32) -> Result<&[HolidayBlock], CalendarError> {
         Ok(&self.year_data(year)?.blocks)
     }
 
-    /// The make-up working days (调休上班) of a loaded year, ascending.
+    /// The make-up working days (调休上班) of a year, ascending (none in a provisional year).
     pub fn make_up_workdays(&self, year: i32) -> Result<&[NaiveDate], CalendarError> {
         Ok(&self.year_data(year)?.workdays)
     }
 
-    /// The notice a loaded year's arrangement was taken from.
+    /// The notice a year's arrangement was taken from (for a provisional year: the rules).
     pub fn source(&self, year: i32) -> Result<&str, CalendarError> {
         Ok(&self.year_data(year)?.source)
     }
 
-    fn year_data(&self, year: i32) -> Result<&crate::data::YearData, CalendarError> {
+    fn year_data(&self, year: i32) -> Result<&YearData, CalendarError> {
         self.inner
-            .data
             .years
             .get(&year)
-            .ok_or(CalendarError::YearNotLoaded(year))
+            .ok_or(CalendarError::OutOfRange(year))
     }
 
     /// The `n`-th working day after `d` (`d` itself is not counted); `n = 0` gives `d`.
@@ -256,7 +313,7 @@ impl Calendar {
         let before =
             u64::from(self.inner.cum_working[i]) - u64::from(self.inner.flags[i] & WORKING);
         if u64::from(n) > before {
-            return Err(CalendarError::YearNotLoaded(self.inner.first_year - 1));
+            return Err(CalendarError::OutOfRange(self.inner.first_year - 1));
         }
         self.nth_working_day(before - u64::from(n) + 1)
     }
@@ -287,7 +344,7 @@ impl Calendar {
             let year = d
                 .checked_add_days(Days::new(u64::from(n)))
                 .map_or(self.inner.last_year + 1, |t| t.year());
-            return Err(CalendarError::YearNotLoaded(year));
+            return Err(CalendarError::OutOfRange(year));
         }
         self.roll_from(j, rest)
     }
@@ -304,7 +361,7 @@ impl Calendar {
         self.index(d)?;
         let end = d
             .checked_add_months(Months::new(months))
-            .ok_or(CalendarError::YearNotLoaded(self.inner.last_year + 1))?;
+            .ok_or(CalendarError::OutOfRange(self.inner.last_year + 1))?;
         let j = self.index(end)?;
         self.roll_from(j, rest)
     }
@@ -322,15 +379,15 @@ impl Calendar {
 
     // ---- internals -------------------------------------------------------------------------
 
-    /// Index of `d` in the per-day arrays, or `YearNotLoaded`.
+    /// Index of `d` in the per-day arrays, or `OutOfRange`.
     #[inline]
     fn index(&self, d: NaiveDate) -> Result<usize, CalendarError> {
         let year = d.year();
         if year < self.inner.first_year || year > self.inner.last_year {
-            return Err(CalendarError::YearNotLoaded(year));
+            return Err(CalendarError::OutOfRange(year));
         }
         usize::try_from(d.num_days_from_ce() - self.inner.epoch)
-            .map_err(|_| CalendarError::YearNotLoaded(year))
+            .map_err(|_| CalendarError::OutOfRange(year))
     }
 
     /// The date at index `i` (which must be < the number of loaded days).
@@ -352,10 +409,10 @@ impl Calendar {
     fn nth_working_day(&self, k: u64) -> Result<NaiveDate, CalendarError> {
         let cum = &self.inner.cum_working;
         if k == 0 {
-            return Err(CalendarError::YearNotLoaded(self.inner.first_year - 1));
+            return Err(CalendarError::OutOfRange(self.inner.first_year - 1));
         }
         if k > cum.last().map_or(0, |&c| u64::from(c)) {
-            return Err(CalendarError::YearNotLoaded(self.inner.last_year + 1));
+            return Err(CalendarError::OutOfRange(self.inner.last_year + 1));
         }
         // First index whose running count reaches k: the running count steps up exactly there,
         // so that day is a working day.
@@ -371,7 +428,7 @@ impl Calendar {
             j += 1;
         }
         if j == len {
-            return Err(CalendarError::YearNotLoaded(self.inner.last_year + 1));
+            return Err(CalendarError::OutOfRange(self.inner.last_year + 1));
         }
         Ok(self.date_at(j))
     }

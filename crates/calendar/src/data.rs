@@ -3,7 +3,9 @@
 //! A file has one table per year (`[2025]`, with `source`, optional `statutory_days`,
 //! `workdays` and a `[2025.off]` table of holiday blocks) and an optional top-level `[names]`
 //! table giving Chinese display names for holiday keys that are not built in. Everything that
-//! could make a computation silently wrong is rejected as [`CalendarError::Invalid`].
+//! could make a computation silently wrong is rejected as [`CalendarError::Invalid`], and so is
+//! an arrangement in which a statutory holiday day of 《全国年节及纪念日放假办法》 is a working
+//! day (see [`crate::provisional`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,11 +13,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Deserialize;
 
 use crate::error::CalendarError;
-
-/// Earliest year a data file may describe.
-const MIN_YEAR: i32 = 1949;
-/// Latest year a data file may describe.
-const MAX_YEAR: i32 = 2999;
+use crate::provisional::{SUPPORTED_YEARS, statutory_basis, statutory_days};
 
 /// Chinese display names of the holiday keys used by the national notices.
 const BUILT_IN_NAMES: &[(&str, &str)] = &[
@@ -144,9 +142,11 @@ impl CalendarData {
                     )));
                 }
             };
-            if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            if !SUPPORTED_YEARS.contains(&year) {
                 return Err(invalid(format!(
-                    "年份 {year} 超出支持范围（{MIN_YEAR}–{MAX_YEAR}）"
+                    "年份 {year} 超出支持范围（{}–{}）",
+                    SUPPORTED_YEARS.start(),
+                    SUPPORTED_YEARS.end()
                 )));
             }
             let raw: RawYear = value
@@ -158,41 +158,63 @@ impl CalendarData {
         for (year, raw) in raw_years {
             years.insert(year, validate_year(year, raw, &names)?);
         }
-        let data = CalendarData { years };
-        data.check_contiguous()?;
-        Ok(data)
+        if years.is_empty() {
+            return Err(invalid("数据中没有任何年份"));
+        }
+        Ok(CalendarData { years })
     }
 
-    /// Adds the years of `other`; a year present in both is an error.
-    pub(crate) fn merge(&self, other: CalendarData) -> Result<CalendarData, CalendarError> {
+    /// Adds the years of `other`. A year present in both is an error, unless `replace` is set:
+    /// then `other`'s arrangement wins. Years need not be contiguous: a gap is provisional.
+    pub(crate) fn merge(
+        &self,
+        other: CalendarData,
+        replace: bool,
+    ) -> Result<CalendarData, CalendarError> {
         let mut years = self.years.clone();
         for (year, data) in other.years {
-            if years.insert(year, data).is_some() {
+            if years.insert(year, data).is_some() && !replace {
                 return Err(invalid(format!("{year}年的节假日安排重复载入")));
             }
         }
-        let data = CalendarData { years };
-        data.check_contiguous()?;
-        Ok(data)
+        Ok(CalendarData { years })
     }
+}
 
-    fn check_contiguous(&self) -> Result<(), CalendarError> {
-        if self.years.is_empty() {
-            return Err(invalid("数据中没有任何年份"));
+impl YearData {
+    /// This year as a data file (format of `data/calendar/cn.toml`).
+    pub(crate) fn to_toml(&self, year: i32) -> String {
+        use std::fmt::Write as _;
+        let list = |days: &[NaiveDate]| {
+            days.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = format!("[{year}]\n");
+        let _ = writeln!(out, "source = {}", toml::Value::String(self.source.clone()));
+        let _ = writeln!(out, "workdays = [{}]", list(&self.workdays));
+        let _ = writeln!(out, "\n[{year}.off]");
+        for b in &self.blocks {
+            let _ = writeln!(out, "{} = [{}]", b.key, list(&b.days));
         }
-        let mut prev: Option<i32> = None;
-        for &year in self.years.keys() {
-            if let Some(p) = prev
-                && year != p + 1
-            {
-                return Err(invalid(format!(
-                    "年份不连续：已载入{p}年和{year}年，缺少{}年",
-                    p + 1
-                )));
+        let custom: Vec<&HolidayBlock> = self
+            .blocks
+            .iter()
+            .filter(|b| !BUILT_IN_NAMES.iter().any(|(k, _)| *k == b.key))
+            .collect();
+        if !custom.is_empty() {
+            out.push_str("\n[names]\n");
+            for b in custom {
+                let _ = writeln!(
+                    out,
+                    "{} = {}",
+                    b.key,
+                    toml::Value::String(b.name_zh.clone())
+                );
             }
-            prev = Some(year);
         }
-        Ok(())
+        out
     }
 }
 
@@ -270,6 +292,22 @@ fn validate_year(
         }
     }
 
+    // Every statutory holiday day must be a rest day of the arrangement: off, or a weekend day
+    // that is not a make-up working day.
+    for s in statutory_days(year)? {
+        let rest = off_days.contains(&s.date)
+            || (is_weekend(s.date) && workdays.binary_search(&s.date).is_err());
+        if !rest {
+            return Err(invalid(format!(
+                "{}（{}，{}）是{}规定的法定节假日，但安排中这一天不休息",
+                s.date,
+                s.name_zh,
+                weekday_zh(s.date.weekday()),
+                statutory_basis(year)
+            )));
+        }
+    }
+
     if let Some(expected) = raw.statutory_days {
         let weekday_off = off_days.iter().filter(|d| !is_weekend(**d)).count();
         let swapped = workdays.len();
@@ -298,6 +336,11 @@ source = "test"
 workdays = [2025-01-26]
 [2025.off]
 new_year = [2025-01-01]
+spring_festival = [2025-01-28, 2025-01-29, 2025-01-30, 2025-01-31]
+qingming = [2025-04-04]
+labour_day = [2025-05-01, 2025-05-02]
+dragon_boat = [2025-05-31]
+national_day_mid_autumn = [2025-10-01, 2025-10-02, 2025-10-03, 2025-10-04, 2025-10-05, 2025-10-06]
 "#;
 
     fn err_of(s: &str) -> String {
@@ -355,10 +398,17 @@ new_year = [2025-01-01]
     }
 
     #[test]
-    fn rejects_gap_between_years() {
-        // 2014 has the same weekdays as 2025.
-        let s = format!("{MINI}\n{}", MINI.replace("2025", "2014"));
-        assert!(err_of(&s).contains("缺少2015年"), "{}", err_of(&s));
+    fn rejects_a_statutory_day_that_is_worked() {
+        let s = MINI.replace("dragon_boat = [2025-05-31]\n", "");
+        // 2025-05-31 is a Saturday: still a rest day without the block.
+        assert_eq!(err_of(&s), "<ok>");
+        let s = MINI.replace("qingming = [2025-04-04]\n", "");
+        assert!(
+            err_of(&s).contains("2025-04-04（清明节，周五）"),
+            "{}",
+            err_of(&s)
+        );
+        assert!(err_of(&s).contains("2024年11月10日修订"), "{}", err_of(&s));
     }
 
     #[test]
@@ -374,8 +424,8 @@ new_year = [2025-01-01]
     fn rejects_duplicate_off_day_across_blocks() {
         let s = MINI.replace(
             "new_year = [2025-01-01]",
-            "new_year = [2025-01-01]\nqingming = [2025-01-01]",
-        );
+            "new_year = [2025-01-01]\nextra_day = [2025-01-01]",
+        ) + "[names]\nextra_day = \"某节\"\n";
         assert!(err_of(&s).contains("重复列出"), "{}", err_of(&s));
     }
 
@@ -411,12 +461,18 @@ new_year = [2025-01-01]
 
     #[test]
     fn checks_statutory_days() {
-        // 2025-01-01 (Wed) off, one make-up day: 1 − 1 = 0 statutory days.
-        let ok = MINI.replace("source = \"test\"", "source = \"test\"\nstatutory_days = 0");
+        // 12 weekdays off, one make-up day: 12 − 1 = 11 statutory days.
+        let ok = MINI.replace(
+            "source = \"test\"",
+            "source = \"test\"\nstatutory_days = 11",
+        );
         assert_eq!(err_of(&ok), "<ok>");
-        let bad = MINI.replace("source = \"test\"", "source = \"test\"\nstatutory_days = 1");
+        let bad = MINI.replace(
+            "source = \"test\"",
+            "source = \"test\"\nstatutory_days = 12",
+        );
         assert!(
-            err_of(&bad).contains("statutory_days = 1 不符"),
+            err_of(&bad).contains("statutory_days = 12 不符"),
             "{}",
             err_of(&bad)
         );

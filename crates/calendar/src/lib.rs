@@ -5,9 +5,10 @@
 //! "N working days after D", and calendar-day / month periods whose last day is rolled forward
 //! over rest days. Semantics and worked examples: `docs/day-counting.md`.
 //!
-//! A date in a year whose holiday arrangement is not loaded is an error
-//! ([`CalendarError::YearNotLoaded`]), also when a computation would have to walk into such a
-//! year: the calendar never guesses.
+//! A year whose State Council notice is not loaded is counted on the provisional calendar
+//! ([`provisional`]: the statutory holidays of 《全国年节及纪念日放假办法》 and weekends, no
+//! 调休); [`Calendar::crosses_provisional`] tells whether a result depends on such a day. Only a
+//! date outside [`SUPPORTED_YEARS`] is an error ([`CalendarError::OutOfRange`]).
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -29,9 +30,11 @@
 mod calendar;
 mod data;
 mod error;
+pub mod provisional;
 mod span;
 
 pub use calendar::{Calendar, RestDays};
 pub use data::HolidayBlock;
 pub use error::CalendarError;
+pub use provisional::{SUPPORTED_YEARS, StatutoryDay, statutory_basis, statutory_days};
 pub use span::{ParseSpanError, Span};

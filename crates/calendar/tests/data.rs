@@ -144,7 +144,7 @@ fn spec_table(year: i32) -> (Vec<(&'static str, Vec<&'static str>)>, Vec<&'stati
 fn data_file_in_repo_parses_and_matches_china() {
     let text = include_str!("../../../data/calendar/cn.toml");
     let cal = Calendar::from_toml_str(text).unwrap();
-    assert_eq!(cal.loaded_years(), Calendar::china().loaded_years());
+    assert!(cal.loaded_years().eq(Calendar::china().loaded_years()));
 }
 
 #[test]

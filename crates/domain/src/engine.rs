@@ -51,18 +51,19 @@ pub enum CheckError {
     /// The timeline is not valid (unknown officer, events out of order, unknown violation code…).
     #[error("{0}")]
     InvalidTimeline(#[from] TimelineError),
-    /// A date lies in a year the calendar has not loaded (or the holiday data is broken).
+    /// A date lies outside the years the calendar supports (or the holiday data is broken). A
+    /// year whose notice is not loaded is not an error: it is counted provisionally.
     #[error("{0}")]
     Calendar(#[from] CalendarError),
 }
 
 impl CheckError {
-    /// Stable machine-readable code: `invalid_timeline`, `calendar_year_not_loaded` or
+    /// Stable machine-readable code: `invalid_timeline`, `calendar_out_of_range` or
     /// `calendar_invalid`. The timeline error's own code is [`TimelineError::code`].
     pub const fn code(&self) -> &'static str {
         match self {
             CheckError::InvalidTimeline(_) => "invalid_timeline",
-            CheckError::Calendar(CalendarError::YearNotLoaded(_)) => "calendar_year_not_loaded",
+            CheckError::Calendar(CalendarError::OutOfRange(_)) => "calendar_out_of_range",
             CheckError::Calendar(CalendarError::Invalid(_)) => "calendar_invalid",
         }
     }
@@ -71,8 +72,9 @@ impl CheckError {
 /// Checks `timeline` against the rules and computes its deadlines as of `ctx.today`.
 ///
 /// Errors (not violations): the timeline fails [`Timeline::validate`], its `violation` code is
-/// not in the catalogue (when one is given), or an event date lies in a year the calendar has
-/// not loaded.
+/// not in the catalogue (when one is given), or an event date lies outside the years the
+/// calendar supports. A year whose notice is not loaded is counted provisionally (deadlines
+/// carry `provisional`), never refused.
 pub fn check_timeline(
     timeline: &Timeline,
     ctx: &CheckContext<'_>,
@@ -1556,7 +1558,7 @@ impl<'t, 'c> Case<'t, 'c> {
         let mut deadlines = Vec::with_capacity(self.deadlines.len());
         for d in &self.deadlines {
             let Some(due) = d.due.date() else {
-                // The due date lies in a year whose holidays are not published yet.
+                // The due date lies past the years the calendar supports.
                 continue;
             };
             if d.only_if_unpaid && !unpaid && d.done.is_none() {
@@ -1588,6 +1590,7 @@ impl<'t, 'c> Case<'t, 'c> {
                 met,
                 status,
                 basis: d.rule.basis(),
+                provisional: d.due.provisional(),
             });
         }
         Ok(CheckReport {

@@ -55,6 +55,11 @@ pub struct Deadline {
     pub status: DeadlineStatus,
     /// Legal basis in Chinese.
     pub basis: String,
+    /// The counting crossed a day of a year whose State Council holiday notice is not loaded
+    /// (provisional calendar): the date may move when the notice is loaded. Serialized only
+    /// when true (`"provisional": true`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
 }
 
 /// Everything the engine says about one timeline.

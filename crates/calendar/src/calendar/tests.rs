@@ -25,31 +25,35 @@ fn cn() -> Calendar {
     .clone()
 }
 
-fn not_loaded(year: i32) -> CalendarError {
-    CalendarError::YearNotLoaded(year)
+fn out_of_range(year: i32) -> CalendarError {
+    CalendarError::OutOfRange(year)
 }
 
-/// A one-year calendar for 2022, whose 31 December is a Saturday.
-fn cal_2022() -> Calendar {
-    Calendar::from_toml_str(
-        r#"
-[2022]
-source = "test"
-[2022.off]
-national_day = [2022-10-01, 2022-10-02, 2022-10-03]
-"#,
-    )
-    .unwrap()
-}
+/// A 2027 arrangement in the form of a notice (invented for the tests: the real notice is not
+/// published yet), with every statutory day of the 2024 revision off.
+pub(super) const Y2027: &str = r#"
+[2027]
+source = "测试用2027年放假安排"
+workdays = [2027-02-20]
+[2027.off]
+new_year = [2027-01-01, 2027-01-02, 2027-01-03]
+spring_festival = [2027-02-05, 2027-02-06, 2027-02-07, 2027-02-08, 2027-02-09, 2027-02-10, 2027-02-11]
+qingming = [2027-04-03, 2027-04-04, 2027-04-05]
+labour_day = [2027-05-01, 2027-05-02, 2027-05-03]
+dragon_boat = [2027-06-09]
+mid_autumn = [2027-09-15]
+national_day = [2027-10-01, 2027-10-02, 2027-10-03, 2027-10-04, 2027-10-05, 2027-10-06, 2027-10-07]
+"#;
 
 #[test]
 fn embedded_china_data_is_valid() {
     assert!(Calendar::from_toml_str(CN_TOML).is_ok());
     let china = Calendar::china();
-    assert_eq!(*china.loaded_years().start(), 2025);
-    assert!(china.loaded_years().contains(&2026));
-    assert_eq!(cn().loaded_years(), 2025..=2026);
-    assert!(format!("{:?}", cn()).contains("2025..=2026"));
+    assert_eq!(china.loaded_years().next(), Some(2020));
+    assert!(china.is_loaded(2026));
+    assert_eq!(cn().loaded_years().collect::<Vec<_>>(), vec![2025, 2026]);
+    assert!(format!("{:?}", cn()).contains("[2025, 2026]"));
+    assert_eq!(cn().supported_years(), 2014..=2099);
     // The 2025–2026 snapshot used below says exactly what the embedded data says.
     let mut x = d(2025, 1, 1);
     while x.year() <= 2026 {
@@ -62,8 +66,8 @@ fn embedded_china_data_is_valid() {
 #[test]
 fn error_messages_are_chinese() {
     assert_eq!(
-        not_loaded(2027).to_string(),
-        "日历未载入2027年的节假日安排，无法计算工作日"
+        out_of_range(2100).to_string(),
+        "2100年超出工作日历支持的范围（2014年至2099年），无法计算工作日"
     );
     assert_eq!(
         CalendarError::Invalid("x".to_owned()).to_string(),
@@ -73,23 +77,56 @@ fn error_messages_are_chinese() {
 
 #[test]
 fn loaded_years_and_extension() {
-    let y2027 = r#"
-[2027]
-source = "test"
-[2027.off]
-new_year = [2027-01-01]
-"#;
-    let ext = cn().extend_from_toml_str(y2027).unwrap();
-    assert_eq!(ext.loaded_years(), 2025..=2027);
+    let ext = cn().extend_from_toml_str(Y2027).unwrap();
+    assert_eq!(
+        ext.loaded_years().collect::<Vec<_>>(),
+        vec![2025, 2026, 2027]
+    );
     assert_eq!(ext.is_working_day(d(2027, 1, 1)), Ok(false));
+    assert_eq!(ext.is_working_day(d(2027, 2, 10)), Ok(false));
+    assert_eq!(ext.is_working_day(d(2027, 2, 20)), Ok(true)); // Sat, make-up
+    assert_eq!(ext.is_provisional(d(2027, 2, 10)), Ok(false));
     assert_eq!(ext.add_working_days(d(2026, 12, 31), 1), Ok(d(2027, 1, 4)));
-    // The original is unchanged.
-    assert_eq!(cn().is_working_day(d(2027, 1, 4)), Err(not_loaded(2027)));
-    // Gap and duplicate are refused.
-    let gap = cn().extend_from_toml_str(&y2027.replace("2027", "2028"));
-    assert!(matches!(gap, Err(CalendarError::Invalid(m)) if m.contains("缺少2027年")));
-    let dup = cn().extend_from_toml_str(&y2027.replace("2027", "2026"));
+    // The original is unchanged: 2027 is provisional there (Wed 2027-02-10 is a working day).
+    assert_eq!(cn().is_working_day(d(2027, 2, 10)), Ok(true));
+    assert_eq!(cn().is_provisional(d(2027, 2, 10)), Ok(true));
+    // A gap is fine now (2027 stays provisional); a duplicate is refused by `extend`…
+    let gap = cn().extend_from_toml_str(&Y2027.replace("2027", "2028"));
+    assert!(
+        gap.is_err(),
+        "2028 has other lunar dates: the 2027 days do not fit"
+    );
+    let dup = ext.extend_from_toml_str(Y2027);
     assert!(matches!(dup, Err(CalendarError::Invalid(m)) if m.contains("重复载入")));
+    // …and replaces the year with `with_years_from_toml_str`.
+    let again = ext
+        .with_years_from_toml_str(&Y2027.replace("workdays = [2027-02-20]", "workdays = []"))
+        .unwrap();
+    assert_eq!(again.is_working_day(d(2027, 2, 20)), Ok(false));
+    // The year as a data file round-trips.
+    let text = ext.year_toml(2027).unwrap();
+    let back = cn().with_years_from_toml_str(&text).unwrap();
+    assert_eq!(back.holiday_blocks(2027), ext.holiday_blocks(2027));
+    assert_eq!(cn().year_toml(2027), None);
+}
+
+#[test]
+fn a_notice_that_leaves_a_statutory_day_working_is_refused() {
+    let no_dragon_boat = Y2027.replace("dragon_boat = [2027-06-09]\n", "");
+    let err = cn().with_years_from_toml_str(&no_dragon_boat).unwrap_err();
+    assert!(
+        err.to_string().contains("2027-06-09（端午节，周三）"),
+        "{err}"
+    );
+    // 2027-05-02 (劳动节) is a Sunday: a make-up working day on it is refused.
+    let sunday = Y2027
+        .replace(
+            "labour_day = [2027-05-01, 2027-05-02, 2027-05-03]",
+            "labour_day = [2027-05-01]",
+        )
+        .replace("workdays = [2027-02-20]", "workdays = [2027-05-02]");
+    let err = cn().with_years_from_toml_str(&sunday).unwrap_err();
+    assert!(err.to_string().contains("2027-05-02（劳动节"), "{err}");
 }
 
 #[test]
@@ -106,9 +143,30 @@ fn is_working_day_examples() {
 }
 
 #[test]
-fn is_working_day_outside_loaded_years() {
-    assert_eq!(cn().is_working_day(d(2024, 12, 31)), Err(not_loaded(2024)));
-    assert_eq!(cn().is_working_day(d(2027, 1, 1)), Err(not_loaded(2027)));
+fn is_working_day_in_provisional_years() {
+    let c = cn();
+    assert_eq!(c.is_working_day(d(2027, 1, 1)), Ok(false)); // Fri, 元旦
+    assert_eq!(c.is_working_day(d(2027, 1, 4)), Ok(true));
+    assert_eq!(c.is_working_day(d(2027, 2, 5)), Ok(false)); // Fri, 除夕
+    assert_eq!(c.is_working_day(d(2027, 2, 8)), Ok(false)); // Mon, 初三
+    assert_eq!(c.is_working_day(d(2027, 2, 9)), Ok(true));
+    assert_eq!(c.is_working_day(d(2024, 12, 31)), Ok(true));
+    assert_eq!(c.is_provisional(d(2027, 1, 4)), Ok(true));
+    assert_eq!(c.is_provisional(d(2024, 12, 31)), Ok(true));
+    assert_eq!(c.is_provisional(d(2026, 12, 31)), Ok(false));
+    assert!(c.crosses_provisional(d(2026, 12, 31), d(2027, 1, 4)));
+    assert!(c.crosses_provisional(d(2027, 1, 4), d(2026, 12, 31)));
+    assert!(!c.crosses_provisional(d(2025, 1, 2), d(2026, 12, 31)));
+}
+
+#[test]
+fn outside_the_supported_years_is_an_error() {
+    let c = cn();
+    assert_eq!(c.is_working_day(d(2013, 12, 31)), Err(out_of_range(2013)));
+    assert_eq!(c.is_working_day(d(2100, 1, 1)), Err(out_of_range(2100)));
+    assert_eq!(c.is_provisional(d(2100, 1, 1)), Err(out_of_range(2100)));
+    assert_eq!(c.is_working_day(d(2099, 12, 31)), Ok(true));
+    assert_eq!(c.is_working_day(d(2014, 1, 2)), Ok(true));
 }
 
 #[test]
@@ -119,7 +177,8 @@ fn is_statutory_holiday_examples() {
     assert_eq!(c.is_statutory_holiday(d(2025, 2, 9)), Ok(false)); // ordinary Sun
     assert_eq!(c.is_statutory_holiday(d(2026, 2, 23)), Ok(true));
     assert_eq!(c.is_statutory_holiday(d(2026, 2, 24)), Ok(false));
-    assert_eq!(c.is_statutory_holiday(d(2027, 2, 1)), Err(not_loaded(2027)));
+    assert_eq!(c.is_statutory_holiday(d(2027, 2, 1)), Ok(false));
+    assert_eq!(c.is_statutory_holiday(d(2027, 2, 5)), Ok(true));
 }
 
 #[test]
@@ -131,7 +190,8 @@ fn is_rest_day_examples() {
     assert_eq!(c.is_rest_day(d(2025, 10, 1), HO), Ok(true));
     assert_eq!(c.is_rest_day(d(2025, 9, 28), HW), Ok(false)); // make-up Sun
     assert_eq!(c.is_rest_day(d(2025, 9, 28), HO), Ok(false));
-    assert_eq!(c.is_rest_day(d(2024, 10, 1), HO), Err(not_loaded(2024)));
+    assert_eq!(c.is_rest_day(d(2024, 10, 1), HO), Ok(true));
+    assert_eq!(c.is_rest_day(d(2024, 10, 4), HO), Ok(false));
 }
 
 #[test]
@@ -150,8 +210,9 @@ fn holiday_name_examples() {
     assert_eq!(c.holiday_display_name(d(2026, 2, 17)), Ok(Some("春节")));
     assert_eq!(c.holiday_name(d(2025, 10, 9)), Ok(None));
     assert_eq!(c.holiday_display_name(d(2025, 9, 28)), Ok(None));
-    assert_eq!(c.holiday_name(d(2024, 10, 1)), Err(not_loaded(2024)));
-    assert_eq!(c.holiday_display_name(d(2027, 1, 1)), Err(not_loaded(2027)));
+    assert_eq!(c.holiday_name(d(2024, 10, 1)), Ok(Some("national_day")));
+    assert_eq!(c.holiday_display_name(d(2027, 1, 1)), Ok(Some("元旦")));
+    assert_eq!(c.holiday_name(d(2100, 1, 1)), Err(out_of_range(2100)));
 }
 
 #[test]
@@ -161,8 +222,10 @@ fn year_accessors() {
     assert_eq!(c.make_up_workdays(2026).unwrap().len(), 6);
     assert_eq!(c.holiday_blocks(2025).unwrap().len(), 6);
     assert_eq!(c.holiday_blocks(2025).unwrap()[0].key, "new_year");
-    assert_eq!(c.source(2027), Err(not_loaded(2027)));
-    assert_eq!(c.make_up_workdays(2024), Err(not_loaded(2024)));
+    assert!(c.source(2027).unwrap().contains("暂定"));
+    assert_eq!(c.make_up_workdays(2024), Ok(&[][..]));
+    assert_eq!(c.holiday_blocks(2027).unwrap().len(), 7);
+    assert_eq!(c.source(2100), Err(out_of_range(2100)));
 }
 
 #[test]
@@ -208,22 +271,17 @@ fn add_working_days_across_new_year() {
 }
 
 #[test]
-fn add_working_days_past_last_year() {
+fn add_working_days_into_a_provisional_year() {
     let c = cn();
     assert_eq!(c.add_working_days(d(2026, 12, 30), 1), Ok(d(2026, 12, 31)));
-    assert_eq!(
-        c.add_working_days(d(2026, 12, 31), 1),
-        Err(not_loaded(2027))
-    );
-    assert_eq!(
-        c.add_working_days(d(2026, 12, 30), 2),
-        Err(not_loaded(2027))
-    );
+    // 2027-01-01 (Fri) is 元旦 on the provisional calendar.
+    assert_eq!(c.add_working_days(d(2026, 12, 31), 1), Ok(d(2027, 1, 4)));
+    assert_eq!(c.add_working_days(d(2026, 12, 30), 2), Ok(d(2027, 1, 4)));
     assert_eq!(
         c.add_working_days(d(2025, 1, 2), u32::MAX),
-        Err(not_loaded(2027))
+        Err(out_of_range(2100))
     );
-    assert_eq!(c.add_working_days(d(2027, 1, 4), 0), Err(not_loaded(2027)));
+    assert_eq!(c.add_working_days(d(2027, 1, 4), 0), Ok(d(2027, 1, 4)));
 }
 
 #[test]
@@ -244,13 +302,18 @@ fn sub_working_days_examples() {
 #[test]
 fn sub_working_days_before_first_year() {
     let c = cn();
-    // 2025-01-01 is off, so the working day before 01-02 lies in 2024.
-    assert_eq!(c.sub_working_days(d(2025, 1, 2), 1), Err(not_loaded(2024)));
+    // 2025-01-01 is off, so the working day before 01-02 lies in 2024 (provisional).
+    assert_eq!(c.sub_working_days(d(2025, 1, 2), 1), Ok(d(2024, 12, 31)));
     assert_eq!(
         c.sub_working_days(d(2026, 6, 1), u32::MAX),
-        Err(not_loaded(2024))
+        Err(out_of_range(2013))
     );
-    assert_eq!(c.sub_working_days(d(2024, 6, 3), 0), Err(not_loaded(2024)));
+    // 2014-01-01 is 元旦: no working day before 01-02 in the supported years.
+    assert_eq!(
+        c.sub_working_days(d(2014, 1, 2), 1),
+        Err(out_of_range(2013))
+    );
+    assert_eq!(c.sub_working_days(d(2024, 6, 3), 0), Ok(d(2024, 6, 3)));
 }
 
 #[test]
@@ -294,15 +357,20 @@ fn working_days_between_examples() {
 }
 
 #[test]
-fn working_days_between_outside_loaded_years() {
+fn working_days_between_across_provisional_years() {
     let c = cn();
     assert_eq!(
         c.working_days_between(d(2025, 1, 1), d(2027, 1, 1)),
-        Err(not_loaded(2027))
+        c.working_days_between(d(2025, 1, 1), d(2026, 12, 31))
     );
+    // 2025-01-01 off, 01-02 Thu, 01-03 Fri, weekend.
     assert_eq!(
         c.working_days_between(d(2024, 12, 31), d(2025, 1, 5)),
-        Err(not_loaded(2024))
+        Ok(2)
+    );
+    assert_eq!(
+        c.working_days_between(d(2013, 12, 31), d(2014, 1, 5)),
+        Err(out_of_range(2013))
     );
 }
 
@@ -364,33 +432,22 @@ fn period_end_days_examples() {
 }
 
 #[test]
-fn period_end_days_outside_loaded_years() {
+fn period_end_days_into_provisional_and_out_of_range() {
     let c = cn();
-    assert_eq!(
-        c.period_end_days(d(2026, 12, 31), 1, HW),
-        Err(not_loaded(2027))
-    );
-    assert_eq!(
-        c.period_end_days(d(2026, 12, 31), 400, HO),
-        Err(not_loaded(2028))
-    );
+    assert_eq!(c.period_end_days(d(2026, 12, 31), 1, HW), Ok(d(2027, 1, 4)));
+    assert_eq!(c.period_end_days(d(2026, 12, 31), 1, HO), Ok(d(2027, 1, 2)));
     assert_eq!(
         c.period_end_days(d(2025, 1, 1), u32::MAX, HW),
-        Err(not_loaded(2027))
+        Err(out_of_range(2100))
+    );
+    assert_eq!(c.period_end_days(d(2024, 12, 31), 1, HW), Ok(d(2025, 1, 2)));
+    assert_eq!(
+        c.period_end_days(d(2099, 12, 30), 1, HW),
+        Ok(d(2099, 12, 31))
     );
     assert_eq!(
-        c.period_end_days(d(2024, 12, 31), 1, HW),
-        Err(not_loaded(2024))
-    );
-    // Rolling forward off the end of the last loaded year: 2022-12-31 is a Saturday.
-    let c22 = cal_2022();
-    assert_eq!(
-        c22.period_end_days(d(2022, 12, 30), 1, HW),
-        Err(not_loaded(2023))
-    );
-    assert_eq!(
-        c22.period_end_days(d(2022, 12, 30), 1, HO),
-        Ok(d(2022, 12, 31))
+        c.period_end_days(d(2099, 12, 31), 1, HW),
+        Err(out_of_range(2100))
     );
 }
 
@@ -429,19 +486,17 @@ fn period_end_months_examples() {
 }
 
 #[test]
-fn period_end_months_outside_loaded_years() {
+fn period_end_months_into_provisional_and_out_of_range() {
     let c = cn();
-    assert_eq!(
-        c.period_end_months(d(2026, 7, 1), 6, HW),
-        Err(not_loaded(2027))
-    );
+    assert_eq!(c.period_end_months(d(2026, 7, 1), 6, HW), Ok(d(2027, 1, 4)));
+    // 2025-01-31 lies in the 2025 Spring Festival block (to 02-04).
     assert_eq!(
         c.period_end_months(d(2024, 12, 31), 1, HW),
-        Err(not_loaded(2024))
+        Ok(d(2025, 2, 5))
     );
     assert!(matches!(
         c.period_end_months(d(2025, 1, 1), u32::MAX, HW),
-        Err(CalendarError::YearNotLoaded(_))
+        Err(CalendarError::OutOfRange(_))
     ));
 }
 
@@ -471,14 +526,14 @@ fn next_working_day_on_or_after_examples() {
 }
 
 #[test]
-fn next_working_day_on_or_after_outside_loaded_years() {
+fn next_working_day_on_or_after_in_provisional_years() {
     assert_eq!(
         cn().next_working_day_on_or_after(d(2027, 1, 1)),
-        Err(not_loaded(2027))
+        Ok(d(2027, 1, 4))
     );
     assert_eq!(
-        cal_2022().next_working_day_on_or_after(d(2022, 12, 31)),
-        Err(not_loaded(2023))
+        cn().next_working_day_on_or_after(d(2100, 1, 1)),
+        Err(out_of_range(2100))
     );
 }
 
@@ -487,7 +542,8 @@ fn roll_forward_examples() {
     let c = cn();
     assert_eq!(c.roll_forward(d(2025, 5, 31), HW), Ok(d(2025, 6, 3)));
     assert_eq!(c.roll_forward(d(2025, 6, 7), HO), Ok(d(2025, 6, 7)));
-    assert_eq!(c.roll_forward(d(2027, 6, 7), HO), Err(not_loaded(2027)));
+    assert_eq!(c.roll_forward(d(2027, 6, 7), HO), Ok(d(2027, 6, 7)));
+    assert_eq!(c.roll_forward(d(2027, 6, 9), HO), Ok(d(2027, 6, 10)));
 }
 
 #[test]

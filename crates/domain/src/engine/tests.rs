@@ -2139,8 +2139,8 @@ fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
 // ---- errors -----------------------------------------------------------------------------------
 
 #[test]
-fn a_date_in_a_year_not_loaded_is_an_error() {
-    let t = timeline("  - { on: 2024-12-30, type: register, officers: [A, B] }\n");
+fn a_date_outside_the_supported_years_is_an_error() {
+    let t = timeline("  - { on: 2013-12-30, type: register, officers: [A, B] }\n");
     let rules = RulesConfig::default();
     let ctx = CheckContext {
         calendar: calendar(),
@@ -2149,19 +2149,16 @@ fn a_date_in_a_year_not_loaded_is_an_error() {
         today: today(),
     };
     let err = check_timeline(&t, &ctx).unwrap_err();
-    assert_eq!(
-        err,
-        CheckError::Calendar(CalendarError::YearNotLoaded(2024))
-    );
-    assert_eq!(err.code(), "calendar_year_not_loaded");
-    assert!(err.to_string().contains("2024"), "{err}");
+    assert_eq!(err, CheckError::Calendar(CalendarError::OutOfRange(2013)));
+    assert_eq!(err.code(), "calendar_out_of_range");
+    assert!(err.to_string().contains("2013"), "{err}");
     // also a hearing date or the end of a measure
     let t = timeline(
-        "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2099-01-01 }\n",
+        "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2100-01-01 }\n",
     );
     assert_eq!(
         check_timeline(&t, &ctx).unwrap_err().code(),
-        "calendar_year_not_loaded"
+        "calendar_out_of_range"
     );
 }
 
@@ -2178,16 +2175,39 @@ fn an_act_date_before_the_loaded_years_is_fine() {
 }
 
 #[test]
-fn deadlines_beyond_the_loaded_years_are_left_out() {
-    let last = *calendar().loaded_years().end();
+fn deadlines_into_a_year_not_loaded_are_provisional() {
+    let last = calendar().loaded_years().last().unwrap();
     let t = timeline(&format!(
         "  - {{ on: {last}-11-02, type: register, officers: [A, B] }}\n  - {{ on: {last}-11-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 500 }}, rights: [statement, defence] }}\n  - {{ on: {last}-12-22, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 500 }} }}\n  - {{ on: {last}-12-28, type: service, method: direct }}\n"
     ));
     let r = run(&t, d(last, 12, 28));
     assert_eq!(found(&r), vec![]);
-    let rules: Vec<_> = r.deadlines.iter().map(|x| x.rule.as_str()).collect();
-    // 90 days after 2 November and the payment and court periods end in the next year.
-    assert_eq!(rules, vec!["service_deadline"]);
+    let rules: Vec<_> = r
+        .deadlines
+        .iter()
+        .map(|x| (x.rule.as_str(), x.provisional))
+        .collect();
+    // The service deadline lies in the loaded year; 90 days after 2 November and the payment
+    // and court periods end in the next year, counted on the provisional calendar.
+    assert!(rules.contains(&("service_deadline", false)), "{rules:?}");
+    assert!(rules.len() > 1, "{rules:?}");
+    for x in &r.deadlines {
+        assert_eq!(
+            x.provisional,
+            chrono::Datelike::year(&x.due) > last,
+            "{x:?}"
+        );
+    }
+    // The JSON answer carries the flag only when it is true.
+    let json = serde_json::to_value(&r).unwrap();
+    let flags: Vec<_> = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.get("provisional").cloned())
+        .collect();
+    assert!(flags.contains(&None));
+    assert!(flags.contains(&Some(serde_json::Value::Bool(true))));
 }
 
 #[test]
@@ -2500,9 +2520,8 @@ proptest! {
                 prop_assert_eq!(Timeline::from_yaml(&t.to_yaml()).ok(), t.validate().ok().map(|()| t.clone()));
             }
             Err(CheckError::InvalidTimeline(_)) => prop_assert!(t.validate().is_err()),
-            Err(CheckError::Calendar(CalendarError::YearNotLoaded(y))) => {
-                let loaded = calendar().loaded_years();
-                prop_assert!(!loaded.contains(&y));
+            Err(CheckError::Calendar(CalendarError::OutOfRange(y))) => {
+                prop_assert!(!calendar().supported_years().contains(&y));
             }
             Err(e) => prop_assert!(false, "unexpected error {e}"),
         }

@@ -18,6 +18,9 @@ pub struct Settings {
     pub database_url: Secret,
     pub rules: RulesConfig,
     pub calendar: Calendar,
+    /// The calendar this server counts on: `calendar` with the years loaded into the database
+    /// (`AppState::calendar`, `service/calendar.rs`).
+    pub live_calendar: std::sync::Arc<crate::service::calendar::LiveCalendar>,
     pub catalogue: Catalogue,
     /// Requests per minute per client IP on the public/login endpoints.
     pub login_rate_per_minute: u32,
@@ -90,6 +93,7 @@ impl Settings {
             database_url: Secret::new(format!("sqlite://{}?mode=rwc", db.display())),
             rules: RulesConfig::default(),
             calendar: Calendar::china(),
+            live_calendar: std::sync::Arc::default(),
             catalogue: Catalogue::sample(),
             login_rate_per_minute: 30,
             session_minutes: 8 * 60,

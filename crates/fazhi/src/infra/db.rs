@@ -108,6 +108,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0008_accounts.sql"),
     ),
     (
+        9,
+        include_str!("../../migrations/sqlite/0009_calendar.sql"),
+        include_str!("../../migrations/postgres/0009_calendar.sql"),
+    ),
+    (
         10,
         include_str!("../../migrations/sqlite/0010_audit_protection.sql"),
         include_str!("../../migrations/postgres/0010_audit_protection.sql"),

@@ -361,6 +361,7 @@ async fn review_queue_in(
     let catalogue = catalogue::load(&mut *conn).await?;
     let units = crate::repo::org_unit_repo::all(&mut *conn).await?;
     let today = state.clock.today();
+    let calendar = state.calendar().await?;
     let mut out = Vec::new();
     for case in case_repo::review_candidates(&mut *conn, &actor.scope).await? {
         if !can_see(actor, &case) {
@@ -383,13 +384,8 @@ async fn review_queue_in(
         with_probe.push(probe);
         let on = today.max(last_step);
         let probed = build_timeline(&mut *conn, &case, with_probe, on).await?;
-        let Ok(report) = run_check(
-            &probed,
-            &state.settings.calendar,
-            &state.settings.rules,
-            &catalogue,
-            today,
-        ) else {
+        let Ok(report) = run_check(&probed, &calendar, &state.settings.rules, &catalogue, today)
+        else {
             continue;
         };
         let Some(reason) = report
@@ -407,7 +403,7 @@ async fn review_queue_in(
         let timeline = build_timeline(&mut *conn, &case, events, today).await?;
         let deadlines = run_check(
             &timeline,
-            &state.settings.calendar,
+            &calendar,
             &state.settings.rules,
             &catalogue,
             today,
@@ -474,9 +470,10 @@ pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResu
     let today = state.clock.today();
     let timeline = build_timeline(&mut conn, &case, parsed, today).await?;
     let catalogue = catalogue::load(&mut conn).await?;
+    let calendar = state.calendar().await?;
     let check = run_check(
         &timeline,
-        &state.settings.calendar,
+        &calendar,
         &state.settings.rules,
         &catalogue,
         today,
@@ -524,6 +521,7 @@ pub async fn add_event_in(
     let event_type = input.event.event_type();
     actor.require_post(roles_for(event_type), event_type.label())?;
     let today = state.clock.today();
+    let calendar = state.calendar().await?;
     if input.event.on > today {
         return Err(ServiceError::invalid_field(
             "event_in_future",
@@ -554,7 +552,7 @@ pub async fn add_event_in(
     let catalogue = catalogue::load(&mut *tx).await?;
     let report = run_check(
         &timeline,
-        &state.settings.calendar,
+        &calendar,
         &state.settings.rules,
         &catalogue,
         today,
@@ -796,6 +794,16 @@ pub struct CaseDeadlines {
 }
 
 pub async fn deadlines(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<CaseDeadlines>> {
+    let calendar = state.calendar().await?;
+    deadlines_on(state, actor, &calendar).await
+}
+
+/// [`deadlines`] counted on `calendar` (loading a year compares two calendars).
+pub async fn deadlines_on(
+    state: &AppState,
+    actor: &CurrentUser,
+    calendar: &fazhi_calendar::Calendar,
+) -> ServiceResult<Vec<CaseDeadlines>> {
     actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
     let mut conn = state.db.pool.acquire().await?;
     let catalogue = catalogue::load(&mut conn).await?;
@@ -809,7 +817,7 @@ pub async fn deadlines(state: &AppState, actor: &CurrentUser) -> ServiceResult<V
         let timeline = build_timeline(&mut conn, &case, events, today).await?;
         let report = run_check(
             &timeline,
-            &state.settings.calendar,
+            calendar,
             &state.settings.rules,
             &catalogue,
             today,
@@ -911,7 +919,7 @@ fn to_certificate(c: &officer_repo::CertificateRow) -> ServiceResult<Certificate
     })
 }
 
-/// Runs the engine; an input the engine cannot judge (bad order, unloaded calendar year)
+/// Runs the engine; an input the engine cannot judge (bad order, a date outside the calendar)
 /// is the caller's error, with the engine's code and Chinese message.
 pub fn run_check(
     timeline: &Timeline,

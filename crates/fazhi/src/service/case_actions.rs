@@ -208,6 +208,7 @@ pub async fn actions(
 ) -> ServiceResult<Vec<Action>> {
     let case = &view.case_row;
     let today = state.clock.today();
+    let calendar = state.calendar().await?;
     let mut conn = state.db.pool.acquire().await?;
     let rows = case_repo::events(&mut conn, &case.id).await?;
     let events = parse_events(&rows)?;
@@ -240,7 +241,7 @@ pub async fn actions(
                 Ok(timeline) => {
                     match run_check(
                         &timeline,
-                        &state.settings.calendar,
+                        &calendar,
                         &state.settings.rules,
                         &catalogue,
                         today,

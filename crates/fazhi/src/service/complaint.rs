@@ -1058,15 +1058,11 @@ pub async fn create(
         stored_media.push((m, store_file(state, &m.bytes).await?));
     }
 
+    let calendar = state.calendar().await?;
     let now = state.clock.now();
     let local = now.with_timezone(&china());
     let day = local.format("%Y%m%d").to_string();
-    let expected = expected_at(
-        &state.settings.calendar,
-        &intake.working_periods,
-        now,
-        category.time_limit,
-    );
+    let expected = expected_at(&calendar, &intake.working_periods, now, category.time_limit);
     let mut notice = category
         .notice
         .clone()
@@ -1993,7 +1989,8 @@ mod tests {
             ),
             Some(dt("2026-06-02T09:30:00+08:00"))
         );
-        // A due date in an unloaded year is not guessed.
+        // A due date in a year without a loaded notice is counted on the provisional calendar
+        // (元旦 rest day on Friday 2027-01-01): five working days end on Thursday 7 January.
         assert_eq!(
             expected_at(
                 &cal,
@@ -2001,7 +1998,7 @@ mod tests {
                 dt("2026-12-30T12:00:00+08:00"),
                 wd
             ),
-            None
+            Some(dt("2027-01-07T18:00:00+08:00"))
         );
     }
 

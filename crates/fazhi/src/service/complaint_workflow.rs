@@ -1137,8 +1137,9 @@ pub async fn recategorise(
     let received = DateTime::parse_from_rfc3339(&row.requested_at)
         .map_err(anyhow::Error::from)?
         .with_timezone(&Utc);
+    let calendar = state.calendar().await?;
     let due = expected_at(
-        &state.settings.calendar,
+        &calendar,
         &complaint::settings(state).working_periods,
         received,
         category.time_limit,
@@ -1703,8 +1704,9 @@ pub async fn reopen_by_token(
         ));
     }
     let category = complaint::category(state, &row.service_code).await?;
+    let calendar = state.calendar().await?;
     row.expected_at = expected_at(
-        &state.settings.calendar,
+        &calendar,
         &complaint::settings(state).working_periods,
         now,
         category.time_limit,
@@ -1988,6 +1990,7 @@ pub struct ComplaintStats {
 /// The due time of the first round: the category's limit from receipt.
 pub(crate) fn first_round_due(
     state: &AppState,
+    calendar: &fazhi_calendar::Calendar,
     categories: &[complaint::Category],
     r: &ComplaintRow,
 ) -> Option<String> {
@@ -1996,13 +1999,7 @@ pub(crate) fn first_round_due(
         .ok()?
         .with_timezone(&Utc);
     let periods = &complaint::settings(state).working_periods;
-    expected_at(
-        &state.settings.calendar,
-        periods,
-        received,
-        category.time_limit,
-    )
-    .map(to_db_time)
+    expected_at(calendar, periods, received, category.time_limit).map(to_db_time)
 }
 
 fn rate_of(part: i64, whole: i64) -> Option<f64> {
@@ -2034,6 +2031,7 @@ pub async fn stats(
     }
     let (from, to) = (start(year)?, start(year + 1)?);
     let categories = complaint::categories(state).await?;
+    let calendar = state.calendar().await?;
     let mut conn = state.db.pool.acquire().await?;
     let rows = complaint_repo::list(&mut conn, false, Some(&from), Some(&to), i64::MAX).await?;
     let mut s = ComplaintStats {
@@ -2068,7 +2066,7 @@ pub async fn stats(
             s.answered += 1;
             // The first round's due time (a reopening sets a new one for the new round).
             let due = if r.reopen_count > 0 {
-                first_round_due(state, &categories, r)
+                first_round_due(state, &calendar, &categories, r)
             } else {
                 r.expected_at.clone()
             };

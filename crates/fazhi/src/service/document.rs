@@ -313,12 +313,17 @@ pub async fn generate(
                     String::new()
                 },
             );
-            let deadline = state
-                .settings
-                .calendar
+            let calendar = state.calendar().await?;
+            let deadline = calendar
                 .add_working_days(e.on, 5)
-                .map_err(|err| ServiceError::invalid("calendar_missing", err.to_string()))?;
-            set("reply_deadline", CnDate(deadline).to_string());
+                .map_err(|err| ServiceError::invalid("calendar_out_of_range", err.to_string()))?;
+            // A date counted across a year whose notice is not loaded says so in the document.
+            let note = if calendar.crosses_provisional(e.on, deadline) {
+                crate::service::calendar::PROVISIONAL_NOTE
+            } else {
+                ""
+            };
+            set("reply_deadline", format!("{}{note}", CnDate(deadline)));
             (*seq, e.on)
         }
         "decision" => {
@@ -378,10 +383,10 @@ pub async fn generate(
                 return Err(not_available("听证通知（hearing_notice）"));
             };
             let earliest = state
-                .settings
-                .calendar
+                .calendar()
+                .await?
                 .add_working_days(e.on, 7)
-                .map_err(|err| ServiceError::invalid("calendar_missing", err.to_string()))?;
+                .map_err(|err| ServiceError::invalid("calendar_out_of_range", err.to_string()))?;
             if earliest > *hearing_on {
                 return Err(ServiceError::invalid(
                     "hearing_notice_period",

@@ -582,6 +582,7 @@ async fn complaint_sections(
 ) -> ServiceResult<Vec<Section>> {
     let (from, to) = (year_start(year)?, year_start(year + 1)?);
     let categories = complaint::categories(state).await?;
+    let calendar = state.calendar().await?;
     let mut conn = state.db.pool.acquire().await?;
     let rows = complaint_repo::list(&mut conn, false, Some(&from), Some(&to), i64::MAX).await?;
     drop(conn);
@@ -631,7 +632,7 @@ async fn complaint_sections(
             let at = format!("{}答复", china_date(a));
             answered.push(rec(at.clone()));
             let due = if r.reopen_count > 0 {
-                super::complaint_workflow::first_round_due(state, &categories, r)
+                super::complaint_workflow::first_round_due(state, &calendar, &categories, r)
             } else {
                 r.expected_at.clone()
             };

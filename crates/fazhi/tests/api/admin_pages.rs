@@ -577,7 +577,8 @@ async fn calendar_page_lists_holidays_and_counts_periods() {
     let s = Session::login(&app, "fazhi").await;
     let page = s.get("/calendars").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("2027年的节假日安排尚未载入"));
+    // Today is 2025-04-01: next year (2026) is loaded, so no warning.
+    assert!(!page.body.contains("id=\"not-loaded\""));
     let y2025 = between(&page.body, "id=\"year-2025\"", "</section>");
     assert!(y2025.contains("国庆节、中秋节") && y2025.contains("2025年9月28日（星期日）"));
 
@@ -595,9 +596,17 @@ async fn calendar_page_lists_holidays_and_counts_periods() {
     );
     assert!(a.body.contains("顺延"));
 
-    let not_loaded = s.get("/calendars?from=2026-12-31&span=1wd").await;
-    assert_eq!(not_loaded.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(not_loaded.body.contains("日历未载入2027年的节假日安排"));
+    // Into 2027 (not loaded): counted on the provisional calendar and marked.
+    let provisional = s.get("/calendars?from=2026-12-31&span=1wd").await;
+    assert_eq!(provisional.status, StatusCode::OK);
+    assert_eq!(
+        between(&provisional.body, "id=\"result\">", "<"),
+        "2027年1月4日（星期一）"
+    );
+    assert!(provisional.body.contains("id=\"result-provisional\""));
+    let out_of_range = s.get("/calendars?from=2099-12-31&span=1wd").await;
+    assert_eq!(out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(out_of_range.body.contains("超出工作日历支持的范围"));
     let bad = s.get("/calendars?from=2025-02-30&span=5x").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"from-error\"") && bad.body.contains("id=\"span-error\""));

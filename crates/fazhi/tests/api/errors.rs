@@ -168,9 +168,18 @@ async fn calendar_and_catalogue_endpoints_answer_users() {
     .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(b["result"], "2025-10-10");
+    // A year whose notice is not loaded is counted provisionally, never refused.
     let (s, b) = parts(
         officer_user
             .get("/calendar/add?from=2026-12-20&span=30d")
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["provisional"], true);
+    let (s, b) = parts(
+        officer_user
+            .get("/calendar/add?from=2099-12-20&span=30d")
             .await,
     )
     .await;
@@ -178,7 +187,7 @@ async fn calendar_and_catalogue_endpoints_answer_users() {
         (s, b["error"]["code"].as_str()),
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("calendar_year_not_loaded")
+            Some("calendar_out_of_range")
         )
     );
     let (s, b) = parts(

@@ -8,6 +8,7 @@ mod admin_pages;
 mod audit;
 mod auth;
 mod backup;
+mod calendars;
 mod case_pages;
 mod cases;
 mod complaint_pages;

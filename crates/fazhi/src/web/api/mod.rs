@@ -72,6 +72,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(documents::file))
         .routes(routes!(tools::check))
         .routes(routes!(tools::calendar_add))
+        .routes(routes!(tools::get_calendar, tools::put_calendar))
         .routes(routes!(tools::audit_verify))
         .routes(routes!(complaints::list, complaints::intake))
         .routes(routes!(complaints::overdue))

@@ -1,10 +1,11 @@
-//! `/api/v1/case-checks`, `/api/v1/calendar/add`, `/api/v1/violations`, `/api/v1/audit/verify`:
-//! checking a paper case's timeline without storing it, working-day arithmetic, the
+//! `/api/v1/case-checks`, `/api/v1/calendar/add`, `/api/v1/calendars/{year}`,
+//! `/api/v1/violations`, `/api/v1/audit/verify`: checking a paper case's timeline without
+//! storing it, working-day arithmetic, reading and loading a year's holiday arrangement, the
 //! discretion catalogue, and the audit-chain check.
 
 use crate::service::audit::AuditReport;
 use crate::service::auth::{CurrentUser, Role};
-use crate::service::{AppState, ServiceError, case, catalogue};
+use crate::service::{AppState, ServiceError, calendar, case, catalogue};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
@@ -65,9 +66,10 @@ pub async fn check(
     let mut conn = state.db.pool.acquire().await.map_err(ServiceError::from)?;
     let catalogue = catalogue::load(&mut conn).await?;
     let today = q.today.unwrap_or_else(|| state.clock.today());
+    let calendar = state.calendar().await?;
     Ok(Json(case::run_check(
         &timeline,
-        &state.settings.calendar,
+        &calendar,
         &state.settings.rules,
         &catalogue,
         today,
@@ -93,6 +95,10 @@ pub struct CalendarAnswer {
     #[schema(value_type = String, format = Date)]
     pub result: NaiveDate,
     pub result_is_working_day: bool,
+    /// The counting crossed a day of a year whose holiday notice is not loaded (provisional
+    /// calendar): the date may move when the notice is loaded. Present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
 }
 
 /// Working-day arithmetic on the bureau's holiday calendar.
@@ -113,11 +119,11 @@ pub async fn calendar_add(
                 e.to_string(),
             )
         })?;
-    let cal = &state.settings.calendar;
+    let cal = &state.calendar().await?;
     let calendar_error = |e: fazhi_calendar::CalendarError| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "calendar_year_not_loaded",
+            "calendar_out_of_range",
             e.to_string(),
         )
     };
@@ -129,7 +135,46 @@ pub async fn calendar_add(
         span: span.to_string(),
         result,
         result_is_working_day: cal.is_working_day(result).map_err(calendar_error)?,
+        provisional: cal.crosses_provisional(q.from, result),
     }))
+}
+
+/// A year's holiday arrangement as the server counts on it: the loaded notice, or the
+/// provisional statutory holidays (`status`: `loaded` / `provisional`). Any signed-in user.
+#[utoipa::path(get, path = "/calendars/{year}", tag = "checks", params(("year" = i32, Path)),
+    responses((status = 200, body = calendar::YearView), (status = 422, body = ErrorBody)))]
+pub async fn get_calendar(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    ApiPath(year): ApiPath<i32>,
+) -> ApiResult<Json<calendar::YearView>> {
+    Ok(Json(calendar::year_view(&state, year).await?))
+}
+
+/// Load (or replace) a year's holiday arrangement from the State Council notice
+/// (administrator, legal office). Validated — every statutory holiday day must be a rest day,
+/// make-up working days must be Saturdays or Sundays — stored with an audit entry, effective
+/// at once; the answer lists the open cases' and complaints' deadlines that moved.
+#[utoipa::path(put, path = "/calendars/{year}", tag = "checks", params(("year" = i32, Path)),
+    request_body = calendar::Arrangement,
+    responses((status = 200, body = calendar::LoadOutcome), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_calendar(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(year): ApiPath<i32>,
+    ApiJson(arrangement): ApiJson<calendar::Arrangement>,
+) -> ApiResult<Json<calendar::LoadOutcome>> {
+    user.require_post(&calendar::LOADERS, "载入节假日安排")?;
+    if !fazhi_calendar::SUPPORTED_YEARS.contains(&year) {
+        return Err(ServiceError::invalid(
+            "calendar_out_of_range",
+            fazhi_calendar::CalendarError::OutOfRange(year).to_string(),
+        )
+        .into());
+    }
+    Ok(Json(
+        calendar::load_arrangement(&state, &user, year, &arrangement, "api").await?,
+    ))
 }
 
 /// The violation catalogue with discretion benchmarks (裁量基准).

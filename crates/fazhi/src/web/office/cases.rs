@@ -282,6 +282,8 @@ pub struct StepLine {
 pub struct DeadlineLine {
     pub label: String,
     pub due: String,
+    /// "暂定（待国务院办公厅放假安排发布后核定）" when the counting crossed a provisional day.
+    pub provisional: Option<&'static str>,
     pub status: &'static str,
     pub status_label: &'static str,
     pub rule: String,
@@ -472,6 +474,9 @@ async fn page(
             DeadlineLine {
                 label: d.label.clone(),
                 due: cn_date(d.due),
+                provisional: d
+                    .provisional
+                    .then_some(crate::service::calendar::PROVISIONAL_NOTE),
                 status,
                 status_label,
                 rule: d.rule.to_string(),

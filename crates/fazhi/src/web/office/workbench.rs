@@ -71,6 +71,9 @@ struct WorkbenchPage {
     /// `Some` for the roles that handle dispatched complaints (执法队员, 协作部门).
     complaints: Option<Vec<ComplaintLine>>,
     notice: Option<&'static str>,
+    /// From 1 November, for administrators and leaders, while next year's holiday
+    /// arrangement is not loaded (`service::calendar::next_year_warning`).
+    calendar_warning: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -336,5 +339,6 @@ async fn workbench(
         reviews,
         complaints,
         notice: (q.password.as_deref() == Some("changed")).then_some("密码已修改"),
+        calendar_warning: crate::service::calendar::next_year_warning(&state, &user).await?,
     }))
 }

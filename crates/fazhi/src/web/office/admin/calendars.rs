@@ -1,12 +1,17 @@
-//! 工作日历: the years whose holiday arrangements are loaded, each year's holidays and make-up
-//! working days (调休上班) with the notice they come from, and the calculator 起算日 + 期间
-//! (`5wd`, `15d`, `6m`) with the counting rule applied (docs/day-counting.md). A year that is
-//! not loaded is said so plainly: the calendar never guesses.
+//! 工作日历: the holidays and make-up working days (调休上班) of last, this and next year with
+//! the notice they come from — or, for a year whose notice is not loaded, the provisional
+//! statutory holidays, marked 暂定 — the calculator 起算日 + 期间 (`5wd`, `15d`, `6m`) with the
+//! counting rule applied (docs/day-counting.md), and the form with which an administrator or
+//! the legal office loads a year's arrangement (`service::calendar::load_arrangement`); after
+//! a load the page lists the open cases' and complaints' deadlines that moved.
 
 use super::{BAD_DATE, FormErrors, parse_date, weekday_cn};
 use crate::service::AppState;
-use crate::web::page::PageQuery;
-use crate::web::page::{Layout, OfficeUser, PageResult, cn_date, render_with};
+use crate::service::calendar::{
+    Arrangement, HolidayRange, LOADERS, LoadOutcome, PROVISIONAL_NOTE, load_arrangement,
+};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date, render_with};
+use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -17,7 +22,7 @@ use fazhi_calendar::{Calendar, CalendarError, RestDays, Span};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/calendars", get(show))
+    Router::new().route("/calendars", get(show).post(load))
 }
 
 pub struct BlockLine {
@@ -28,6 +33,8 @@ pub struct BlockLine {
 
 pub struct YearView {
     pub year: i32,
+    /// No notice loaded: the statutory holidays of the national rules, 暂定.
+    pub provisional: bool,
     pub source: String,
     pub blocks: Vec<BlockLine>,
     pub workdays: Vec<String>,
@@ -40,6 +47,7 @@ fn day_label(d: NaiveDate) -> String {
 fn year_view(cal: &Calendar, year: i32) -> Result<YearView, CalendarError> {
     Ok(YearView {
         year,
+        provisional: !cal.is_loaded(year),
         source: cal.source(year)?.to_string(),
         blocks: cal
             .holiday_blocks(year)?
@@ -69,6 +77,8 @@ pub struct Answer {
     pub from: String,
     pub span: String,
     pub result: String,
+    /// The counting crossed a day of a year whose notice is not loaded.
+    pub provisional: bool,
     pub working_day: bool,
     pub rule: String,
     pub steps: Vec<String>,
@@ -149,6 +159,7 @@ fn answer(
         from: day_label(from),
         span: span.to_string(),
         result: day_label(result),
+        provisional: cal.crosses_provisional(from, result),
         working_day: cal.is_working_day(result)?,
         rule,
         steps,
@@ -165,15 +176,115 @@ struct CalcQuery {
 #[template(path = "office/admin/calendars.html")]
 struct Page {
     layout: Layout,
-    first_year: i32,
-    last_year: i32,
     next_year: i32,
+    next_loaded: bool,
     years: Vec<YearView>,
     rest_label: &'static str,
+    provisional_note: &'static str,
     from: String,
     span: String,
     errors: FormErrors,
     answer: Option<Answer>,
+    can_load: bool,
+    form: LoadForm,
+    load_errors: FormErrors,
+    outcome: Option<LoadOutcome>,
+}
+
+/// The load form: a year, the notice, one line per holiday, the make-up working days.
+#[derive(Deserialize, Default, Clone)]
+struct LoadForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    source: String,
+    /// One holiday per line: `春节 2027-02-05 2027-02-11` (name, first day, last day; a
+    /// one-day holiday may give one date).
+    #[serde(default)]
+    holidays: String,
+    /// Dates separated by spaces, commas or new lines.
+    #[serde(default)]
+    workdays: String,
+}
+
+fn split_items(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+        .filter(|x| !x.is_empty())
+}
+
+/// Reads the form into an arrangement, or the form errors.
+fn parse_form(f: &LoadForm) -> Result<(i32, Arrangement), FormErrors> {
+    let mut errors = FormErrors::default();
+    let year = match f.year.trim().parse::<i32>() {
+        Ok(y) if fazhi_calendar::SUPPORTED_YEARS.contains(&y) => Some(y),
+        _ => {
+            errors.add("year", "请填写2014年至2099年之间的年份");
+            None
+        }
+    };
+    let mut holidays = Vec::new();
+    for (i, line) in f.holidays.lines().enumerate() {
+        let parts: Vec<&str> = split_items(line).collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let dates: Vec<Option<NaiveDate>> = parts.iter().skip(1).map(|p| parse_date(p)).collect();
+        match (parts.first(), dates.as_slice()) {
+            (Some(name), [Some(from)]) => holidays.push(HolidayRange {
+                name: (*name).to_owned(),
+                from: *from,
+                to: *from,
+            }),
+            (Some(name), [Some(from), Some(to)]) => holidays.push(HolidayRange {
+                name: (*name).to_owned(),
+                from: *from,
+                to: *to,
+            }),
+            _ => {
+                errors.add(
+                    "holidays",
+                    format!(
+                        "第{}行“{}”格式不对：应写作“节日名称 起始日 结束日”，如“春节 2027-02-05 2027-02-11”",
+                        i + 1,
+                        line.trim()
+                    ),
+                );
+                break;
+            }
+        }
+    }
+    if holidays.is_empty() && !errors.has("holidays") {
+        errors.add("holidays", "请至少填写一个节假日的放假日期");
+    }
+    let mut workdays = Vec::new();
+    for item in split_items(&f.workdays) {
+        match parse_date(item) {
+            Some(d) => workdays.push(d),
+            None => {
+                errors.add("workdays", format!("“{item}”不是日期（应写作 YYYY-MM-DD）"));
+                break;
+            }
+        }
+    }
+    if f.source.trim().is_empty() {
+        errors.add(
+            "source",
+            "请填写放假安排的来源（国务院办公厅通知的名称和文号）",
+        );
+    }
+    match year {
+        Some(y) if errors.is_empty() => Ok((
+            y,
+            Arrangement {
+                source: f.source.trim().to_owned(),
+                holidays,
+                workdays,
+            },
+        )),
+        _ => Err(errors),
+    }
 }
 
 async fn show(
@@ -181,11 +292,65 @@ async fn show(
     OfficeUser(user): OfficeUser,
     PageQuery(q): PageQuery<CalcQuery>,
 ) -> PageResult {
-    let cal = &state.settings.calendar;
+    page(
+        &state,
+        &user,
+        q,
+        LoadForm::default(),
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+async fn load(
+    State(state): State<AppState>,
+    OfficeUser(user): OfficeUser,
+    PageForm(f): PageForm<LoadForm>,
+) -> PageResult {
+    check_csrf(&user, &f.csrf)?;
+    user.require_post(&LOADERS, "载入节假日安排")?;
+    let no_calc = CalcQuery {
+        from: None,
+        span: None,
+    };
+    let (year, arrangement) = match parse_form(&f) {
+        Ok(x) => x,
+        Err(errors) => return page(&state, &user, no_calc, f, errors, None).await,
+    };
+    match load_arrangement(&state, &user, year, &arrangement, "page").await {
+        Ok(outcome) => {
+            page(
+                &state,
+                &user,
+                no_calc,
+                LoadForm::default(),
+                FormErrors::default(),
+                Some(outcome),
+            )
+            .await
+        }
+        Err(e) => {
+            let errors = FormErrors::from_service(e, &[])?;
+            page(&state, &user, no_calc, f, errors, None).await
+        }
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &crate::service::auth::CurrentUser,
+    q: CalcQuery,
+    form: LoadForm,
+    load_errors: FormErrors,
+    outcome: Option<LoadOutcome>,
+) -> PageResult {
+    let cal = state.calendar().await?;
+    let cal = &cal;
     let rest = state.settings.rules.rest_days;
-    let loaded = cal.loaded_years();
-    let years = loaded
-        .clone()
+    let this_year = state.clock.today().year();
+    let next_year = this_year + 1;
+    let years = (this_year - 1..=next_year)
         .filter_map(|y| year_view(cal, y).ok())
         .collect();
     let mut errors = FormErrors::default();
@@ -212,27 +377,35 @@ async fn show(
             }
         }
     }
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && load_errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut form = form;
+    if form.year.is_empty() {
+        form.year = next_year.to_string();
+    }
     Ok(render_with(
         status,
         &Page {
-            layout: Layout::new(&state, &user, "工作日历", "/calendars"),
-            first_year: *loaded.start(),
-            last_year: *loaded.end(),
-            next_year: loaded.end() + 1,
+            layout: Layout::new(state, user, "工作日历", "/calendars"),
+            next_year,
+            next_loaded: cal.is_loaded(next_year),
             years,
             rest_label: match rest {
                 RestDays::HolidaysAndWeekends => "法定节假日和周末均顺延（holidays_and_weekends）",
                 RestDays::HolidaysOnly => "仅法定节假日顺延（holidays_only）",
             },
+            provisional_note: PROVISIONAL_NOTE,
             from: from_text,
             span: span_text,
             errors,
             answer: result,
+            can_load: LOADERS.contains(&user.role),
+            form,
+            load_errors,
+            outcome,
         },
     ))
 }
