@@ -24,6 +24,12 @@ pub struct RulesConfig {
     /// Working days after the decision within which it must be served when the party was absent.
     /// 行政处罚法第六十一条、第八十五条. [P]
     pub service_working_days: u32,
+    /// Working days after the advance notice (事先告知书) during which the party may state and
+    /// defend; the decision waits until they have passed unless the party has stated and
+    /// defended (or been heard) or waived in writing. 行政处罚法第四十四条、第四十五条、第六十二条
+    /// give the right but no number: the period is the one the bureau's 行政处罚事先告知书 template
+    /// states (commonly 5 working days). [S]
+    pub statement_working_days: u32,
     /// Working days after 先行登记保存 within which the handling decision is due.
     /// 行政处罚法第五十六条、第八十五条. [P]
     pub preservation_decision_working_days: u32,
@@ -101,6 +107,7 @@ impl Default for RulesConfig {
             hearing_request_working_days: 5,
             hearing_notice_working_days: 7,
             service_working_days: 7,
+            statement_working_days: 5,
             preservation_decision_working_days: 7,
             decision_days: 90,
             payment_days: 15,

@@ -109,6 +109,18 @@ pub fn check_timeline(
     case.finish()
 }
 
+/// The last day of the statement and defence period that an advance notice served on
+/// `notice_on` states: the `statement_working_days`-th working day after it. The decision may
+/// come the day after at the earliest (unless the party was heard or waived in writing); the
+/// generated 行政处罚事先告知书 prints this date.
+pub fn statement_period_end(
+    calendar: &Calendar,
+    rules: &RulesConfig,
+    notice_on: NaiveDate,
+) -> Result<NaiveDate, CalendarError> {
+    calendar.add_working_days(notice_on, rules.statement_working_days)
+}
+
 /// Whether a penalty gives the party the right to request a hearing (Art. 63; Henan 204号 Art. 4).
 pub fn gives_hearing_right(penalty: &Penalty, party: PartyKind, rules: &RulesConfig) -> bool {
     let threshold = rules.hearing_fine(party);
@@ -203,6 +215,8 @@ struct Case<'t, 'c> {
     decision_deadline: Option<usize>,
     first_decision_checked: bool,
     notice: Option<Notice<'t>>,
+    /// The party stated and defended, was heard or waived in writing after the latest notice.
+    heard_since_notice: bool,
     hearing_window: Option<usize>,
     hearing_requested_in_window: Option<At>,
     hearing_notice: bool,
@@ -244,6 +258,7 @@ impl<'t, 'c> Case<'t, 'c> {
             decision_deadline: None,
             first_decision_checked: false,
             notice: None,
+            heard_since_notice: false,
             hearing_window: None,
             hearing_requested_in_window: None,
             hearing_notice: false,
@@ -312,7 +327,10 @@ impl<'t, 'c> Case<'t, 'c> {
                 self.advance_notice(at, proposed, rights)?;
                 Some(CaseStage::Notified)
             }
-            EventKind::Defence => None,
+            EventKind::Defence | EventKind::StatementWaiver => {
+                self.heard_since_notice = true;
+                None
+            }
             EventKind::Recusal => {
                 for id in &e.officers {
                     if !self.recused.iter().any(|(r, _)| r == id) {
@@ -341,6 +359,7 @@ impl<'t, 'c> Case<'t, 'c> {
             EventKind::Hearing { chair } => {
                 self.hearing(at, chair.as_deref());
                 self.hearing_held = true;
+                self.heard_since_notice = true;
                 Some(CaseStage::Heard)
             }
             EventKind::HearingWaiver => {
@@ -684,6 +703,7 @@ impl<'t, 'c> Case<'t, 'c> {
             proposed,
             offers_hearing,
         });
+        self.heard_since_notice = false;
         self.hearing_window = None;
         if offers_hearing {
             let due = self
@@ -774,6 +794,29 @@ impl<'t, 'c> Case<'t, 'c> {
                 CnDate(at.on)
             );
             self.flag(RuleId::PreDecisionNotice, Basis::Rule, at, message);
+        }
+
+        // pre_decision_notice: the statement period the notice states has ended, unless the
+        // party stated and defended (or was heard) or waived in writing.
+        if let Some(notice) = self.notice
+            && penalty.is_some()
+            && !self.heard_since_notice
+        {
+            let n = self.rules.statement_working_days;
+            let end = self.days.working(notice.at.on, n)?;
+            if !end.is_missed_by(at.on)? {
+                let message = format!(
+                    "事先告知于{}送达，当事人可在{end}（第{n}个工作日）前陈述、申辩，处罚决定却于{}作出，当事人既未陈述申辩，也未书面放弃",
+                    CnDate(notice.at.on),
+                    CnDate(at.on)
+                );
+                self.flag(
+                    RuleId::PreDecisionNotice,
+                    Basis::Art44Art45Art62,
+                    at,
+                    message,
+                );
+            }
         }
 
         // A timely hearing request with no hearing held: reported once, as hearing_conduct.

@@ -261,6 +261,9 @@ pub enum Basis {
     Rule,
     /// 行政处罚法第四十四条 (advance notice lacks the rights to state and defend).
     Art44,
+    /// 行政处罚法第四十四条、第四十五条、第六十二条 (decision before the end of the statement
+    /// period the notice states).
+    Art44Art45Art62,
     /// 行政处罚法第六十四条第二项 (hearing without a notice).
     Art64Item2,
     /// 行政处罚法第六十四条第四项 (the chair investigated the case).
@@ -283,6 +286,7 @@ impl Basis {
         match self {
             Basis::Rule => rule.basis(),
             Basis::Art44 => format!("{XZCFF}第四十四条"),
+            Basis::Art44Art45Art62 => format!("{XZCFF}第四十四条、第四十五条、第六十二条"),
             Basis::Art64Item2 => format!("{XZCFF}第六十四条第二项"),
             Basis::Art64Item4 => format!("{XZCFF}第六十四条第四项"),
             Basis::Art61Para2 => format!("{XZCFF}第六十一条第二款"),

@@ -609,6 +609,8 @@ pub enum EventType {
     AdvanceNotice,
     /// 陈述、申辩.
     Defence,
+    /// 当事人书面放弃陈述、申辩.
+    StatementWaiver,
     /// 当事人申请听证.
     HearingRequest,
     /// 听证通知.
@@ -662,6 +664,7 @@ impl EventType {
             EventType::PreservationDecision => "preservation_decision",
             EventType::AdvanceNotice => "advance_notice",
             EventType::Defence => "defence",
+            EventType::StatementWaiver => "statement_waiver",
             EventType::HearingRequest => "hearing_request",
             EventType::HearingNotice => "hearing_notice",
             EventType::Hearing => "hearing",
@@ -695,6 +698,7 @@ impl EventType {
             EventType::PreservationDecision => "先行登记保存处理决定",
             EventType::AdvanceNotice => "事先告知",
             EventType::Defence => "陈述申辩",
+            EventType::StatementWaiver => "放弃陈述申辩",
             EventType::HearingRequest => "听证申请",
             EventType::HearingNotice => "听证通知",
             EventType::Hearing => "听证",
@@ -755,6 +759,7 @@ impl EventType {
             | EventType::Preservation
             | EventType::PreservationDecision
             | EventType::Defence
+            | EventType::StatementWaiver
             | EventType::HearingRequest
             | EventType::HearingWaiver
             | EventType::Deliberation
@@ -860,6 +865,9 @@ pub enum EventKind {
     },
     /// 陈述、申辩.
     Defence,
+    /// 当事人书面放弃陈述、申辩 (a signed waiver; the decision need not wait for the end of the
+    /// statement period).
+    StatementWaiver,
     /// 当事人申请听证.
     HearingRequest,
     /// 听证通知 (served on the event date).
@@ -977,6 +985,7 @@ impl Event {
             EventKind::PreservationDecision => EventType::PreservationDecision,
             EventKind::AdvanceNotice { .. } => EventType::AdvanceNotice,
             EventKind::Defence => EventType::Defence,
+            EventKind::StatementWaiver => EventType::StatementWaiver,
             EventKind::HearingRequest => EventType::HearingRequest,
             EventKind::HearingNotice { .. } => EventType::HearingNotice,
             EventKind::Hearing { .. } => EventType::Hearing,
@@ -1203,6 +1212,7 @@ impl RawEvent {
                 rights: self.rights.unwrap_or_default(),
             },
             EventType::Defence => EventKind::Defence,
+            EventType::StatementWaiver => EventKind::StatementWaiver,
             EventType::HearingRequest => EventKind::HearingRequest,
             EventType::HearingNotice => EventKind::HearingNotice {
                 hearing_on: self.hearing_on.ok_or_else(|| missing("hearing_on"))?,
@@ -1359,6 +1369,7 @@ impl From<Event> for RawEvent {
             | EventKind::Preservation
             | EventKind::PreservationDecision
             | EventKind::Defence
+            | EventKind::StatementWaiver
             | EventKind::HearingRequest
             | EventKind::HearingWaiver
             | EventKind::Deliberation

@@ -491,13 +491,20 @@ fn deciding_inside_the_hearing_request_window_is_a_violation() {
         ),
         today(),
     );
-    assert_eq!(found(&r), vec![("hearing_request_deadline", Some(2))]);
+    // The statement period (5 working days by default) ends the same day: without a statement
+    // or a written waiver the decision also cuts it short.
+    assert_eq!(
+        found(&r),
+        vec![
+            ("pre_decision_notice", Some(2)),
+            ("hearing_request_deadline", Some(2))
+        ]
+    );
+    let v = &of(&r, RuleId::HearingRequestDeadline)[0];
     assert!(
-        r.violations[0]
-            .message
-            .contains("2025年4月9日（第5个工作日）"),
+        v.message.contains("2025年4月9日（第5个工作日）"),
         "{}",
-        r.violations[0].message
+        v.message
     );
     assert_eq!(
         deadline(&r, RuleId::HearingRequestDeadline).status,
@@ -516,7 +523,7 @@ fn deciding_after_the_window_or_after_a_waiver_is_lawful() {
     assert_eq!(found(&after), vec![]);
     let waived = run(
         &hearing_offered(
-            "  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-03, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+            "  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-02, type: defence }\n  - { on: 2025-04-03, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
         ),
         d(2025, 4, 3),
     );
@@ -662,7 +669,11 @@ fn a_requested_hearing_must_be_held_before_the_decision() {
         ),
         today(),
     );
-    assert_eq!(found(&inside), vec![("hearing_conduct", Some(3))]);
+    // (and, with no statement or written waiver, the statement period was cut short too)
+    assert_eq!(
+        found(&inside),
+        vec![("pre_decision_notice", Some(3)), ("hearing_conduct", Some(3))]
+    );
     // a decision not to punish needs no hearing
     let no_penalty = run(
         &hearing_offered(
@@ -2284,14 +2295,15 @@ fn report_serializes_as_documented() {
     );
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["stage"], "decided");
-    assert_eq!(json["violations"][0]["rule"], "hearing_request_deadline");
-    assert_eq!(json["violations"][0]["event"], 2);
+    assert_eq!(json["violations"][0]["rule"], "pre_decision_notice");
+    assert_eq!(json["violations"][1]["rule"], "hearing_request_deadline");
+    assert_eq!(json["violations"][1]["event"], 2);
     assert_eq!(json["deadlines"][0]["due"], "2025-06-03");
     assert_eq!(json["deadlines"][0]["status"], "met");
     assert_eq!(json["deadlines"][1]["status"], "lapsed");
     assert_eq!(json["deadlines"][1]["met"], serde_json::Value::Null);
     assert_eq!(json["deadlines"][2]["status"], "near_due");
-    assert_eq!(r.violations_at(2).count(), 1);
+    assert_eq!(r.violations_at(2).count(), 2);
 }
 
 // ---- property test ----------------------------------------------------------------------------
@@ -2546,4 +2558,115 @@ fn the_documented_example_gives_the_documented_answer() {
     let excerpt = Timeline::parse(json).unwrap();
     assert_eq!(excerpt.events[..2], t.events[..2]);
     assert_eq!(excerpt.events[2], t.events[3]);
+}
+
+// ---- pre_decision_notice: the statement period of the notice (Art. 44, 45, 62) ---------------
+
+/// Notice Monday 2025-03-10: the 5th working day is Monday 2025-03-17.
+fn statement_case(between: &str, decision_on: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n{between}  - {{ on: {decision_on}, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n"
+    ))
+}
+
+#[test]
+fn statement_period_end_is_the_fifth_working_day() {
+    let rules = RulesConfig::default();
+    assert_eq!(
+        statement_period_end(calendar(), &rules, d(2025, 3, 10)).unwrap(),
+        d(2025, 3, 17)
+    );
+    // Across the National Day holiday (1–8 Oct 2025 off, Saturday 11 Oct a make-up day).
+    assert_eq!(
+        statement_period_end(calendar(), &rules, d(2025, 9, 29)).unwrap(),
+        d(2025, 10, 13)
+    );
+    let three = RulesConfig {
+        statement_working_days: 3,
+        ..RulesConfig::default()
+    };
+    assert_eq!(
+        statement_period_end(calendar(), &three, d(2025, 3, 10)).unwrap(),
+        d(2025, 3, 13)
+    );
+}
+
+#[test]
+fn decision_waits_for_the_end_of_the_statement_period() {
+    // The day before the last day and the last day itself: refused at the decision.
+    for day in ["2025-03-14", "2025-03-17"] {
+        let r = run(&statement_case("", day), today());
+        assert_eq!(found(&r), vec![("pre_decision_notice", Some(2))], "{day}");
+        let v = &of(&r, RuleId::PreDecisionNotice)[0];
+        assert_eq!(
+            v.basis,
+            "《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十二条"
+        );
+        assert!(v.message.contains("2025年3月17日"), "{}", v.message);
+        assert!(v.message.contains("第5个工作日"), "{}", v.message);
+    }
+    // The day after: lawful.
+    let r = run(&statement_case("", "2025-03-18"), today());
+    assert_eq!(found(&r), vec![]);
+}
+
+#[test]
+fn statement_period_across_a_holiday() {
+    let t = |decision_on: &str| {
+        timeline(&format!(
+            "  - {{ on: 2025-09-22, type: register, officers: [A, B] }}\n  - {{ on: 2025-09-29, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n  - {{ on: {decision_on}, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n"
+        ))
+    };
+    // Saturday 11 Oct is a make-up working day (the 4th); Monday 13 Oct the 5th.
+    assert_eq!(
+        found(&run(&t("2025-10-11"), today())),
+        vec![("pre_decision_notice", Some(2))]
+    );
+    assert_eq!(
+        found(&run(&t("2025-10-13"), today())),
+        vec![("pre_decision_notice", Some(2))]
+    );
+    assert_eq!(found(&run(&t("2025-10-14"), today())), vec![]);
+}
+
+#[test]
+fn statement_or_written_waiver_or_hearing_ends_the_wait() {
+    let defence = "  - { on: 2025-03-11, type: defence }\n";
+    let waiver = "  - { on: 2025-03-11, type: statement_waiver }\n";
+    for between in [defence, waiver] {
+        let r = run(&statement_case(between, "2025-03-12"), today());
+        assert_eq!(found(&r), vec![], "{between}");
+    }
+    // A hearing waiver is not a waiver of the statement.
+    let r = run(
+        &statement_case("  - { on: 2025-03-11, type: hearing_waiver }\n", "2025-03-12"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("pre_decision_notice", Some(3))]);
+    // A defence to an earlier notice does not count for a new one.
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-04, type: advance_notice, officers: [A, B], proposed: { fine: 500 }, rights: [statement, defence] }\n  - { on: 2025-03-05, type: defence }\n  - { on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: { fine: 1000 }, rights: [statement, defence] }\n  - { on: 2025-03-12, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+    );
+    assert_eq!(
+        found(&run(&t, today())),
+        vec![("pre_decision_notice", Some(4))]
+    );
+    // No penalty decided: the party is not burdened, nothing to wait for.
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: { fine: 1000 }, rights: [statement, defence] }\n  - { on: 2025-03-11, type: decision, officers: [A, B], outcome: no_penalty }\n",
+    );
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+#[test]
+fn statement_period_is_a_setting() {
+    let rules = RulesConfig {
+        statement_working_days: 3,
+        ..RulesConfig::default()
+    };
+    // Notice 10 Mar: the 3rd working day is 13 Mar.
+    let r = run_with(&statement_case("", "2025-03-13"), today(), &rules, None);
+    assert_eq!(found(&r), vec![("pre_decision_notice", Some(2))]);
+    let r = run_with(&statement_case("", "2025-03-14"), today(), &rules, None);
+    assert_eq!(found(&r), vec![]);
 }

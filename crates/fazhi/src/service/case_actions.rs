@@ -59,6 +59,7 @@ const ORDINARY: &[EventType] = &[
     EventType::PreservationDecision,
     EventType::AdvanceNotice,
     EventType::Defence,
+    EventType::StatementWaiver,
     EventType::HearingRequest,
     EventType::HearingWaiver,
     EventType::HearingNotice,
@@ -142,7 +143,10 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
                 .count();
             p > d
         }
-        EventType::Defence | EventType::HearingRequest | EventType::HearingWaiver => {
+        EventType::Defence
+        | EventType::StatementWaiver
+        | EventType::HearingRequest
+        | EventType::HearingWaiver => {
             has(events, EventType::AdvanceNotice) && !decided
         }
         EventType::HearingNotice => has(events, EventType::HearingRequest) && !decided,

@@ -313,11 +313,13 @@ pub async fn generate(
                     String::new()
                 },
             );
-            let deadline = state
-                .settings
-                .calendar
-                .add_working_days(e.on, 5)
-                .map_err(|err| ServiceError::invalid("calendar_missing", err.to_string()))?;
+            // The same date the rule engine checks the decision against (pre_decision_notice).
+            let deadline = fazhi_domain::engine::statement_period_end(
+                &state.settings.calendar,
+                &state.settings.rules,
+                e.on,
+            )
+            .map_err(|err| ServiceError::invalid("calendar_missing", err.to_string()))?;
             set("reply_deadline", CnDate(deadline).to_string());
             (*seq, e.on)
         }
