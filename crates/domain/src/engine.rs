@@ -25,7 +25,7 @@ use crate::config::RulesConfig;
 use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
-    CertificateStatus, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind, EventType,
+    CertificateStatus, CloseReason, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind, EventType,
     PartyKind, PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod,
     Timeline, TimelineError, Yuan,
 };
@@ -148,11 +148,20 @@ struct Notice<'t> {
     offers_hearing: bool,
 }
 
+/// What a decision decided, for closing the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decides {
+    Penalty,
+    NoPenalty,
+    Transfer,
+}
+
 /// The latest decision (ordinary `decision` or `summary_penalty`).
 #[derive(Debug, Clone, Copy)]
 struct Decided {
     at: At,
     summary: bool,
+    decides: Decides,
     /// The fine decided, if any.
     fine: Option<Yuan>,
     /// The first service after it.
@@ -228,6 +237,8 @@ struct Case<'t, 'c> {
     /// Preservations without a handling decision yet, with their deadline index.
     preservations: Vec<(At, usize)>,
     demand: Option<At>,
+    /// The latest enforcement step: an application to the court or a forced demolition.
+    enforcement: Option<At>,
     /// Officers who withdrew (回避), with the recusal event.
     recused: Vec<(&'t str, At)>,
     /// The latest report proposing a criminal transfer.
@@ -269,6 +280,7 @@ impl<'t, 'c> Case<'t, 'c> {
             decided: None,
             preservations: Vec::new(),
             demand: None,
+            enforcement: None,
             recused: Vec::new(),
             transfer_report: None,
             transfer: None,
@@ -398,10 +410,12 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::CourtEnforcementApplication => {
                 self.court_application(at)?;
+                self.enforcement = Some(at);
                 Some(CaseStage::Executed)
             }
-            EventKind::Close => {
+            EventKind::Close { reason, ground } => {
                 self.close(at);
+                self.closing(at, *reason, ground.as_deref());
                 Some(CaseStage::Closed)
             }
             EventKind::Archive => Some(CaseStage::Archived),
@@ -426,6 +440,7 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::ForcedDemolition => {
                 self.forced_demolition(at)?;
+                self.enforcement = Some(at);
                 Some(CaseStage::Executed)
             }
         };
@@ -665,6 +680,87 @@ impl<'t, 'c> Case<'t, 'c> {
         }
         let message = format!("结案时，{dates}先行登记保存的证据仍未作出处理决定");
         self.flag(RuleId::EvidencePreservation7wd, Basis::Rule, at, message);
+    }
+
+    /// `case_closing` at `close`: the decision served and executed, or a recorded reason that
+    /// allows closing. The message names the missing step.
+    fn closing(&mut self, at: At, reason: CloseReason, ground: Option<&str>) {
+        let decided = self.decided;
+        let decides = decided.map(|d| d.decides);
+        let mut missing: Vec<String> = Vec::new();
+        let needs_ground = matches!(
+            reason,
+            CloseReason::RegistrationRevoked | CloseReason::ExecutionTerminated
+        );
+        if needs_ground && ground.is_none() {
+            missing.push(format!("写明{}的法定理由（ground）", reason.label()));
+        }
+        match reason {
+            CloseReason::Executed | CloseReason::Enforced | CloseReason::ExecutionTerminated => {
+                match decided {
+                    None => missing.push(
+                        "作出处理决定（给予处罚、不予处罚或移送），或记录撤销立案的理由".to_owned(),
+                    ),
+                    Some(d) if d.decides == Decides::NoPenalty && reason == CloseReason::Executed => {}
+                    Some(d) if d.decides == Decides::Transfer && reason == CloseReason::Executed => {}
+                    Some(d) if d.decides != Decides::Penalty => missing.push(format!(
+                        "本案未作出行政处罚决定，不能以“{}”结案",
+                        reason.label()
+                    )),
+                    Some(d) => {
+                        // A summary penalty is handed over on the spot (Art. 52).
+                        if !d.summary && d.service.is_none() {
+                            missing.push("送达行政处罚决定书".to_owned());
+                        }
+                        match reason {
+                            CloseReason::Executed => {
+                                if let Some(fine) = d.fine
+                                    && d.paid < fine
+                                {
+                                    missing.push(format!(
+                                        "当事人缴清罚款（应缴{fine}，已缴{}），或申请强制执行完毕、依法终结执行",
+                                        d.paid
+                                    ));
+                                }
+                            }
+                            CloseReason::Enforced => {
+                                if self.enforcement.is_none_or(|e| e.index < d.at.index) {
+                                    missing.push(
+                                        "申请人民法院强制执行或依法强制执行（没有强制执行的记录）"
+                                            .to_owned(),
+                                    );
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            CloseReason::NoPenalty => {
+                if decides != Some(Decides::NoPenalty) {
+                    missing.push("作出不予行政处罚决定".to_owned());
+                }
+            }
+            CloseReason::Transfer => {
+                if decides != Some(Decides::Transfer) {
+                    missing.push("作出移送决定".to_owned());
+                }
+            }
+            CloseReason::RegistrationRevoked => {
+                if decides == Some(Decides::Penalty) {
+                    missing.push("已作出行政处罚决定，不能以撤销立案结案".to_owned());
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let message = format!(
+                "{}以“{}”结案的条件不具备，尚需：{}",
+                CnDate(at.on),
+                reason.label(),
+                missing.join("；")
+            );
+            self.flag(RuleId::CaseClosing, Basis::Rule, at, message);
+        }
     }
 
     // ---- advance notice and hearing ---------------------------------------------------------
@@ -995,6 +1091,11 @@ impl<'t, 'c> Case<'t, 'c> {
         self.decided = Some(Decided {
             at,
             summary: false,
+            decides: match outcome {
+                DecisionOutcome::Penalty(_) => Decides::Penalty,
+                DecisionOutcome::NoPenalty => Decides::NoPenalty,
+                DecisionOutcome::Transfer => Decides::Transfer,
+            },
             fine: penalty.and_then(|p| p.fine),
             service: None,
             service_deadline,
@@ -1126,6 +1227,7 @@ impl<'t, 'c> Case<'t, 'c> {
         self.decided = Some(Decided {
             at,
             summary: true,
+            decides: Decides::Penalty,
             fine: p.fine,
             service: None,
             service_deadline: None,

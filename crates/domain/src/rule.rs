@@ -74,11 +74,14 @@ pub enum RuleId {
     UrgentMeasureReport24h,
     /// D8 — forced demolition only after the announcement's deadline and the remedy periods.
     IllegalBuildingDemolition,
+    /// B22–B24, D4–D7 — a case is closed only when the decision is served and executed, or for
+    /// a recorded reason that allows it.
+    CaseClosing,
 }
 
 impl RuleId {
     /// Every rule, in the order of `docs/rules-engine.md`.
-    pub const ALL: [RuleId; 30] = [
+    pub const ALL: [RuleId; 31] = [
         RuleId::OfficersMinTwoCertified,
         RuleId::CertificateRequired,
         RuleId::OfficerRecusal,
@@ -109,6 +112,7 @@ impl RuleId {
         RuleId::CoerciveMeasureSteps,
         RuleId::UrgentMeasureReport24h,
         RuleId::IllegalBuildingDemolition,
+        RuleId::CaseClosing,
     ];
 
     /// The stable snake_case id.
@@ -144,6 +148,7 @@ impl RuleId {
             RuleId::CoerciveMeasureSteps => "coercive_measure_steps",
             RuleId::UrgentMeasureReport24h => "urgent_measure_report_24h",
             RuleId::IllegalBuildingDemolition => "illegal_building_demolition",
+            RuleId::CaseClosing => "case_closing",
         }
     }
 
@@ -185,6 +190,7 @@ impl RuleId {
             RuleId::CoerciveMeasureSteps => "行政强制措施审批",
             RuleId::UrgentMeasureReport24h => "紧急强制措施二十四小时内报告",
             RuleId::IllegalBuildingDemolition => "违法建筑强制拆除",
+            RuleId::CaseClosing => "结案条件",
         }
     }
 
@@ -237,6 +243,9 @@ impl RuleId {
             RuleId::UrgentMeasureReport24h => format!("{XZQZF}第十九条"),
             RuleId::IllegalBuildingDemolition => format!(
                 "{XZQZF}第四十四条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
+            ),
+            RuleId::CaseClosing => format!(
+                "{XZCFF}第六十一条、第六十六条、第七十二条；{XZQZF}第四十条"
             ),
         }
     }

@@ -753,6 +753,7 @@ impl EventType {
                 &["until", "extended", "emergency", "approved", "reported_on"]
             }
             EventType::DemolitionAnnouncement => &["deadline"],
+            EventType::Close => &["reason", "ground"],
             EventType::Lead
             | EventType::Register
             | EventType::Evidence
@@ -765,7 +766,6 @@ impl EventType {
             | EventType::Deliberation
             | EventType::Demand
             | EventType::CourtEnforcementApplication
-            | EventType::Close
             | EventType::Archive
             | EventType::Recusal
             | EventType::TransferReport
@@ -829,6 +829,38 @@ impl DecisionFacts {
     /// 违法行为轻微并及时改正，没有造成危害后果 (行政处罚法第三十三条第一款): no penalty.
     pub const fn excludes_penalty(&self) -> bool {
         self.minor && self.corrected && self.no_harm
+    }
+}
+
+/// Why a case is closed (结案), as recorded on the `close` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    /// 执行完毕: the decision was served and performed (the fine paid in full). The default.
+    Executed,
+    /// 强制执行完毕: enforced (after an application to the court or a forced demolition).
+    Enforced,
+    /// 不予行政处罚: the decision not to punish.
+    NoPenalty,
+    /// 移送: the case was transferred (suspected crime or another agency).
+    Transfer,
+    /// 撤销立案: the registration was revoked (no violation, no jurisdiction…); `ground` says why.
+    RegistrationRevoked,
+    /// 终结执行: execution ended without performance (行政强制法第四十条); `ground` says why.
+    ExecutionTerminated,
+}
+
+impl CloseReason {
+    /// Chinese name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            CloseReason::Executed => "执行完毕",
+            CloseReason::Enforced => "强制执行完毕",
+            CloseReason::NoPenalty => "不予行政处罚",
+            CloseReason::Transfer => "移送",
+            CloseReason::RegistrationRevoked => "撤销立案",
+            CloseReason::ExecutionTerminated => "终结执行",
+        }
     }
 }
 
@@ -921,7 +953,12 @@ pub enum EventKind {
     /// 申请人民法院强制执行.
     CourtEnforcementApplication,
     /// 结案.
-    Close,
+    Close {
+        /// Why the case is closed (default: executed).
+        reason: CloseReason,
+        /// The legal ground of a revoked registration or terminated execution.
+        ground: Option<String>,
+    },
     /// 归档.
     Archive,
     /// 当场处罚 (简易程序).
@@ -997,7 +1034,7 @@ impl Event {
             EventKind::Payment { .. } => EventType::Payment,
             EventKind::Demand => EventType::Demand,
             EventKind::CourtEnforcementApplication => EventType::CourtEnforcementApplication,
-            EventKind::Close => EventType::Close,
+            EventKind::Close { .. } => EventType::Close,
             EventKind::Archive => EventType::Archive,
             EventKind::SummaryPenalty { .. } => EventType::SummaryPenalty,
             EventKind::CoerciveMeasure { .. } => EventType::CoerciveMeasure,
@@ -1134,11 +1171,15 @@ struct RawEvent {
     no_harm: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     deadline: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<CloseReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ground: Option<String>,
 }
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 24] {
+    fn present_fields(&self) -> [(&'static str, bool); 26] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -1164,6 +1205,8 @@ impl RawEvent {
             ("corrected", self.corrected.is_some()),
             ("no_harm", self.no_harm.is_some()),
             ("deadline", self.deadline.is_some()),
+            ("reason", self.reason.is_some()),
+            ("ground", self.ground.is_some()),
         ]
     }
 
@@ -1293,7 +1336,10 @@ impl RawEvent {
             }
             EventType::Demand => EventKind::Demand,
             EventType::CourtEnforcementApplication => EventKind::CourtEnforcementApplication,
-            EventType::Close => EventKind::Close,
+            EventType::Close => EventKind::Close {
+                reason: self.reason.unwrap_or(CloseReason::Executed),
+                ground: self.ground.filter(|g| !g.trim().is_empty()),
+            },
             EventType::Archive => EventKind::Archive,
             EventType::SummaryPenalty => EventKind::SummaryPenalty {
                 facts: self.facts(),
@@ -1361,6 +1407,8 @@ impl From<Event> for RawEvent {
             corrected: None,
             no_harm: None,
             deadline: None,
+            reason: None,
+            ground: None,
         };
         match e.kind {
             EventKind::Lead
@@ -1375,7 +1423,6 @@ impl From<Event> for RawEvent {
             | EventKind::Deliberation
             | EventKind::Demand
             | EventKind::CourtEnforcementApplication
-            | EventKind::Close
             | EventKind::Archive
             | EventKind::Recusal
             | EventKind::TransferReport
@@ -1445,6 +1492,10 @@ impl From<Event> for RawEvent {
                 raw.reported_on = reported_on;
             }
             EventKind::DemolitionAnnouncement { deadline } => raw.deadline = Some(deadline),
+            EventKind::Close { reason, ground } => {
+                raw.reason = (reason != CloseReason::Executed).then_some(reason);
+                raw.ground = ground;
+            }
         }
         raw
     }

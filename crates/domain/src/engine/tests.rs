@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 
 use super::*;
-use crate::timeline::{DecisionFacts, Party, PartyKind};
+use crate::timeline::{CloseReason, DecisionFacts, Party, PartyKind};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -1127,7 +1127,7 @@ fn preservation_decided_within_seven_working_days() {
 fn closing_with_undecided_preservation_is_a_violation() {
     let r = run(
         &timeline(
-            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-12, type: close }\n",
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-12, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
         ),
         d(2025, 3, 12),
     );
@@ -1138,7 +1138,7 @@ fn closing_with_undecided_preservation_is_a_violation() {
     );
     let closed_ok = run(
         &timeline(
-            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-11, type: preservation_decision }\n  - { on: 2025-03-12, type: close }\n",
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-11, type: preservation_decision }\n  - { on: 2025-03-12, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
         ),
         d(2025, 3, 12),
     );
@@ -2419,7 +2419,7 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
         },
         16 => EventKind::Demand,
         17 => EventKind::CourtEnforcementApplication,
-        18 => EventKind::Close,
+        18 => EventKind::Close { reason: CloseReason::Executed, ground: None },
         19 => EventKind::Archive,
         20 => EventKind::SummaryPenalty { penalty, facts },
         21 => EventKind::CoerciveMeasure {
@@ -2668,5 +2668,163 @@ fn statement_period_is_a_setting() {
     let r = run_with(&statement_case("", "2025-03-13"), today(), &rules, None);
     assert_eq!(found(&r), vec![("pre_decision_notice", Some(2))]);
     let r = run_with(&statement_case("", "2025-03-14"), today(), &rules, None);
+    assert_eq!(found(&r), vec![]);
+}
+
+// ---- case_closing -----------------------------------------------------------------------------
+
+/// Register, notice, defence, a 1,000-yuan decision on 2025-03-18, then `rest`.
+fn decided_case(rest: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n  - {{ on: 2025-03-11, type: defence }}\n  - {{ on: 2025-03-18, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n{rest}"
+    ))
+}
+
+fn closing_message(r: &CheckReport) -> String {
+    of(r, RuleId::CaseClosing)
+        .first()
+        .map(|v| v.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn closing_needs_service_and_full_payment() {
+    // The day after the decision, nothing served, nothing paid: refused, both steps named.
+    let r = run(&decided_case("  - { on: 2025-03-19, type: close }\n"), today());
+    assert_eq!(found(&r), vec![("case_closing", Some(4))]);
+    let m = closing_message(&r);
+    assert!(m.contains("送达行政处罚决定书"), "{m}");
+    assert!(m.contains("缴清罚款"), "{m}");
+    assert_eq!(
+        of(&r, RuleId::CaseClosing)[0].basis,
+        "《中华人民共和国行政处罚法》第六十一条、第六十六条、第七十二条；《中华人民共和国行政强制法》第四十条"
+    );
+    // Served, partly paid.
+    let r = run(
+        &decided_case(
+            "  - { on: 2025-03-19, type: service, method: direct }\n  - { on: 2025-03-25, type: payment, amount: 400 }\n  - { on: 2025-03-26, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(6))]);
+    let m = closing_message(&r);
+    assert!(!m.contains("送达"), "{m}");
+    assert!(m.contains("应缴1000.00元，已缴400.00元") || m.contains("已缴"), "{m}");
+    // Served and paid in full: lawful.
+    let r = run(
+        &decided_case(
+            "  - { on: 2025-03-19, type: service, method: direct }\n  - { on: 2025-03-25, type: payment, amount: 1000 }\n  - { on: 2025-03-26, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // A warning only: executed once served.
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: { warning: true }, rights: [statement, defence] }\n  - { on: 2025-03-11, type: defence }\n  - { on: 2025-03-18, type: decision, officers: [A, B], outcome: penalty, penalty: { warning: true } }\n  - { on: 2025-03-19, type: service, method: direct }\n  - { on: 2025-03-20, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+}
+
+#[test]
+fn closing_with_nothing_decided_needs_a_recorded_reason() {
+    let t = |close: &str| {
+        timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-05, type: evidence, officers: [A, B] }}\n  - {{ on: 2025-03-06, {close} }}\n"
+        ))
+    };
+    let r = run(&t("type: close"), today());
+    assert_eq!(found(&r), vec![("case_closing", Some(2))]);
+    assert!(closing_message(&r).contains("撤销立案"), "{}", closing_message(&r));
+    // 撤销立案 without its ground: refused, naming the ground.
+    let r = run(&t("type: close, reason: registration_revoked"), today());
+    assert_eq!(found(&r), vec![("case_closing", Some(2))]);
+    assert!(closing_message(&r).contains("法定理由"));
+    let r = run(
+        &t("type: close, reason: registration_revoked, ground: 经调查违法事实不能成立"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // The reason round-trips through the format.
+    let e = &t("type: close, reason: registration_revoked, ground: 不属于本机关管辖").events[2];
+    assert_eq!(
+        e.kind,
+        EventKind::Close {
+            reason: CloseReason::RegistrationRevoked,
+            ground: Some("不属于本机关管辖".to_owned())
+        }
+    );
+}
+
+#[test]
+fn closing_for_no_penalty_or_transfer() {
+    for outcome in ["no_penalty", "transfer"] {
+        let r = run(
+            &timeline(&format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-18, type: decision, officers: [A, B], outcome: {outcome} }}\n  - {{ on: 2025-03-19, type: close }}\n  - {{ on: 2025-03-20, type: close, reason: {outcome} }}\n"
+            )),
+            today(),
+        );
+        assert_eq!(found(&r), vec![], "{outcome}");
+    }
+    // The reason must match the decision.
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-18, type: decision, officers: [A, B], outcome: no_penalty }\n  - { on: 2025-03-19, type: close, reason: transfer }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(2))]);
+    assert!(closing_message(&r).contains("作出移送决定"));
+    // A penalty decided: no_penalty is not a reason to close.
+    let r = run(
+        &decided_case("  - { on: 2025-03-19, type: close, reason: no_penalty }\n"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(4))]);
+}
+
+#[test]
+fn closing_after_enforcement_or_terminated_execution() {
+    let served = "  - { on: 2025-03-19, type: service, method: direct }\n";
+    // Enforced: needs an enforcement step after the decision.
+    let r = run(
+        &decided_case(&format!("{served}  - {{ on: 2025-03-20, type: close, reason: enforced }}\n")),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(5))]);
+    assert!(closing_message(&r).contains("强制执行的记录"));
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-04-20, type: demand }}\n  - {{ on: 2025-10-09, type: court_enforcement_application }}\n  - {{ on: 2025-11-20, type: close, reason: enforced }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // 终结执行 with and without its ground.
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-06-20, type: close, reason: execution_terminated }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(5))]);
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-06-20, type: close, reason: execution_terminated, ground: 当事人死亡且无遗产可供执行（行政强制法第四十条第二项） }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // A summary penalty is handed over on the spot: paid in full, it closes.
+    let r = run(
+        &timeline_with(
+            "party: { kind: individual, name: 张三 }\nprocedure: summary\nact_date: 2025-03-01",
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 50 } }\n  - { on: 2025-03-03, type: payment, amount: 50, method: on_spot }\n  - { on: 2025-03-04, type: close }\n",
+        ),
+        today(),
+    );
     assert_eq!(found(&r), vec![]);
 }

@@ -18,7 +18,7 @@ use crate::repo::document_repo::{self, DocumentRow};
 use crate::repo::officer_repo;
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::timeline::{
-    CnDate, DecisionOutcome, Event, EventKind, Penalty, PenaltyKind, Right,
+    CloseReason, CnDate, DecisionOutcome, Event, EventKind, Penalty, PenaltyKind, Right,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -413,7 +413,7 @@ pub async fn generate(
             (*seq, e.on)
         }
         "closing_approval" => {
-            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Close))
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Close { .. }))
                 .ok_or_else(|| not_available("结案（close）"))?;
             let decided = events.iter().rev().find_map(|(_, d)| match &d.kind {
                 EventKind::Decision {
@@ -459,6 +459,16 @@ pub async fn generate(
             }
             if let Some((_, c)) = court {
                 result.push(format!("本机关已于{}申请人民法院强制执行", CnDate(c.on)));
+            }
+            // The recorded reason when the case closes other than by performance.
+            if let EventKind::Close { reason, ground } = &e.kind
+                && *reason != CloseReason::Executed
+            {
+                let mut t = format!("结案理由：{}", reason.label());
+                if let Some(g) = ground {
+                    t.push_str(&format!("（{g}）"));
+                }
+                result.push(t);
             }
             if result.is_empty() {
                 result.push(if decided.is_some() {

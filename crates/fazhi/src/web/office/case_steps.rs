@@ -224,6 +224,24 @@ pub(super) fn fields_for(
         EventType::DemolitionAnnouncement => {
             v.push(Field::new("deadline", "限期自行拆除至", Kind::Date).required());
         }
+        EventType::Close => {
+            v.push(
+                Field::new("reason", "结案理由", Kind::Select)
+                    .options(&[
+                        ("executed", "处罚决定已送达并执行完毕"),
+                        ("enforced", "强制执行完毕"),
+                        ("no_penalty", "不予行政处罚"),
+                        ("transfer", "移送"),
+                        ("registration_revoked", "撤销立案"),
+                        ("execution_terminated", "终结执行"),
+                    ])
+                    .value("executed"),
+            );
+            v.push(
+                Field::new("ground", "撤销立案或终结执行的法定理由", Kind::Text)
+                    .help("撤销立案、终结执行时必须写明理由（如行政强制法第四十条所列情形）"),
+            );
+        }
         _ => {}
     }
     v.push(Field::new("note", "情况说明", Kind::TextArea));
@@ -450,6 +468,20 @@ pub(super) fn build_event(
         EventType::DemolitionAnnouncement => {
             if let Some(d) = date(p, fields, "deadline", true) {
                 o.insert("deadline".into(), Value::String(d));
+            }
+        }
+        EventType::Close => {
+            let reason = p.get("reason");
+            if !reason.is_empty() && reason != "executed" {
+                o.insert("reason".into(), Value::String(reason));
+            }
+            let ground = p.get("ground");
+            let ground = ground.trim();
+            if !ground.is_empty() {
+                o.insert(
+                    "ground".into(),
+                    Value::String(ground.chars().take(500).collect()),
+                );
             }
         }
         _ => {}
