@@ -22,7 +22,7 @@ use fazhi_calendar::{Calendar, CalendarError};
 
 use crate::catalogue::{Catalogue, ViolationEntry};
 use crate::config::RulesConfig;
-use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Violation};
+use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Surcharge, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
     CertificateStatus, CloseReason, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind, EventType,
@@ -175,6 +175,8 @@ struct Decided {
     court_deadline: Option<usize>,
     /// Fine paid so far.
     paid: Yuan,
+    /// Late-payment surcharge paid so far.
+    surcharge_paid: Yuan,
     /// The day the fine was paid in full.
     paid_in_full_on: Option<NaiveDate>,
 }
@@ -1102,6 +1104,7 @@ impl<'t, 'c> Case<'t, 'c> {
             payment_deadline: None,
             court_deadline: None,
             paid: Yuan::ZERO,
+            surcharge_paid: Yuan::ZERO,
             paid_in_full_on: None,
         });
         Ok(())
@@ -1234,6 +1237,7 @@ impl<'t, 'c> Case<'t, 'c> {
             payment_deadline,
             court_deadline: None,
             paid: Yuan::ZERO,
+            surcharge_paid: Yuan::ZERO,
             paid_in_full_on: None,
         });
         Ok(())
@@ -1487,6 +1491,7 @@ impl<'t, 'c> Case<'t, 'c> {
         let mut next = None;
         if let Some(mut d) = decided {
             d.paid = d.paid.saturating_add(amount);
+            d.surcharge_paid = d.surcharge_paid.saturating_add(surcharge);
             if d.paid_in_full_on.is_none()
                 && let Some(fine) = d.fine
                 && d.paid >= fine
@@ -1735,10 +1740,56 @@ impl<'t, 'c> Case<'t, 'c> {
                 basis: d.rule.basis(),
             });
         }
+        let surcharge = self.surcharge();
         Ok(CheckReport {
             violations: self.violations,
             deadlines,
             stage: self.stage,
+            surcharge,
+        })
+    }
+
+    /// The late-payment surcharge of the latest fine decision: accrued from the day after the
+    /// payment deadline to the day the fine was paid in full (or `today`), 3 % of the fine a
+    /// day, never more than the fine (行政处罚法第七十二条第一项).
+    fn surcharge(&self) -> Option<Surcharge> {
+        let d = self.decided?;
+        let fine = d.fine?;
+        let due = self.deadlines[d.payment_deadline?].due.date()?;
+        let until = d.paid_in_full_on.unwrap_or(self.today);
+        let days = u32::try_from((until - due).num_days().max(0)).unwrap_or(u32::MAX);
+        let pct = self.rules.surcharge_percent_per_day;
+        let by_rate = u128::from(fine.fen()) * u128::from(pct) * u128::from(days) / 100;
+        let accrued = Yuan::from_fen(u64::try_from(by_rate).unwrap_or(u64::MAX).min(fine.fen()));
+        let message = if days == 0 {
+            format!(
+                "罚款{fine}的缴纳期限至{}，截至{}未逾期，不加处罚款；逾期每日按罚款数额的{pct}%加处罚款，总额不超过罚款数额{fine}",
+                CnDate(due),
+                CnDate(until)
+            )
+        } else {
+            format!(
+                "罚款{fine}的缴纳期限至{}，截至{}逾期{days}日，按每日{pct}%计可加处罚款{accrued}（总额不得超过罚款数额{fine}）；已缴纳加处罚款{}",
+                CnDate(due),
+                CnDate(until),
+                d.surcharge_paid
+            )
+        };
+        Some(Surcharge {
+            rule: RuleId::LatePaymentSurcharge.as_str().to_owned(),
+            fine,
+            due,
+            until,
+            days_late: days,
+            percent_per_day: pct,
+            accrued,
+            cap: fine,
+            paid: d.surcharge_paid,
+            message,
+            basis: format!(
+                "{}；《中华人民共和国行政强制法》第四十五条",
+                RuleId::LatePaymentSurcharge.basis()
+            ),
         })
     }
 

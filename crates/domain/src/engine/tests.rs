@@ -2828,3 +2828,53 @@ fn closing_after_enforcement_or_terminated_execution() {
     );
     assert_eq!(found(&r), vec![]);
 }
+
+// ---- late_payment_surcharge: the answer states what has accrued and the cap ------------------
+
+/// The 500-yuan fine of `LAWFUL_PREFIX` served Mon 2025-04-28 (payment due Tue 05-13), then
+/// `rest`, evaluated on `today`.
+fn served_fine(rest: &str, today: NaiveDate) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n{rest}"
+        )),
+        today,
+    )
+}
+
+#[test]
+fn the_answer_states_the_accrued_surcharge_and_its_cap() {
+    // The day before and the day of the deadline: nothing accrued.
+    for day in [d(2025, 5, 12), d(2025, 5, 13)] {
+        let s = served_fine("", day).surcharge.unwrap();
+        assert_eq!((s.due, s.days_late), (d(2025, 5, 13), 0), "{day}");
+        assert_eq!(s.accrued, Yuan::ZERO);
+        assert_eq!(s.cap, Yuan::from_yuan(500));
+        assert!(s.message.contains("未逾期"), "{}", s.message);
+    }
+    // The day after: one day, 3 % of 500 = 15 yuan.
+    let s = served_fine("", d(2025, 5, 14)).surcharge.unwrap();
+    assert_eq!((s.days_late, s.accrued), (1, Yuan::from_yuan(15)));
+    assert_eq!(s.percent_per_day, 3);
+    assert!(s.message.contains("逾期1日"), "{}", s.message);
+    assert!(s.message.contains("15元"), "{}", s.message);
+    assert!(s.basis.contains("第七十二条"), "{}", s.basis);
+    // Capped at the fine: 34 days would be 510 yuan.
+    let s = served_fine("", d(2025, 6, 16)).surcharge.unwrap();
+    assert_eq!((s.days_late, s.accrued), (34, Yuan::from_yuan(500)));
+    // Accrual stops when the fine is paid in full; the paid surcharge is reported.
+    let s = served_fine(
+        "  - { on: 2025-05-23, type: payment, amount: 500, surcharge: 150 }\n",
+        d(2025, 12, 31),
+    )
+    .surcharge
+    .unwrap();
+    assert_eq!(s.until, d(2025, 5, 23));
+    assert_eq!((s.days_late, s.accrued), (10, Yuan::from_yuan(150)));
+    assert_eq!(s.paid, Yuan::from_yuan(150));
+    // No fine decided, or not yet served: no surcharge in the answer.
+    assert!(run(&timeline(LAWFUL_PREFIX), today()).surcharge.is_none());
+    let json = serde_json::to_value(served_fine("", d(2025, 5, 14))).unwrap();
+    assert_eq!(json["surcharge"]["accrued"], 15);
+    assert_eq!(json["surcharge"]["cap"], 500);
+}
