@@ -152,6 +152,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                     emergency,
                     approved: !emergency,
                     reported_on: emergency.then(|| on + Days::new(rng.below(3))),
+                    record: true,
                 },
             ));
         }

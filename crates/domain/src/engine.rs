@@ -238,6 +238,9 @@ struct Case<'t, 'c> {
     decided: Option<Decided>,
     /// Preservations without a handling decision yet, with their deadline index.
     preservations: Vec<(At, usize)>,
+    /// Seizures (查封、扣押) without a handling decision yet: the measure, its last day and the
+    /// index of its deadline.
+    seizures: Vec<(At, NaiveDate, usize)>,
     demand: Option<At>,
     /// The latest enforcement step: an application to the court or a forced demolition.
     enforcement: Option<At>,
@@ -281,6 +284,7 @@ impl<'t, 'c> Case<'t, 'c> {
             deliberation: false,
             decided: None,
             preservations: Vec::new(),
+            seizures: Vec::new(),
             demand: None,
             enforcement: None,
             recused: Vec::new(),
@@ -432,8 +436,20 @@ impl<'t, 'c> Case<'t, 'c> {
                 emergency,
                 approved,
                 reported_on,
+                record,
             } => {
                 self.coercive_measure(at, *until, *extended, *emergency, *approved, *reported_on)?;
+                if !*record {
+                    let message = format!(
+                        "{}实施查封、扣押没有制作现场笔录（应由当事人和执法人员签名或盖章，当事人拒绝的在笔录中注明）",
+                        CnDate(at.on)
+                    );
+                    self.flag(RuleId::CoerciveMeasureSteps, Basis::Coercion18Item7, at, message);
+                }
+                Some(CaseStage::Investigating)
+            }
+            EventKind::SeizureDecision => {
+                self.seizure_decision(at);
                 Some(CaseStage::Investigating)
             }
             EventKind::TransferHandover => {
@@ -668,8 +684,47 @@ impl<'t, 'c> Case<'t, 'c> {
         Ok(())
     }
 
-    /// `evidence_preservation_7wd` at `close`: a preservation never decided.
+    /// `seizure_duration` at `seizure_decision`: every pending seizure is decided within its
+    /// period (行政强制法第二十七条).
+    fn seizure_decision(&mut self, at: At) {
+        let mut late = String::new();
+        for (m, until, k) in std::mem::take(&mut self.seizures) {
+            self.complete(Some(k), at.on);
+            if at.on > until {
+                if !late.is_empty() {
+                    late.push('；');
+                }
+                let _ = write!(
+                    late,
+                    "{}实施的查封、扣押期限至{}",
+                    CnDate(m.on),
+                    CnDate(until)
+                );
+            }
+        }
+        if !late.is_empty() {
+            let message = format!(
+                "{}才作出处理决定，超出查封、扣押期限：{late}",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::SeizureDuration, Basis::Coercion27, at, message);
+        }
+    }
+
+    /// `evidence_preservation_7wd` and `seizure_duration` at `close`: a preservation or a
+    /// seizure never decided.
     fn close(&mut self, at: At) {
+        if !self.seizures.is_empty() {
+            let mut dates = String::new();
+            for (m, _, _) in &self.seizures {
+                if !dates.is_empty() {
+                    dates.push('、');
+                }
+                let _ = write!(dates, "{}", CnDate(m.on));
+            }
+            let message = format!("结案时，{dates}实施的查封、扣押仍未作出处理决定");
+            self.flag(RuleId::SeizureDuration, Basis::Coercion27, at, message);
+        }
         if self.preservations.is_empty() {
             return;
         }
@@ -1602,14 +1657,16 @@ impl<'t, 'c> Case<'t, 'c> {
             );
             self.flag(RuleId::SeizureDuration, Basis::Rule, at, message);
         }
-        // no_night_holiday_enforcement
-        if !emergency && self.calendar.is_statutory_holiday(at.on)? {
-            let message = format!(
-                "{}为法定节假日，除情况紧急外不得实施行政强制措施",
-                CnDate(at.on)
-            );
-            self.flag(RuleId::NoNightHolidayEnforcement, Basis::Rule, at, message);
-        }
+        // The night and holiday ban (行政强制法第四十三条) is in chapter IV (强制执行); it does not
+        // govern 查封、扣押 (chapter III, 第十八至二十八条).
+        // seizure_duration: the handling decision is due within the period (第二十七条).
+        let k = self.track(
+            RuleId::SeizureDuration,
+            "对查封、扣押的场所、设施或者财物作出处理决定",
+            at,
+            Due::exact(until),
+        );
+        self.seizures.push((at, until, k));
         // coercive_measure_steps: approved by the head beforehand, unless an emergency.
         if !approved && !emergency {
             let message = format!(

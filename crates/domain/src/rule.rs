@@ -64,9 +64,10 @@ pub enum RuleId {
     DemandBeforeEnforcement,
     /// D7 — application to the court for enforcement in its window.
     CourtEnforcementApplication,
-    /// D3 — seizure at most 30 (+30) days.
+    /// D3 — seizure at most 30 (+30) days, decided within that time.
     SeizureDuration,
-    /// D5 — no coercive measures on statutory holidays except emergencies.
+    /// D5 — no 强制执行 (chapter IV) at night or on statutory holidays except emergencies; it
+    /// does not govern 查封、扣押 (chapter III).
     NoNightHolidayEnforcement,
     /// D1 — a coercive measure is approved by the head beforehand (or is an emergency).
     CoerciveMeasureSteps,
@@ -186,7 +187,7 @@ impl RuleId {
             RuleId::DemandBeforeEnforcement => "强制执行前催告",
             RuleId::CourtEnforcementApplication => "申请人民法院强制执行",
             RuleId::SeizureDuration => "查封扣押期限",
-            RuleId::NoNightHolidayEnforcement => "法定节假日不得实施行政强制",
+            RuleId::NoNightHolidayEnforcement => "夜间和法定节假日不得实施行政强制执行",
             RuleId::CoerciveMeasureSteps => "行政强制措施审批",
             RuleId::UrgentMeasureReport24h => "紧急强制措施二十四小时内报告",
             RuleId::IllegalBuildingDemolition => "违法建筑强制拆除",
@@ -237,7 +238,7 @@ impl RuleId {
             RuleId::CourtEnforcementApplication => format!(
                 "{XZQZF}第五十三条、第五十四条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
             ),
-            RuleId::SeizureDuration => format!("{XZQZF}第二十五条"),
+            RuleId::SeizureDuration => format!("{XZQZF}第二十五条、第二十七条"),
             RuleId::NoNightHolidayEnforcement => format!("{XZQZF}第四十三条"),
             RuleId::CoerciveMeasureSteps => format!("{XZQZF}第十八条"),
             RuleId::UrgentMeasureReport24h => format!("{XZQZF}第十九条"),
@@ -287,6 +288,10 @@ pub enum Basis {
     Art30,
     /// 行政处罚法第三十三条第一款 (minor, corrected, harmless act punished).
     Art33Para1,
+    /// 行政强制法第十八条第七项 (no on-site record of a seizure).
+    Coercion18Item7,
+    /// 行政强制法第二十七条 (seizure not decided within its period).
+    Coercion27,
 }
 
 impl Basis {
@@ -305,6 +310,8 @@ impl Basis {
             Basis::Art71 => format!("{XZCFF}第七十一条"),
             Basis::Art30 => format!("{XZCFF}第三十条"),
             Basis::Art33Para1 => format!("{XZCFF}第三十三条第一款"),
+            Basis::Coercion18Item7 => format!("{XZQZF}第十八条第七项"),
+            Basis::Coercion27 => format!("{XZQZF}第二十七条"),
         }
     }
 }

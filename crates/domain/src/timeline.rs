@@ -641,6 +641,8 @@ pub enum EventType {
     SummaryPenalty,
     /// 行政强制措施 (查封、扣押).
     CoerciveMeasure,
+    /// 查封、扣押的处理决定 (没收、销毁、解除…; 行政强制法第二十七条).
+    SeizureDecision,
     /// 回避 (an officer withdraws, decided by the head; the event's `officers` withdraw).
     Recusal,
     /// 涉嫌犯罪案件移送报告 (the officers' report to the head).
@@ -680,6 +682,7 @@ impl EventType {
             EventType::Archive => "archive",
             EventType::SummaryPenalty => "summary_penalty",
             EventType::CoerciveMeasure => "coercive_measure",
+            EventType::SeizureDecision => "seizure_decision",
             EventType::Recusal => "recusal",
             EventType::TransferReport => "transfer_report",
             EventType::TransferHandover => "transfer_handover",
@@ -714,6 +717,7 @@ impl EventType {
             EventType::Archive => "归档",
             EventType::SummaryPenalty => "当场处罚",
             EventType::CoerciveMeasure => "行政强制措施",
+            EventType::SeizureDecision => "查封扣押处理决定",
             EventType::Recusal => "回避",
             EventType::TransferReport => "移送报告",
             EventType::TransferHandover => "移送公安机关",
@@ -749,9 +753,14 @@ impl EventType {
                 "corrected",
                 "no_harm",
             ],
-            EventType::CoerciveMeasure => {
-                &["until", "extended", "emergency", "approved", "reported_on"]
-            }
+            EventType::CoerciveMeasure => &[
+                "until",
+                "extended",
+                "emergency",
+                "approved",
+                "reported_on",
+                "record",
+            ],
             EventType::DemolitionAnnouncement => &["deadline"],
             EventType::Close => &["reason", "ground"],
             EventType::Lead
@@ -767,6 +776,7 @@ impl EventType {
             | EventType::Demand
             | EventType::CourtEnforcementApplication
             | EventType::Archive
+            | EventType::SeizureDecision
             | EventType::Recusal
             | EventType::TransferReport
             | EventType::TransferHandover
@@ -981,7 +991,11 @@ pub enum EventKind {
         approved: bool,
         /// Day an emergency measure was reported to the head (行政强制法第十九条).
         reported_on: Option<NaiveDate>,
+        /// An on-site record (现场笔录) was made (行政强制法第十八条第七项、第二十四条).
+        record: bool,
     },
+    /// 查封、扣押的处理决定 (decides every measure still pending; 行政强制法第二十七条).
+    SeizureDecision,
     /// 回避: the event's `officers` withdraw from the case (行政处罚法第四十三条).
     Recusal,
     /// 涉嫌犯罪案件移送报告 (the officers' report to the head).
@@ -1038,6 +1052,7 @@ impl Event {
             EventKind::Archive => EventType::Archive,
             EventKind::SummaryPenalty { .. } => EventType::SummaryPenalty,
             EventKind::CoerciveMeasure { .. } => EventType::CoerciveMeasure,
+            EventKind::SeizureDecision => EventType::SeizureDecision,
             EventKind::Recusal => EventType::Recusal,
             EventKind::TransferReport => EventType::TransferReport,
             EventKind::TransferHandover => EventType::TransferHandover,
@@ -1172,6 +1187,8 @@ struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     deadline: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    record: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<CloseReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ground: Option<String>,
@@ -1179,7 +1196,7 @@ struct RawEvent {
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 26] {
+    fn present_fields(&self) -> [(&'static str, bool); 27] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -1205,6 +1222,7 @@ impl RawEvent {
             ("corrected", self.corrected.is_some()),
             ("no_harm", self.no_harm.is_some()),
             ("deadline", self.deadline.is_some()),
+            ("record", self.record.is_some()),
             ("reason", self.reason.is_some()),
             ("ground", self.ground.is_some()),
         ]
@@ -1351,7 +1369,9 @@ impl RawEvent {
                 emergency: self.emergency.unwrap_or(false),
                 approved: self.approved.unwrap_or(false),
                 reported_on: self.reported_on,
+                record: self.record.unwrap_or(false),
             },
+            EventType::SeizureDecision => EventKind::SeizureDecision,
             EventType::Recusal => EventKind::Recusal,
             EventType::TransferReport => EventKind::TransferReport,
             EventType::TransferHandover => EventKind::TransferHandover,
@@ -1407,6 +1427,7 @@ impl From<Event> for RawEvent {
             corrected: None,
             no_harm: None,
             deadline: None,
+            record: None,
             reason: None,
             ground: None,
         };
@@ -1424,6 +1445,7 @@ impl From<Event> for RawEvent {
             | EventKind::Demand
             | EventKind::CourtEnforcementApplication
             | EventKind::Archive
+            | EventKind::SeizureDecision
             | EventKind::Recusal
             | EventKind::TransferReport
             | EventKind::TransferHandover
@@ -1484,12 +1506,14 @@ impl From<Event> for RawEvent {
                 emergency,
                 approved,
                 reported_on,
+                record,
             } => {
                 raw.until = Some(until);
                 raw.extended = extended.then_some(true);
                 raw.emergency = emergency.then_some(true);
                 raw.approved = approved.then_some(true);
                 raw.reported_on = reported_on;
+                raw.record = record.then_some(true);
             }
             EventKind::DemolitionAnnouncement { deadline } => raw.deadline = Some(deadline),
             EventKind::Close { reason, ground } => {

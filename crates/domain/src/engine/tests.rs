@@ -168,7 +168,7 @@ fn fewer_than_two_certified_officers_is_a_violation() {
   - { on: 2025-03-05, type: evidence }
   - { on: 2025-03-06, type: preservation, officers: [A, A] }
   - { on: 2025-03-07, type: preservation_decision, officers: [A] }
-  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10, approved: true }
+  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10, approved: true, record: true }
 ",
         ),
         today(),
@@ -1476,7 +1476,7 @@ fn court_deadline_only_while_unpaid() {
 fn seizure(on: &str, rest: &str) -> CheckReport {
     run(
         &timeline(&format!(
-            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], approved: true, {rest} }}\n"
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], approved: true, record: true, {rest} }}\n"
         )),
         today(),
     )
@@ -1507,13 +1507,10 @@ fn seizure_duration() {
 }
 
 #[test]
-fn no_coercive_measures_on_statutory_holidays() {
-    let r = seizure("2025-10-02", "until: 2025-10-20");
-    assert_eq!(found(&r), vec![("no_night_holiday_enforcement", Some(1))]);
-    assert_eq!(
-        r.violations[0].basis,
-        "《中华人民共和国行政强制法》第四十三条"
-    );
+fn seizures_are_chapter_three_not_bound_by_the_holiday_ban() {
+    // 行政强制法第四十三条 (night and holidays) governs 强制执行 (chapter IV) only: a seizure
+    // approved beforehand may be carried out on National Day.
+    assert_eq!(found(&seizure("2025-10-02", "until: 2025-10-20")), vec![]);
     assert_eq!(
         found(&seizure(
             "2025-10-02",
@@ -1521,8 +1518,80 @@ fn no_coercive_measures_on_statutory_holidays() {
         )),
         vec![]
     );
-    // an ordinary Saturday is not a statutory holiday
-    assert_eq!(found(&seizure("2025-03-08", "until: 2025-03-20")), vec![]);
+    // Chapter III's own steps still apply: approval (第十八条) …
+    let r = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-10-02, type: coercive_measure, officers: [A, B], until: 2025-10-20, record: true }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("coercive_measure_steps", Some(1))]);
+    // … and the on-site record (第十八条第七项).
+    let r = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("coercive_measure_steps", Some(1))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第十八条第七项"
+    );
+    assert!(r.violations[0].message.contains("现场笔录"));
+    // Forced demolition (强制执行) on a holiday stays refused.
+    assert_eq!(
+        RuleId::NoNightHolidayEnforcement.basis(),
+        "《中华人民共和国行政强制法》第四十三条"
+    );
+}
+
+#[test]
+fn a_seizure_is_decided_within_its_period() {
+    // Seized Mon 2025-03-03 until Thu 03-20: decided the day before, the day of, the day after.
+    let t = |decided: &str| {
+        run(
+            &timeline(&format!(
+                "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true }}\n  - {{ on: {decided}, type: seizure_decision }}\n"
+            )),
+            today(),
+        )
+    };
+    for day in ["2025-03-19", "2025-03-20"] {
+        let r = t(day);
+        assert_eq!(found(&r), vec![], "{day}");
+        let x = deadline(&r, RuleId::SeizureDuration);
+        assert_eq!((x.due, x.status), (d(2025, 3, 20), DeadlineStatus::Met));
+    }
+    let r = t("2025-03-21");
+    assert_eq!(found(&r), vec![("seizure_duration", Some(2))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第二十七条"
+    );
+    assert_eq!(
+        deadline(&r, RuleId::SeizureDuration).status,
+        DeadlineStatus::Missed
+    );
+    // Never decided: open, then overdue, and the case cannot close.
+    let open = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true }\n",
+        ),
+        d(2025, 3, 10),
+    );
+    assert_eq!(
+        deadline(&open, RuleId::SeizureDuration).status,
+        DeadlineStatus::Pending
+    );
+    let closed = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true }\n  - { on: 2025-03-25, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&closed), vec![("seizure_duration", Some(2))]);
+    assert!(closed.violations[0].message.contains("仍未作出处理决定"));
 }
 
 // ---- summary procedure: payment from the decision ---------------------------------------------
@@ -2021,7 +2090,7 @@ fn transfers_are_decided_within_three_days_and_handed_over_within_24_hours() {
 fn measure(fields: &str) -> CheckReport {
     run(
         &timeline(&format!(
-            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, {fields} }}\n"
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, record: true, {fields} }}\n"
         )),
         today(),
     )
@@ -2066,7 +2135,7 @@ fn urgent_measures_are_reported_within_24_hours() {
         "emergency: true, reported_on: 2025-03-02",
     ] {
         let text = format!(
-            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: coercive_measure, until: 2025-03-20, {fields} }}\n"
+            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: coercive_measure, until: 2025-03-20, record: true, {fields} }}\n"
         );
         assert_eq!(
             Timeline::from_yaml(&text).unwrap_err().code(),
@@ -2311,7 +2380,7 @@ fn report_serializes_as_documented() {
 /// An arbitrary event: type, day step, officers (bit mask over A–G), amounts and flags.
 fn arbitrary_event() -> impl Strategy<Value = (u8, u8, u8, u32, u32, u8)> {
     (
-        0u8..27,
+        0u8..30,
         0u8..20,
         any::<u8>(),
         0u32..80_000,
@@ -2419,7 +2488,17 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
         },
         16 => EventKind::Demand,
         17 => EventKind::CourtEnforcementApplication,
-        18 => EventKind::Close { reason: CloseReason::Executed, ground: None },
+        18 => EventKind::Close {
+            reason: [
+                CloseReason::Executed,
+                CloseReason::Enforced,
+                CloseReason::NoPenalty,
+                CloseReason::Transfer,
+                CloseReason::RegistrationRevoked,
+                CloseReason::ExecutionTerminated,
+            ][usize::from(flags % 6)],
+            ground: flag(7).then(|| "依法".to_owned()),
+        },
         19 => EventKind::Archive,
         20 => EventKind::SummaryPenalty { penalty, facts },
         21 => EventKind::CoerciveMeasure {
@@ -2428,12 +2507,15 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
             emergency: flag(4),
             approved: flag(5),
             reported_on: (flag(4) && flag(6)).then(|| on + chrono::Days::new(u64::from(days % 3))),
+            record: flag(7),
         },
         22 => EventKind::Recusal,
         23 => EventKind::TransferReport,
         24 => EventKind::TransferHandover,
         25 => EventKind::DemolitionAnnouncement { deadline: later },
-        _ => EventKind::ForcedDemolition,
+        26 => EventKind::ForcedDemolition,
+        27 => EventKind::StatementWaiver,
+        _ => EventKind::SeizureDecision,
     };
     Event {
         on,

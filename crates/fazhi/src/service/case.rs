@@ -102,7 +102,11 @@ pub(crate) fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
 pub(crate) fn roles_for(event: EventType) -> &'static [Role] {
     match event {
         EventType::LegalReview => &[Role::Legal],
-        EventType::Deliberation | EventType::Decision | EventType::Register => &[Role::Leader],
+        // Decisions of the agency: the head's.
+        EventType::Deliberation
+        | EventType::Decision
+        | EventType::Register
+        | EventType::SeizureDecision => &[Role::Leader],
         EventType::Close | EventType::Archive => &[Role::Leader, Role::Legal],
         // Investigation and enforcement acts of the officers, and the party's acts (statement,
         // waivers, hearing request) that the officers record from the party's signed papers.

@@ -87,6 +87,7 @@ const SUMMARY: &[EventType] = &[
 
 const OCCASIONAL: &[EventType] = &[
     EventType::CoerciveMeasure,
+    EventType::SeizureDecision,
     EventType::Recusal,
     EventType::TransferReport,
     EventType::TransferHandover,
@@ -143,6 +144,17 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
                 .count();
             p > d
         }
+        EventType::SeizureDecision => {
+            let m = events
+                .iter()
+                .filter(|e| e.event_type() == EventType::CoerciveMeasure)
+                .count();
+            let d = events
+                .iter()
+                .filter(|e| e.event_type() == EventType::SeizureDecision)
+                .count();
+            m > d
+        }
         EventType::Defence
         | EventType::StatementWaiver
         | EventType::HearingRequest
@@ -194,7 +206,9 @@ pub(crate) fn probe(t: EventType, events: &[Event], today: chrono::NaiveDate) ->
             let fen = decided_fine(events).unwrap_or(100);
             json!({"amount": format!("{}.{:02}", fen / 100, fen % 100)})
         }
-        EventType::CoerciveMeasure => json!({"until": today.to_string(), "approved": true}),
+        EventType::CoerciveMeasure => {
+            json!({"until": today.to_string(), "approved": true, "record": true})
+        }
         EventType::DemolitionAnnouncement => json!({"deadline": today.to_string()}),
         _ => json!({}),
     };

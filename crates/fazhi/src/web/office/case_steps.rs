@@ -217,6 +217,11 @@ pub(super) fn fields_for(
                 "事前经行政机关负责人批准",
                 Kind::Check,
             ));
+            v.push(Field::new(
+                "record",
+                "已制作现场笔录（当事人和执法人员签名或盖章）",
+                Kind::Check,
+            ));
             v.push(Field::new("extended", "经批准延长", Kind::Check));
             v.push(Field::new("emergency", "情况紧急当场实施", Kind::Check));
             v.push(Field::new("reported_on", "向负责人报告日期", Kind::Date));
@@ -456,7 +461,7 @@ pub(super) fn build_event(
             if let Some(d) = date(p, fields, "until", true) {
                 o.insert("until".into(), Value::String(d));
             }
-            for k in ["approved", "extended", "emergency"] {
+            for k in ["approved", "record", "extended", "emergency"] {
                 if p.checked(k) {
                     o.insert(k.into(), Value::Bool(true));
                 }
