@@ -231,6 +231,14 @@ struct Case<'t, 'c> {
     hearing_window: Option<usize>,
     hearing_requested_in_window: Option<At>,
     hearing_notice: bool,
+    /// The hearing date of the latest hearing notice.
+    notified_hearing_on: Option<NaiveDate>,
+    /// Index of the latest hearing held.
+    hearing_at: Option<usize>,
+    /// Index of the latest legal review.
+    review_at: Option<usize>,
+    /// Index of the latest collective deliberation.
+    deliberation_at: Option<usize>,
     hearing_held: bool,
     hearing_waived: bool,
     review: Option<ReviewResult>,
@@ -278,6 +286,10 @@ impl<'t, 'c> Case<'t, 'c> {
             hearing_window: None,
             hearing_requested_in_window: None,
             hearing_notice: false,
+            notified_hearing_on: None,
+            hearing_at: None,
+            review_at: None,
+            deliberation_at: None,
             hearing_held: false,
             hearing_waived: false,
             review: None,
@@ -372,11 +384,13 @@ impl<'t, 'c> Case<'t, 'c> {
             EventKind::HearingNotice { hearing_on } => {
                 self.hearing_notice_period(at, *hearing_on)?;
                 self.hearing_notice = true;
+                self.notified_hearing_on = Some(*hearing_on);
                 Some(CaseStage::HearingScheduled)
             }
             EventKind::Hearing { chair } => {
                 self.hearing(at, chair.as_deref());
                 self.hearing_held = true;
+                self.hearing_at = Some(at.index);
                 self.heard_since_notice = true;
                 Some(CaseStage::Heard)
             }
@@ -391,10 +405,12 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::LegalReview { result } => {
                 self.review = Some(*result);
+                self.review_at = Some(at.index);
                 None
             }
             EventKind::Deliberation => {
                 self.deliberation = true;
+                self.deliberation_at = Some(at.index);
                 None
             }
             EventKind::Decision { outcome, facts } => {
@@ -908,11 +924,35 @@ impl<'t, 'c> Case<'t, 'c> {
             );
             self.flag(RuleId::HearingNoticePeriod, Basis::Art64Item2, at, message);
         }
+        // Held on the notified date; a later date needs a new notice (with its own 7 working
+        // days), an earlier one is never allowed.
+        if let Some(notified) = self.notified_hearing_on
+            && notified != at.on
+        {
+            let message = if at.on < notified {
+                format!(
+                    "听证于{}举行，早于听证通知确定的日期{}",
+                    CnDate(at.on),
+                    CnDate(notified)
+                )
+            } else {
+                format!(
+                    "听证于{}举行，不是听证通知确定的日期{}；改期应重新通知当事人（提前{}个工作日）",
+                    CnDate(at.on),
+                    CnDate(notified),
+                    self.rules.hearing_notice_working_days
+                )
+            };
+            self.flag(RuleId::HearingNoticePeriod, Basis::Art64Item2, at, message);
+        }
         if let Some(chair) = chair {
             let investigated = self.t.events[..at.index].iter().enumerate().find(|(_, e)| {
                 matches!(
                     e.kind,
-                    EventKind::Evidence | EventKind::Register | EventKind::Preservation
+                    EventKind::Evidence
+                        | EventKind::Register
+                        | EventKind::Preservation
+                        | EventKind::CoerciveMeasure { .. }
                 ) && e.lists_officer(chair)
             });
             if let Some((j, e)) = investigated {
@@ -1076,12 +1116,18 @@ impl<'t, 'c> Case<'t, 'c> {
         } else {
             None
         };
+        // After a hearing the review must come after it (the decision follows the hearing
+        // record, 第六十五条).
+        let review_before_hearing = self
+            .hearing_at
+            .is_some_and(|h| self.review_at.is_none_or(|r| r < h));
         if let Some(reason) = review_reason
-            && self.review != Some(ReviewResult::Pass)
+            && (self.review != Some(ReviewResult::Pass) || review_before_hearing)
         {
             let state = match self.review {
                 None => "未经法制审核",
-                Some(_) => "最近一次法制审核未通过",
+                Some(ReviewResult::Pass) => "最近一次法制审核在听证之前，听证后未重新审核",
+                Some(ReviewResult::Fail) => "最近一次法制审核未通过",
             };
             let message = format!(
                 "本案{reason}，作出决定前应当进行法制审核并通过，但{}作出决定时{state}",
@@ -1098,11 +1144,19 @@ impl<'t, 'c> Case<'t, 'c> {
         } else {
             None
         };
+        let deliberation_before_hearing = self
+            .hearing_at
+            .is_some_and(|h| self.deliberation_at.is_none_or(|d| d < h));
         if let Some(reason) = deliberation_reason
-            && !self.deliberation
+            && (!self.deliberation || deliberation_before_hearing)
         {
+            let state = if self.deliberation {
+                "集体讨论在听证之前，听证后未重新集体讨论"
+            } else {
+                "未经集体讨论"
+            };
             let message = format!(
-                "本案{reason}，应当由行政机关负责人集体讨论决定，但{}作出决定前未经集体讨论",
+                "本案{reason}，应当由行政机关负责人集体讨论决定，但{}作出决定前{state}",
                 CnDate(at.on)
             );
             self.flag(RuleId::InvestigationOutcomes, Basis::Rule, at, message);

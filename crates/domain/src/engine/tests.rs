@@ -2960,3 +2960,81 @@ fn the_answer_states_the_accrued_surcharge_and_its_cap() {
     assert_eq!(json["surcharge"]["accrued"], 15);
     assert_eq!(json["surcharge"]["cap"], 500);
 }
+
+// ---- hearing: held on the notified date, chair, review and deliberation after it -------------
+
+/// A hearing case: request 04-03, notice 04-08 for 04-18, then `rest` (hearing, review,
+/// deliberation, decision).
+fn hearing_case(rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-05, type: evidence, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 6000 }}, rights: [statement, defence, hearing] }}\n  - {{ on: 2025-04-03, type: hearing_request }}\n  - {{ on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }}\n{rest}"
+        )),
+        today(),
+    )
+}
+
+const AFTER_HEARING: &str = "  - { on: 2025-04-22, type: legal_review, result: pass }\n  - { on: 2025-04-23, type: deliberation }\n  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n";
+
+#[test]
+fn the_hearing_is_held_on_the_notified_date() {
+    // The day before the notified date: refused.
+    let r = hearing_case("  - { on: 2025-04-17, type: hearing, chair: D }\n");
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
+    assert!(r.violations[0].message.contains("早于"), "{}", r.violations[0].message);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十四条第二项"
+    );
+    // The day itself: lawful.
+    let r = hearing_case(&format!(
+        "  - {{ on: 2025-04-18, type: hearing, chair: D }}\n{AFTER_HEARING}"
+    ));
+    assert_eq!(found(&r), vec![]);
+    // The day after without a new notice: refused.
+    let r = hearing_case("  - { on: 2025-04-21, type: hearing, chair: D }\n");
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
+    assert!(r.violations[0].message.contains("重新通知"));
+    // Postponed by a new notice with its own 7 working days: lawful.
+    let r = hearing_case(&format!(
+        "  - {{ on: 2025-04-10, type: hearing_notice, hearing_on: 2025-04-21 }}\n  - {{ on: 2025-04-21, type: hearing, chair: D }}\n{AFTER_HEARING}"
+    ));
+    assert_eq!(found(&r), vec![]);
+    // A new notice too short is refused at the notice (10 April + 7 wd = 21 April).
+    let r = hearing_case("  - { on: 2025-04-10, type: hearing_notice, hearing_on: 2025-04-18 }\n");
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
+}
+
+#[test]
+fn an_officer_who_seized_goods_may_not_chair_the_hearing() {
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-05, type: coercive_measure, officers: [B, D], until: 2025-03-20, approved: true, record: true }\n  - { on: 2025-03-20, type: seizure_decision }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }\n  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }\n  - { on: 2025-04-18, type: hearing, chair: D }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("hearing_conduct", Some(6))]);
+    assert!(r.violations[0].message.contains("行政强制措施"));
+}
+
+#[test]
+fn review_and_deliberation_come_after_the_hearing() {
+    // Both before the hearing: each refused at the decision.
+    let r = hearing_case(
+        "  - { on: 2025-04-10, type: legal_review, result: pass }\n  - { on: 2025-04-11, type: deliberation }\n  - { on: 2025-04-18, type: hearing, chair: D }\n  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n",
+    );
+    assert_eq!(
+        found(&r),
+        vec![
+            ("legal_review_before_decision", Some(8)),
+            ("investigation_outcomes", Some(8))
+        ]
+    );
+    assert!(r.violations[0].message.contains("听证之前"));
+    assert!(r.violations[1].message.contains("听证之前"));
+    // Repeated after the hearing: lawful.
+    let r = hearing_case(&format!(
+        "  - {{ on: 2025-04-10, type: legal_review, result: pass }}\n  - {{ on: 2025-04-11, type: deliberation }}\n  - {{ on: 2025-04-18, type: hearing, chair: D }}\n{AFTER_HEARING}"
+    ));
+    assert_eq!(found(&r), vec![]);
+}
