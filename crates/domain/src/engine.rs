@@ -495,6 +495,24 @@ impl<'t, 'c> Case<'t, 'c> {
         });
     }
 
+    /// A violation of a rule the bureau set itself by a switch of the rules file, not the
+    /// statute: the basis is the bureau's own document (本局规定) beside the provincial
+    /// provision that has each agency define its list; the message says so.
+    fn flag_local(&mut self, rule: RuleId, at: At, message: &str) {
+        self.violations.push(Violation {
+            rule: rule.as_str().to_owned(),
+            event: Some(at.index),
+            basis: format!(
+                "{}（本局规定）；《河南省行政执法条例》第二十八条",
+                self.rules.local_rules_document
+            ),
+            message: format!(
+                "按本局规定（{}）：{message}",
+                self.rules.local_rules_document
+            ),
+        });
+    }
+
     fn track(&mut self, rule: RuleId, label: &'static str, from: At, due: Due) -> usize {
         self.deadlines.push(Tracked {
             rule,
@@ -1107,12 +1125,13 @@ impl<'t, 'c> Case<'t, 'c> {
         let in_hearing_scope = penalty.is_some_and(|p| gives_hearing_right(p, party, self.rules));
 
         // legal_review_before_decision
+        // (reason, whether only the bureau's own rule requires it)
         let review_reason = if self.hearing_held && penalty.is_some() {
-            Some("已举行听证")
+            Some(("已举行听证", false))
         } else if self.t.major {
-            Some("属于重大执法决定")
+            Some(("属于重大执法决定", false))
         } else if self.rules.review_when_hearing_scope && in_hearing_scope {
-            Some("决定的处罚属于听证范围")
+            Some(("决定的处罚属于听证范围", true))
         } else {
             None
         };
@@ -1121,7 +1140,7 @@ impl<'t, 'c> Case<'t, 'c> {
         let review_before_hearing = self
             .hearing_at
             .is_some_and(|h| self.review_at.is_none_or(|r| r < h));
-        if let Some(reason) = review_reason
+        if let Some((reason, local)) = review_reason
             && (self.review != Some(ReviewResult::Pass) || review_before_hearing)
         {
             let state = match self.review {
@@ -1133,21 +1152,25 @@ impl<'t, 'c> Case<'t, 'c> {
                 "本案{reason}，作出决定前应当进行法制审核并通过，但{}作出决定时{state}",
                 CnDate(at.on)
             );
-            self.flag(RuleId::LegalReviewBeforeDecision, Basis::Rule, at, message);
+            if local {
+                self.flag_local(RuleId::LegalReviewBeforeDecision, at, &message);
+            } else {
+                self.flag(RuleId::LegalReviewBeforeDecision, Basis::Rule, at, message);
+            }
         }
 
         // investigation_outcomes: collective deliberation
         let deliberation_reason = if self.t.major {
-            Some("属于重大执法决定")
+            Some(("属于重大执法决定", false))
         } else if self.rules.deliberation_when_hearing_scope && in_hearing_scope {
-            Some("决定的处罚属于听证范围")
+            Some(("决定的处罚属于听证范围", true))
         } else {
             None
         };
         let deliberation_before_hearing = self
             .hearing_at
             .is_some_and(|h| self.deliberation_at.is_none_or(|d| d < h));
-        if let Some(reason) = deliberation_reason
+        if let Some((reason, local)) = deliberation_reason
             && (!self.deliberation || deliberation_before_hearing)
         {
             let state = if self.deliberation {
@@ -1159,7 +1182,11 @@ impl<'t, 'c> Case<'t, 'c> {
                 "本案{reason}，应当由行政机关负责人集体讨论决定，但{}作出决定前{state}",
                 CnDate(at.on)
             );
-            self.flag(RuleId::InvestigationOutcomes, Basis::Rule, at, message);
+            if local {
+                self.flag_local(RuleId::InvestigationOutcomes, at, &message);
+            } else {
+                self.flag(RuleId::InvestigationOutcomes, Basis::Rule, at, message);
+            }
         }
 
         // decision_deadline_90d (the first decision meets the deadline)

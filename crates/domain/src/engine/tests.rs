@@ -3038,3 +3038,51 @@ fn review_and_deliberation_come_after_the_hearing() {
     ));
     assert_eq!(found(&r), vec![]);
 }
+
+// ---- local practice versus statute --------------------------------------------------------------
+
+#[test]
+fn rules_from_a_switch_cite_the_bureaus_own_document() {
+    // A 6,000-yuan fine gives a hearing right; no hearing held, not major: review and
+    // deliberation are required only by the bureau's switches.
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }\n  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-02, type: defence }\n  - { on: 2025-04-10, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n",
+    );
+    let rules = RulesConfig {
+        local_rules_document: "《卧龙区城市管理局重大执法决定目录》".to_owned(),
+        ..RulesConfig::default()
+    };
+    let r = run_with(&t, today(), &rules, None);
+    assert_eq!(
+        found(&r),
+        vec![
+            ("legal_review_before_decision", Some(4)),
+            ("investigation_outcomes", Some(4))
+        ]
+    );
+    for v in &r.violations {
+        assert_eq!(
+            v.basis,
+            "《卧龙区城市管理局重大执法决定目录》（本局规定）；《河南省行政执法条例》第二十八条"
+        );
+        assert!(v.message.starts_with("按本局规定（《卧龙区城市管理局重大执法决定目录》）"), "{}", v.message);
+    }
+    // Switched off: nothing required.
+    let off = RulesConfig {
+        review_when_hearing_scope: false,
+        deliberation_when_hearing_scope: false,
+        ..RulesConfig::default()
+    };
+    assert_eq!(found(&run_with(&t, today(), &off, None)), vec![]);
+    // A statutory requirement (major case) cites the statute and not the bureau.
+    let major = timeline_with(
+        &format!("{INDIVIDUAL}\nmajor: true"),
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 100 }, rights: [statement, defence] }\n  - { on: 2025-04-02, type: defence }\n  - { on: 2025-04-10, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 100 } }\n",
+    );
+    let r = run_with(&major, today(), &rules, None);
+    assert_eq!(r.violations.len(), 2);
+    for v in &r.violations {
+        assert!(v.basis.starts_with("《中华人民共和国行政处罚法》"), "{}", v.basis);
+        assert!(!v.message.contains("本局规定"), "{}", v.message);
+    }
+}
