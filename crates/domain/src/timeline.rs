@@ -1635,8 +1635,10 @@ impl<'de> Deserialize<'de> for Timeline {
 }
 
 impl Timeline {
-    /// Parses and validates a timeline written in JSON.
+    /// Parses and validates a timeline written in JSON. A leading UTF-8 byte-order mark is
+    /// ignored; nesting deeper than [`MAX_NESTING`] and amounts in exponent form are errors.
     pub fn from_json(text: &str) -> Result<Timeline, TimelineError> {
+        let text = prescan(text, "JSON")?;
         let mut de = serde_json::Deserializer::from_str(text);
         let raw: RawTimeline = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = root_as_words(e.path().to_string());
@@ -1663,6 +1665,7 @@ impl Timeline {
     /// reader; everything else, and every text with an error, by `serde_norway` (libyaml), which
     /// gives the same result (see `fast_yaml`).
     pub fn from_yaml(text: &str) -> Result<Timeline, TimelineError> {
+        let text = prescan(text, "YAML")?;
         match fast_yaml::from_str::<RawTimeline>(text) {
             Some(raw) => Timeline::try_from(raw),
             None => Timeline::from_yaml_libyaml(text),
@@ -1697,8 +1700,10 @@ impl Timeline {
         Timeline::try_from(raw)
     }
 
-    /// Parses JSON when the text starts with `{`, YAML otherwise.
+    /// Parses JSON when the text starts with `{`, YAML otherwise (after a UTF-8 byte-order mark,
+    /// which is ignored).
     pub fn parse(text: &str) -> Result<Timeline, TimelineError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim_start().starts_with('{') {
             Timeline::from_json(text)
         } else {
@@ -1914,6 +1919,140 @@ impl fmt::Display for CnDate {
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
+
+/// Deepest nesting of flow collections (`[`, `{`) a timeline text may have. A timeline needs 4
+/// (`{ events: [ { proposed: { … } } ] }`); libyaml takes seconds on texts nested thousands deep.
+pub const MAX_NESTING: usize = 16;
+
+/// The fields that hold amounts (金额).
+const AMOUNT_FIELDS: [&str; 4] = ["fine", "confiscation", "amount", "surcharge"];
+
+/// Checks a timeline text before the parsers see it, in one pass over its bytes: strips a
+/// UTF-8 byte-order mark, refuses nesting deeper than [`MAX_NESTING`] (libyaml is slow on
+/// deeply nested flow collections) and amounts written in exponent form (`1e3`), which JSON and
+/// YAML would read as numbers. Quoted strings and comments are skipped.
+fn prescan<'t>(text: &'t str, format: &'static str) -> Result<&'t str, TimelineError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1usize, 0usize);
+    // The last key read (the scalar or quoted string before a `:`).
+    let mut key: &str = "";
+    let mut token_start: Option<usize> = None;
+    let mut last_token: &str = "";
+    let syntax = |line: usize, path: String, message: String| TimelineError::Syntax {
+        format,
+        path,
+        line: Some(line),
+        message,
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let is_delim = matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'#'
+        ) || (b == b':'
+            && (i > 0 && matches!(bytes[i - 1], b'"' | b'\'')
+                || bytes.get(i + 1).is_none_or(|c| {
+                    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b',' | b'}' | b']' | b'"')
+                })));
+        if is_delim {
+            if let Some(start) = token_start.take() {
+                last_token = &text[start..i];
+                if !key.is_empty() && AMOUNT_FIELDS.contains(&key) && is_exponent_number(last_token)
+                {
+                    return Err(syntax(
+                        line,
+                        key.to_owned(),
+                        format!(
+                            "金额不能用指数形式书写（{last_token}），请写成整数或最多两位小数的数字"
+                        ),
+                    ));
+                }
+                key = "";
+            }
+        } else if token_start.is_none() {
+            token_start = Some(i);
+        }
+        match b {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(syntax(
+                        line,
+                        "文档".to_owned(),
+                        format!("嵌套层数超过{MAX_NESTING}层，不是有效的案件时间线"),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b':' if is_delim => {
+                key = last_token;
+                last_token = "";
+            }
+            b'"' | b'\'' => {
+                // A quoted string: skip to its end (backslash escapes in double quotes, a
+                // doubled quote in single quotes).
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() {
+                    let c = bytes[i];
+                    if c == b'\n' {
+                        line += 1;
+                    }
+                    if b == b'"' && c == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if c == b {
+                        if b == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                last_token = text.get(start..i.min(bytes.len())).unwrap_or("");
+            }
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some(start) = token_start
+        && !key.is_empty()
+        && AMOUNT_FIELDS.contains(&key)
+        && is_exponent_number(&text[start..])
+    {
+        return Err(syntax(
+            line,
+            key.to_owned(),
+            format!("金额不能用指数形式书写（{}），请写成整数或最多两位小数的数字", &text[start..]),
+        ));
+    }
+    Ok(text)
+}
+
+/// `1e3`, `-2.5E+2`, `.5e1`: a number in exponent form.
+fn is_exponent_number(token: &str) -> bool {
+    let t = token.strip_prefix(['-', '+']).unwrap_or(token);
+    let Some((mantissa, exponent)) = t.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+        && !(int.is_empty() && frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// Why a text is not a valid timeline. Events are numbered from 0 (`事件#3`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -2165,6 +2304,58 @@ mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let yaml = "\u{feff}party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents: []\n";
+        assert!(Timeline::parse(yaml).is_ok());
+        assert!(Timeline::from_yaml(yaml).is_ok());
+        let json = "\u{feff}{\"party\": {\"kind\": \"individual\", \"name\": \"张三\"}, \"procedure\": \"ordinary\", \"act_date\": \"2025-03-01\", \"officers\": [], \"events\": []}";
+        assert!(Timeline::parse(json).is_ok());
+        assert!(Timeline::from_json(json).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly_with_a_clear_error() {
+        let deep = format!("party: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let err = Timeline::parse(&deep).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(err.code(), "syntax");
+        assert!(err.to_string().contains("嵌套层数超过16层"), "{err}");
+        let deep_json = format!("{{\"party\": {}{}}}", "{\"a\": ".repeat(50), "1}".repeat(50));
+        let err = Timeline::parse(&deep_json).unwrap_err();
+        assert!(err.to_string().contains("嵌套层数"), "{err}");
+        // Brackets inside quoted strings and comments do not count.
+        let quoted = format!(
+            "party: {{ kind: individual, name: \"{}\" }}  # {}\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents: []\n",
+            "[".repeat(40),
+            "{".repeat(40)
+        );
+        assert!(Timeline::parse(&quoted).is_ok());
+    }
+
+    #[test]
+    fn amounts_in_exponent_form_are_refused() {
+        let with = |amount: &str| {
+            format!(
+                "party: {{ kind: individual, name: 张三 }}\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents:\n  - {{ on: 2025-03-03, type: payment, amount: {amount} }}\n"
+            )
+        };
+        for bad in ["1e3", "1E3", "1.5e2", "2e+2"] {
+            let err = Timeline::parse(&with(bad)).unwrap_err();
+            assert!(err.to_string().contains("指数形式"), "{bad}: {err}");
+        }
+        assert!(Timeline::parse(&with("1000")).is_ok());
+        assert!(Timeline::parse(&with("60.5")).is_ok());
+        let json = "{\"party\": {\"kind\": \"individual\", \"name\": \"张三\"}, \"procedure\": \"ordinary\", \"act_date\": \"2025-03-01\", \"officers\": [], \"events\": [{\"on\": \"2025-03-03\", \"type\": \"decision\", \"outcome\": \"penalty\", \"penalty\": {\"fine\":1e3}}]}";
+        let err = Timeline::parse(json).unwrap_err();
+        assert!(err.to_string().contains("指数形式"), "{err}");
+        // A note may mention such a text.
+        let note = "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents:\n  - { on: 2025-03-03, type: lead, note: 1e3 }\n";
+        assert!(Timeline::parse(note).is_ok());
+        assert!(!is_exponent_number("e3") && !is_exponent_number("1e") && !is_exponent_number("."));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
