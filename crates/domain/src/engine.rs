@@ -25,9 +25,9 @@ use crate::config::RulesConfig;
 use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Surcharge, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
-    CertificateStatus, CloseReason, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind, EventType,
-    PartyKind, PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod,
-    Timeline, TimelineError, Yuan,
+    CertificateStatus, CloseReason, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind,
+    EventType, PartyKind, PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right,
+    ServiceMethod, Timeline, TimelineError, Yuan,
 };
 use days::{Days, Due};
 
@@ -460,7 +460,12 @@ impl<'t, 'c> Case<'t, 'c> {
                         "{}实施查封、扣押没有制作现场笔录（应由当事人和执法人员签名或盖章，当事人拒绝的在笔录中注明）",
                         CnDate(at.on)
                     );
-                    self.flag(RuleId::CoerciveMeasureSteps, Basis::Coercion18Item7, at, message);
+                    self.flag(
+                        RuleId::CoerciveMeasureSteps,
+                        Basis::Coercion18Item7,
+                        at,
+                        message,
+                    );
                 }
                 Some(CaseStage::Investigating)
             }
@@ -792,8 +797,10 @@ impl<'t, 'c> Case<'t, 'c> {
                     None => missing.push(
                         "作出处理决定（给予处罚、不予处罚或移送），或记录撤销立案的理由".to_owned(),
                     ),
-                    Some(d) if d.decides == Decides::NoPenalty && reason == CloseReason::Executed => {}
-                    Some(d) if d.decides == Decides::Transfer && reason == CloseReason::Executed => {}
+                    Some(d)
+                        if d.decides == Decides::NoPenalty && reason == CloseReason::Executed => {}
+                    Some(d)
+                        if d.decides == Decides::Transfer && reason == CloseReason::Executed => {}
                     Some(d) if d.decides != Decides::Penalty => missing.push(format!(
                         "本案未作出行政处罚决定，不能以“{}”结案",
                         reason.label()
@@ -803,25 +810,19 @@ impl<'t, 'c> Case<'t, 'c> {
                         if !d.summary && d.service.is_none() {
                             missing.push("送达行政处罚决定书".to_owned());
                         }
+                        let unpaid = d.fine.filter(|fine| d.paid < *fine);
+                        let enforced = self.enforcement.is_some_and(|e| e.index > d.at.index);
                         match reason {
-                            CloseReason::Executed => {
-                                if let Some(fine) = d.fine
-                                    && d.paid < fine
-                                {
-                                    missing.push(format!(
-                                        "当事人缴清罚款（应缴{fine}，已缴{}），或申请强制执行完毕、依法终结执行",
-                                        d.paid
-                                    ));
-                                }
+                            CloseReason::Executed if let Some(fine) = unpaid => {
+                                missing.push(format!(
+                                    "当事人缴清罚款（应缴{fine}，已缴{}），或申请强制执行完毕、依法终结执行",
+                                    d.paid
+                                ));
                             }
-                            CloseReason::Enforced => {
-                                if self.enforcement.is_none_or(|e| e.index < d.at.index) {
-                                    missing.push(
-                                        "申请人民法院强制执行或依法强制执行（没有强制执行的记录）"
-                                            .to_owned(),
-                                    );
-                                }
-                            }
+                            CloseReason::Enforced if !enforced => missing.push(
+                                "申请人民法院强制执行或依法强制执行（没有强制执行的记录）"
+                                    .to_owned(),
+                            ),
                             _ => {}
                         }
                     }

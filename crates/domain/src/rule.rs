@@ -245,9 +245,9 @@ impl RuleId {
             RuleId::IllegalBuildingDemolition => format!(
                 "{XZQZF}第四十四条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
             ),
-            RuleId::CaseClosing => format!(
-                "{XZCFF}第六十一条、第六十六条、第七十二条；{XZQZF}第四十条"
-            ),
+            RuleId::CaseClosing => {
+                format!("{XZCFF}第六十一条、第六十六条、第七十二条；{XZQZF}第四十条")
+            }
         }
     }
 }

@@ -2033,7 +2033,10 @@ fn prescan<'t>(text: &'t str, format: &'static str) -> Result<&'t str, TimelineE
         return Err(syntax(
             line,
             key.to_owned(),
-            format!("金额不能用指数形式书写（{}），请写成整数或最多两位小数的数字", &text[start..]),
+            format!(
+                "金额不能用指数形式书写（{}），请写成整数或最多两位小数的数字",
+                &text[start..]
+            ),
         ));
     }
     Ok(text)
@@ -2323,7 +2326,11 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         assert_eq!(err.code(), "syntax");
         assert!(err.to_string().contains("嵌套层数超过16层"), "{err}");
-        let deep_json = format!("{{\"party\": {}{}}}", "{\"a\": ".repeat(50), "1}".repeat(50));
+        let deep_json = format!(
+            "{{\"party\": {}{}}}",
+            "{\"a\": ".repeat(50),
+            "1}".repeat(50)
+        );
         let err = Timeline::parse(&deep_json).unwrap_err();
         assert!(err.to_string().contains("嵌套层数"), "{err}");
         // Brackets inside quoted strings and comments do not count.

@@ -672,7 +672,10 @@ fn a_requested_hearing_must_be_held_before_the_decision() {
     // (and, with no statement or written waiver, the statement period was cut short too)
     assert_eq!(
         found(&inside),
-        vec![("pre_decision_notice", Some(3)), ("hearing_conduct", Some(3))]
+        vec![
+            ("pre_decision_notice", Some(3)),
+            ("hearing_conduct", Some(3))
+        ]
     );
     // a decision not to punish needs no hearing
     let no_penalty = run(
@@ -2721,7 +2724,10 @@ fn statement_or_written_waiver_or_hearing_ends_the_wait() {
     }
     // A hearing waiver is not a waiver of the statement.
     let r = run(
-        &statement_case("  - { on: 2025-03-11, type: hearing_waiver }\n", "2025-03-12"),
+        &statement_case(
+            "  - { on: 2025-03-11, type: hearing_waiver }\n",
+            "2025-03-12",
+        ),
         today(),
     );
     assert_eq!(found(&r), vec![("pre_decision_notice", Some(3))]);
@@ -2772,7 +2778,10 @@ fn closing_message(r: &CheckReport) -> String {
 #[test]
 fn closing_needs_service_and_full_payment() {
     // The day after the decision, nothing served, nothing paid: refused, both steps named.
-    let r = run(&decided_case("  - { on: 2025-03-19, type: close }\n"), today());
+    let r = run(
+        &decided_case("  - { on: 2025-03-19, type: close }\n"),
+        today(),
+    );
     assert_eq!(found(&r), vec![("case_closing", Some(4))]);
     let m = closing_message(&r);
     assert!(m.contains("送达行政处罚决定书"), "{m}");
@@ -2791,7 +2800,10 @@ fn closing_needs_service_and_full_payment() {
     assert_eq!(found(&r), vec![("case_closing", Some(6))]);
     let m = closing_message(&r);
     assert!(!m.contains("送达"), "{m}");
-    assert!(m.contains("应缴1000.00元，已缴400.00元") || m.contains("已缴"), "{m}");
+    assert!(
+        m.contains("应缴1000.00元，已缴400.00元") || m.contains("已缴"),
+        "{m}"
+    );
     // Served and paid in full: lawful.
     let r = run(
         &decided_case(
@@ -2819,7 +2831,11 @@ fn closing_with_nothing_decided_needs_a_recorded_reason() {
     };
     let r = run(&t("type: close"), today());
     assert_eq!(found(&r), vec![("case_closing", Some(2))]);
-    assert!(closing_message(&r).contains("撤销立案"), "{}", closing_message(&r));
+    assert!(
+        closing_message(&r).contains("撤销立案"),
+        "{}",
+        closing_message(&r)
+    );
     // 撤销立案 without its ground: refused, naming the ground.
     let r = run(&t("type: close, reason: registration_revoked"), today());
     assert_eq!(found(&r), vec![("case_closing", Some(2))]);
@@ -2873,7 +2889,9 @@ fn closing_after_enforcement_or_terminated_execution() {
     let served = "  - { on: 2025-03-19, type: service, method: direct }\n";
     // Enforced: needs an enforcement step after the decision.
     let r = run(
-        &decided_case(&format!("{served}  - {{ on: 2025-03-20, type: close, reason: enforced }}\n")),
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-03-20, type: close, reason: enforced }}\n"
+        )),
         today(),
     );
     assert_eq!(found(&r), vec![("case_closing", Some(5))]);
@@ -2981,7 +2999,11 @@ fn the_hearing_is_held_on_the_notified_date() {
     // The day before the notified date: refused.
     let r = hearing_case("  - { on: 2025-04-17, type: hearing, chair: D }\n");
     assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
-    assert!(r.violations[0].message.contains("早于"), "{}", r.violations[0].message);
+    assert!(
+        r.violations[0].message.contains("早于"),
+        "{}",
+        r.violations[0].message
+    );
     assert_eq!(
         r.violations[0].basis,
         "《中华人民共和国行政处罚法》第六十四条第二项"
@@ -3065,7 +3087,12 @@ fn rules_from_a_switch_cite_the_bureaus_own_document() {
             v.basis,
             "《卧龙区城市管理局重大执法决定目录》（本局规定）；《河南省行政执法条例》第二十八条"
         );
-        assert!(v.message.starts_with("按本局规定（《卧龙区城市管理局重大执法决定目录》）"), "{}", v.message);
+        assert!(
+            v.message
+                .starts_with("按本局规定（《卧龙区城市管理局重大执法决定目录》）"),
+            "{}",
+            v.message
+        );
     }
     // Switched off: nothing required.
     let off = RulesConfig {
@@ -3082,7 +3109,11 @@ fn rules_from_a_switch_cite_the_bureaus_own_document() {
     let r = run_with(&major, today(), &rules, None);
     assert_eq!(r.violations.len(), 2);
     for v in &r.violations {
-        assert!(v.basis.starts_with("《中华人民共和国行政处罚法》"), "{}", v.basis);
+        assert!(
+            v.basis.starts_with("《中华人民共和国行政处罚法》"),
+            "{}",
+            v.basis
+        );
         assert!(!v.message.contains("本局规定"), "{}", v.message);
     }
 }

@@ -158,9 +158,7 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
         EventType::Defence
         | EventType::StatementWaiver
         | EventType::HearingRequest
-        | EventType::HearingWaiver => {
-            has(events, EventType::AdvanceNotice) && !decided
-        }
+        | EventType::HearingWaiver => has(events, EventType::AdvanceNotice) && !decided,
         EventType::HearingNotice => has(events, EventType::HearingRequest) && !decided,
         EventType::Hearing => has(events, EventType::HearingNotice) && !decided,
         EventType::AdvanceNotice
@@ -310,7 +308,10 @@ fn close_probe(reason: &str, today: chrono::NaiveDate) -> Option<Event> {
 }
 
 /// The rules that refuse `probe` appended to `events` today (content rules left out).
-#[expect(clippy::too_many_arguments, reason = "one call site; the pieces of one check")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of one check"
+)]
 async fn probe_refusals(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
