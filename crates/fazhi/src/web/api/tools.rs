@@ -35,9 +35,20 @@ pub async fn check(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<CheckQuery>,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<CheckReport>> {
     user.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    // Not UTF-8: the usual JSON error in Chinese, not the framework's plain-text rejection.
+    let body = String::from_utf8(body.to_vec()).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_timeline",
+            format!(
+                "时间线不是UTF-8编码的文本（第{}个字节起无法解码），请以UTF-8保存后重新提交",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
