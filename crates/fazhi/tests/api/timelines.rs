@@ -369,26 +369,43 @@ async fn case_checks_read_a_bom_and_refuse_bad_text_quickly_in_chinese() {
     let (s, answer) = parts(post(with_bom, "application/json").await.unwrap()).await;
     assert_eq!(s, StatusCode::OK, "{answer}");
     // Not UTF-8: the JSON error, in Chinese.
-    let (s, b) = parts(post(vec![b'p', 0xff, 0xfe, b':'], "application/yaml").await.unwrap()).await;
+    let (s, b) = parts(
+        post(vec![b'p', 0xff, 0xfe, b':'], "application/yaml")
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_timeline"))
     );
-    assert!(b["error"]["message"].as_str().unwrap().contains("UTF-8"), "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("UTF-8"),
+        "{b}"
+    );
     // 200 KB of nested flow collections: refused at once, with a clear message.
     let deep = format!("party: {}{}", "[".repeat(100_000), "]".repeat(100_000));
     let started = std::time::Instant::now();
     let (s, b) = parts(post(deep.into_bytes(), "application/yaml").await.unwrap()).await;
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(b["error"]["message"].as_str().unwrap().contains("嵌套层数"), "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("嵌套层数"),
+        "{b}"
+    );
     // An amount in exponent form.
     let (s, b) = parts(
-        post(yaml.replace("amount: 1000", "amount: 1e3").into_bytes(), "application/yaml")
-            .await
-            .unwrap(),
+        post(
+            yaml.replace("amount: 1000", "amount: 1e3").into_bytes(),
+            "application/yaml",
+        )
+        .await
+        .unwrap(),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    assert!(b["error"]["message"].as_str().unwrap().contains("指数形式"), "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("指数形式"),
+        "{b}"
+    );
 }
