@@ -109,6 +109,10 @@ pub fn check_timeline(
     case.finish()
 }
 
+/// The basis of the surcharge figures in the answer.
+const SURCHARGE_BASIS: &str =
+    "《中华人民共和国行政处罚法》第七十二条；《中华人民共和国行政强制法》第四十五条";
+
 /// The last day of the statement and defence period that an advance notice served on
 /// `notice_on` states: the `statement_working_days`-th working day after it. The decision may
 /// come the day after at the earliest (unless the party was heard or waived in writing); the
@@ -1925,10 +1929,7 @@ impl<'t, 'c> Case<'t, 'c> {
             cap: fine,
             paid: d.surcharge_paid,
             message,
-            basis: format!(
-                "{}；《中华人民共和国行政强制法》第四十五条",
-                RuleId::LatePaymentSurcharge.basis()
-            ),
+            basis: SURCHARGE_BASIS.to_owned(),
         })
     }
 
