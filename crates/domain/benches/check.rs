@@ -19,8 +19,9 @@ use fazhi_domain::catalogue::Catalogue;
 use fazhi_domain::config::RulesConfig;
 use fazhi_domain::engine::{CheckContext, check_timeline};
 use fazhi_domain::timeline::{
-    Certificate, DecisionFacts, DecisionOutcome, Event, EventKind, Officer, Party, PartyKind,
-    PaymentMethod, Penalty, Procedure, ReviewResult, Right, ServiceMethod, Timeline, Yuan,
+    Certificate, CloseReason, DecisionFacts, DecisionOutcome, Event, EventKind, Officer, Party,
+    PartyKind, PaymentMethod, Penalty, Procedure, ReviewResult, Right, ServiceMethod, Timeline,
+    Yuan,
 };
 
 /// A small deterministic generator (64-bit LCG, Knuth's constants).
@@ -152,6 +153,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                     emergency,
                     approved: !emergency,
                     reported_on: emergency.then(|| on + Days::new(rng.below(3))),
+                    record: true,
                 },
             ));
         }
@@ -264,7 +266,14 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                     handed_in_on: None,
                 },
             ));
-            events.push(event(step(rng, 5), &[], EventKind::Close));
+            events.push(event(
+                step(rng, 5),
+                &[],
+                EventKind::Close {
+                    reason: CloseReason::Executed,
+                    ground: None,
+                },
+            ));
         } else {
             events.push(event(step(rng, 200), &[], EventKind::Demand));
             events.push(event(

@@ -24,6 +24,12 @@ pub struct RulesConfig {
     /// Working days after the decision within which it must be served when the party was absent.
     /// 行政处罚法第六十一条、第八十五条. [P]
     pub service_working_days: u32,
+    /// Working days after the advance notice (事先告知书) during which the party may state and
+    /// defend; the decision waits until they have passed unless the party has stated and
+    /// defended (or been heard) or waived in writing. 行政处罚法第四十四条、第四十五条、第六十二条
+    /// give the right but no number: the period is the one the bureau's 行政处罚事先告知书 template
+    /// states (commonly 5 working days). [S]
+    pub statement_working_days: u32,
     /// Working days after 先行登记保存 within which the handling decision is due.
     /// 行政处罚法第五十六条、第八十五条. [P]
     pub preservation_decision_working_days: u32,
@@ -93,6 +99,11 @@ pub struct RulesConfig {
     /// right (besides major cases). 行政处罚法第五十七条第二款；河南省行政执法条例第二十八条:
     /// local practice. [L]
     pub deliberation_when_hearing_scope: bool,
+    /// Title of the bureau's own list of major enforcement decisions (重大执法决定目录), cited
+    /// with "本局规定" by the rules that come from a switch above rather than from a statute
+    /// (河南省行政执法条例第二十八条 has each agency define and publish its list). Set by the
+    /// bureau. [L]
+    pub local_rules_document: String,
 }
 
 impl Default for RulesConfig {
@@ -101,6 +112,7 @@ impl Default for RulesConfig {
             hearing_request_working_days: 5,
             hearing_notice_working_days: 7,
             service_working_days: 7,
+            statement_working_days: 5,
             preservation_decision_working_days: 7,
             decision_days: 90,
             payment_days: 15,
@@ -126,6 +138,7 @@ impl Default for RulesConfig {
             rest_days: RestDays::HolidaysAndWeekends,
             review_when_hearing_scope: true,
             deliberation_when_hearing_scope: true,
+            local_rules_document: "《重大执法决定法制审核目录清单》".to_owned(),
         }
     }
 }
@@ -183,6 +196,9 @@ mod tests {
         let err = RulesConfig::from_toml("decision_dayz = 60\n").unwrap_err();
         assert!(err.to_string().starts_with("规则配置无效"), "{err}");
         assert!(RulesConfig::from_toml("hearing_fine_individual = -1\n").is_err());
+        let c = RulesConfig::from_toml("local_rules_document = \"《某局重大执法决定目录》\"\n")
+            .unwrap();
+        assert_eq!(c.local_rules_document, "《某局重大执法决定目录》");
         let c = RulesConfig::from_toml("hearing_fine_individual = 1000.5\n").unwrap();
         assert_eq!(c.hearing_fine_individual, Yuan::from_fen(100_050));
     }

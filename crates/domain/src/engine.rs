@@ -22,12 +22,12 @@ use fazhi_calendar::{Calendar, CalendarError};
 
 use crate::catalogue::{Catalogue, ViolationEntry};
 use crate::config::RulesConfig;
-use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Violation};
+use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Surcharge, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
-    CertificateStatus, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind, EventType,
-    PartyKind, PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right, ServiceMethod,
-    Timeline, TimelineError, Yuan,
+    CertificateStatus, CloseReason, CnDate, DecisionFacts, DecisionOutcome, Event, EventKind,
+    EventType, PartyKind, PaymentMethod, Penalty, PenaltyKind, Procedure, ReviewResult, Right,
+    ServiceMethod, Timeline, TimelineError, Yuan,
 };
 use days::{Days, Due};
 
@@ -111,6 +111,22 @@ pub fn check_timeline(
     case.finish()
 }
 
+/// The basis of the surcharge figures in the answer.
+const SURCHARGE_BASIS: &str =
+    "《中华人民共和国行政处罚法》第七十二条；《中华人民共和国行政强制法》第四十五条";
+
+/// The last day of the statement and defence period that an advance notice served on
+/// `notice_on` states: the `statement_working_days`-th working day after it. The decision may
+/// come the day after at the earliest (unless the party was heard or waived in writing); the
+/// generated 行政处罚事先告知书 prints this date.
+pub fn statement_period_end(
+    calendar: &Calendar,
+    rules: &RulesConfig,
+    notice_on: NaiveDate,
+) -> Result<NaiveDate, CalendarError> {
+    calendar.add_working_days(notice_on, rules.statement_working_days)
+}
+
 /// Whether a penalty gives the party the right to request a hearing (Art. 63; Henan 204号 Art. 4).
 pub fn gives_hearing_right(penalty: &Penalty, party: PartyKind, rules: &RulesConfig) -> bool {
     let threshold = rules.hearing_fine(party);
@@ -138,11 +154,20 @@ struct Notice<'t> {
     offers_hearing: bool,
 }
 
+/// What a decision decided, for closing the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decides {
+    Penalty,
+    NoPenalty,
+    Transfer,
+}
+
 /// The latest decision (ordinary `decision` or `summary_penalty`).
 #[derive(Debug, Clone, Copy)]
 struct Decided {
     at: At,
     summary: bool,
+    decides: Decides,
     /// The fine decided, if any.
     fine: Option<Yuan>,
     /// The first service after it.
@@ -156,6 +181,8 @@ struct Decided {
     court_deadline: Option<usize>,
     /// Fine paid so far.
     paid: Yuan,
+    /// Late-payment surcharge paid so far.
+    surcharge_paid: Yuan,
     /// The day the fine was paid in full.
     paid_in_full_on: Option<NaiveDate>,
 }
@@ -205,9 +232,19 @@ struct Case<'t, 'c> {
     decision_deadline: Option<usize>,
     first_decision_checked: bool,
     notice: Option<Notice<'t>>,
+    /// The party stated and defended, was heard or waived in writing after the latest notice.
+    heard_since_notice: bool,
     hearing_window: Option<usize>,
     hearing_requested_in_window: Option<At>,
     hearing_notice: bool,
+    /// The hearing date of the latest hearing notice.
+    notified_hearing_on: Option<NaiveDate>,
+    /// Index of the latest hearing held.
+    hearing_at: Option<usize>,
+    /// Index of the latest legal review.
+    review_at: Option<usize>,
+    /// Index of the latest collective deliberation.
+    deliberation_at: Option<usize>,
     hearing_held: bool,
     hearing_waived: bool,
     review: Option<ReviewResult>,
@@ -215,7 +252,12 @@ struct Case<'t, 'c> {
     decided: Option<Decided>,
     /// Preservations without a handling decision yet, with their deadline index.
     preservations: Vec<(At, usize)>,
+    /// Seizures (查封、扣押) without a handling decision yet: the measure, its last day and the
+    /// index of its deadline.
+    seizures: Vec<(At, NaiveDate, usize)>,
     demand: Option<At>,
+    /// The latest enforcement step: an application to the court or a forced demolition.
+    enforcement: Option<At>,
     /// Officers who withdrew (回避), with the recusal event.
     recused: Vec<(&'t str, At)>,
     /// The latest report proposing a criminal transfer.
@@ -246,16 +288,23 @@ impl<'t, 'c> Case<'t, 'c> {
             decision_deadline: None,
             first_decision_checked: false,
             notice: None,
+            heard_since_notice: false,
             hearing_window: None,
             hearing_requested_in_window: None,
             hearing_notice: false,
+            notified_hearing_on: None,
+            hearing_at: None,
+            review_at: None,
+            deliberation_at: None,
             hearing_held: false,
             hearing_waived: false,
             review: None,
             deliberation: false,
             decided: None,
             preservations: Vec::new(),
+            seizures: Vec::new(),
             demand: None,
+            enforcement: None,
             recused: Vec::new(),
             transfer_report: None,
             transfer: None,
@@ -314,7 +363,10 @@ impl<'t, 'c> Case<'t, 'c> {
                 self.advance_notice(at, proposed, rights)?;
                 Some(CaseStage::Notified)
             }
-            EventKind::Defence => None,
+            EventKind::Defence | EventKind::StatementWaiver => {
+                self.heard_since_notice = true;
+                None
+            }
             EventKind::Recusal => {
                 for id in &e.officers {
                     if !self.recused.iter().any(|(r, _)| r == id) {
@@ -338,11 +390,14 @@ impl<'t, 'c> Case<'t, 'c> {
             EventKind::HearingNotice { hearing_on } => {
                 self.hearing_notice_period(at, *hearing_on)?;
                 self.hearing_notice = true;
+                self.notified_hearing_on = Some(*hearing_on);
                 Some(CaseStage::HearingScheduled)
             }
             EventKind::Hearing { chair } => {
                 self.hearing(at, chair.as_deref());
                 self.hearing_held = true;
+                self.hearing_at = Some(at.index);
+                self.heard_since_notice = true;
                 Some(CaseStage::Heard)
             }
             EventKind::HearingWaiver => {
@@ -356,10 +411,12 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::LegalReview { result } => {
                 self.review = Some(*result);
+                self.review_at = Some(at.index);
                 None
             }
             EventKind::Deliberation => {
                 self.deliberation = true;
+                self.deliberation_at = Some(at.index);
                 None
             }
             EventKind::Decision { outcome, facts } => {
@@ -381,10 +438,12 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::CourtEnforcementApplication => {
                 self.court_application(at)?;
+                self.enforcement = Some(at);
                 Some(CaseStage::Executed)
             }
-            EventKind::Close => {
+            EventKind::Close { reason, ground } => {
                 self.close(at);
+                self.closing(at, *reason, ground.as_deref());
                 Some(CaseStage::Closed)
             }
             EventKind::Archive => Some(CaseStage::Archived),
@@ -399,8 +458,25 @@ impl<'t, 'c> Case<'t, 'c> {
                 emergency,
                 approved,
                 reported_on,
+                record,
             } => {
                 self.coercive_measure(at, *until, *extended, *emergency, *approved, *reported_on)?;
+                if !*record {
+                    let message = format!(
+                        "{}实施查封、扣押没有制作现场笔录（应由当事人和执法人员签名或盖章，当事人拒绝的在笔录中注明）",
+                        CnDate(at.on)
+                    );
+                    self.flag(
+                        RuleId::CoerciveMeasureSteps,
+                        Basis::Coercion18Item7,
+                        at,
+                        message,
+                    );
+                }
+                Some(CaseStage::Investigating)
+            }
+            EventKind::SeizureDecision => {
+                self.seizure_decision(at);
                 Some(CaseStage::Investigating)
             }
             EventKind::TransferHandover => {
@@ -409,6 +485,7 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::ForcedDemolition => {
                 self.forced_demolition(at)?;
+                self.enforcement = Some(at);
                 Some(CaseStage::Executed)
             }
         };
@@ -426,6 +503,24 @@ impl<'t, 'c> Case<'t, 'c> {
             event: Some(at.index),
             basis: basis.text(rule),
             message,
+        });
+    }
+
+    /// A violation of a rule the bureau set itself by a switch of the rules file, not the
+    /// statute: the basis is the bureau's own document (本局规定) beside the provincial
+    /// provision that has each agency define its list; the message says so.
+    fn flag_local(&mut self, rule: RuleId, at: At, message: &str) {
+        self.violations.push(Violation {
+            rule: rule.as_str().to_owned(),
+            event: Some(at.index),
+            basis: format!(
+                "{}（本局规定）；《河南省行政执法条例》第二十八条",
+                self.rules.local_rules_document
+            ),
+            message: format!(
+                "按本局规定（{}）：{message}",
+                self.rules.local_rules_document
+            ),
         });
     }
 
@@ -634,8 +729,47 @@ impl<'t, 'c> Case<'t, 'c> {
         Ok(())
     }
 
-    /// `evidence_preservation_7wd` at `close`: a preservation never decided.
+    /// `seizure_duration` at `seizure_decision`: every pending seizure is decided within its
+    /// period (行政强制法第二十七条).
+    fn seizure_decision(&mut self, at: At) {
+        let mut late = String::new();
+        for (m, until, k) in std::mem::take(&mut self.seizures) {
+            self.complete(Some(k), at.on);
+            if at.on > until {
+                if !late.is_empty() {
+                    late.push('；');
+                }
+                let _ = write!(
+                    late,
+                    "{}实施的查封、扣押期限至{}",
+                    CnDate(m.on),
+                    CnDate(until)
+                );
+            }
+        }
+        if !late.is_empty() {
+            let message = format!(
+                "{}才作出处理决定，超出查封、扣押期限：{late}",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::SeizureDuration, Basis::Coercion27, at, message);
+        }
+    }
+
+    /// `evidence_preservation_7wd` and `seizure_duration` at `close`: a preservation or a
+    /// seizure never decided.
     fn close(&mut self, at: At) {
+        if !self.seizures.is_empty() {
+            let mut dates = String::new();
+            for (m, _, _) in &self.seizures {
+                if !dates.is_empty() {
+                    dates.push('、');
+                }
+                let _ = write!(dates, "{}", CnDate(m.on));
+            }
+            let message = format!("结案时，{dates}实施的查封、扣押仍未作出处理决定");
+            self.flag(RuleId::SeizureDuration, Basis::Coercion27, at, message);
+        }
         if self.preservations.is_empty() {
             return;
         }
@@ -648,6 +782,83 @@ impl<'t, 'c> Case<'t, 'c> {
         }
         let message = format!("结案时，{dates}先行登记保存的证据仍未作出处理决定");
         self.flag(RuleId::EvidencePreservation7wd, Basis::Rule, at, message);
+    }
+
+    /// `case_closing` at `close`: the decision served and executed, or a recorded reason that
+    /// allows closing. The message names the missing step.
+    fn closing(&mut self, at: At, reason: CloseReason, ground: Option<&str>) {
+        let decided = self.decided;
+        let decides = decided.map(|d| d.decides);
+        let mut missing: Vec<String> = Vec::new();
+        let needs_ground = matches!(
+            reason,
+            CloseReason::RegistrationRevoked | CloseReason::ExecutionTerminated
+        );
+        if needs_ground && ground.is_none() {
+            missing.push(format!("写明{}的法定理由（ground）", reason.label()));
+        }
+        match reason {
+            CloseReason::Executed | CloseReason::Enforced | CloseReason::ExecutionTerminated => {
+                match decided {
+                    None => missing.push(
+                        "作出处理决定（给予处罚、不予处罚或移送），或记录撤销立案的理由".to_owned(),
+                    ),
+                    Some(d)
+                        if d.decides == Decides::NoPenalty && reason == CloseReason::Executed => {}
+                    Some(d)
+                        if d.decides == Decides::Transfer && reason == CloseReason::Executed => {}
+                    Some(d) if d.decides != Decides::Penalty => missing.push(format!(
+                        "本案未作出行政处罚决定，不能以“{}”结案",
+                        reason.label()
+                    )),
+                    Some(d) => {
+                        // A summary penalty is handed over on the spot (Art. 52).
+                        if !d.summary && d.service.is_none() {
+                            missing.push("送达行政处罚决定书".to_owned());
+                        }
+                        let unpaid = d.fine.filter(|fine| d.paid < *fine);
+                        let enforced = self.enforcement.is_some_and(|e| e.index > d.at.index);
+                        match reason {
+                            CloseReason::Executed if let Some(fine) = unpaid => {
+                                missing.push(format!(
+                                    "当事人缴清罚款（应缴{fine}，已缴{}），或申请强制执行完毕、依法终结执行",
+                                    d.paid
+                                ));
+                            }
+                            CloseReason::Enforced if !enforced => missing.push(
+                                "申请人民法院强制执行或依法强制执行（没有强制执行的记录）"
+                                    .to_owned(),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            CloseReason::NoPenalty => {
+                if decides != Some(Decides::NoPenalty) {
+                    missing.push("作出不予行政处罚决定".to_owned());
+                }
+            }
+            CloseReason::Transfer => {
+                if decides != Some(Decides::Transfer) {
+                    missing.push("作出移送决定".to_owned());
+                }
+            }
+            CloseReason::RegistrationRevoked => {
+                if decides == Some(Decides::Penalty) {
+                    missing.push("已作出行政处罚决定，不能以撤销立案结案".to_owned());
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let message = format!(
+                "{}以“{}”结案的条件不具备，尚需：{}",
+                CnDate(at.on),
+                reason.label(),
+                missing.join("；")
+            );
+            self.flag(RuleId::CaseClosing, Basis::Rule, at, message);
+        }
     }
 
     // ---- advance notice and hearing ---------------------------------------------------------
@@ -686,6 +897,7 @@ impl<'t, 'c> Case<'t, 'c> {
             proposed,
             offers_hearing,
         });
+        self.heard_since_notice = false;
         self.hearing_window = None;
         if offers_hearing {
             let due = self
@@ -737,11 +949,35 @@ impl<'t, 'c> Case<'t, 'c> {
             );
             self.flag(RuleId::HearingNoticePeriod, Basis::Art64Item2, at, message);
         }
+        // Held on the notified date; a later date needs a new notice (with its own 7 working
+        // days), an earlier one is never allowed.
+        if let Some(notified) = self.notified_hearing_on
+            && notified != at.on
+        {
+            let message = if at.on < notified {
+                format!(
+                    "听证于{}举行，早于听证通知确定的日期{}",
+                    CnDate(at.on),
+                    CnDate(notified)
+                )
+            } else {
+                format!(
+                    "听证于{}举行，不是听证通知确定的日期{}；改期应重新通知当事人（提前{}个工作日）",
+                    CnDate(at.on),
+                    CnDate(notified),
+                    self.rules.hearing_notice_working_days
+                )
+            };
+            self.flag(RuleId::HearingNoticePeriod, Basis::Art64Item2, at, message);
+        }
         if let Some(chair) = chair {
             let investigated = self.t.events[..at.index].iter().enumerate().find(|(_, e)| {
                 matches!(
                     e.kind,
-                    EventKind::Evidence | EventKind::Register | EventKind::Preservation
+                    EventKind::Evidence
+                        | EventKind::Register
+                        | EventKind::Preservation
+                        | EventKind::CoerciveMeasure { .. }
                 ) && e.lists_officer(chair)
             });
             if let Some((j, e)) = investigated {
@@ -776,6 +1012,29 @@ impl<'t, 'c> Case<'t, 'c> {
                 CnDate(at.on)
             );
             self.flag(RuleId::PreDecisionNotice, Basis::Rule, at, message);
+        }
+
+        // pre_decision_notice: the statement period the notice states has ended, unless the
+        // party stated and defended (or was heard) or waived in writing.
+        if let Some(notice) = self.notice
+            && penalty.is_some()
+            && !self.heard_since_notice
+        {
+            let n = self.rules.statement_working_days;
+            let end = self.days.working(notice.at.on, n)?;
+            if !end.is_missed_by(at.on)? {
+                let message = format!(
+                    "事先告知于{}送达，当事人可在{end}（第{n}个工作日）前陈述、申辩，处罚决定却于{}作出，当事人既未陈述申辩，也未书面放弃",
+                    CnDate(notice.at.on),
+                    CnDate(at.on)
+                );
+                self.flag(
+                    RuleId::PreDecisionNotice,
+                    Basis::Art44Art45Art62,
+                    at,
+                    message,
+                );
+            }
         }
 
         // A timely hearing request with no hearing held: reported once, as hearing_conduct.
@@ -873,45 +1132,68 @@ impl<'t, 'c> Case<'t, 'c> {
         let in_hearing_scope = penalty.is_some_and(|p| gives_hearing_right(p, party, self.rules));
 
         // legal_review_before_decision
+        // (reason, whether only the bureau's own rule requires it)
         let review_reason = if self.hearing_held && penalty.is_some() {
-            Some("已举行听证")
+            Some(("已举行听证", false))
         } else if self.t.major {
-            Some("属于重大执法决定")
+            Some(("属于重大执法决定", false))
         } else if self.rules.review_when_hearing_scope && in_hearing_scope {
-            Some("决定的处罚属于听证范围")
+            Some(("决定的处罚属于听证范围", true))
         } else {
             None
         };
-        if let Some(reason) = review_reason
-            && self.review != Some(ReviewResult::Pass)
+        // After a hearing the review must come after it (the decision follows the hearing
+        // record, 第六十五条).
+        let review_before_hearing = self
+            .hearing_at
+            .is_some_and(|h| self.review_at.is_none_or(|r| r < h));
+        if let Some((reason, local)) = review_reason
+            && (self.review != Some(ReviewResult::Pass) || review_before_hearing)
         {
             let state = match self.review {
                 None => "未经法制审核",
-                Some(_) => "最近一次法制审核未通过",
+                Some(ReviewResult::Pass) => "最近一次法制审核在听证之前，听证后未重新审核",
+                Some(ReviewResult::Fail) => "最近一次法制审核未通过",
             };
             let message = format!(
                 "本案{reason}，作出决定前应当进行法制审核并通过，但{}作出决定时{state}",
                 CnDate(at.on)
             );
-            self.flag(RuleId::LegalReviewBeforeDecision, Basis::Rule, at, message);
+            if local {
+                self.flag_local(RuleId::LegalReviewBeforeDecision, at, &message);
+            } else {
+                self.flag(RuleId::LegalReviewBeforeDecision, Basis::Rule, at, message);
+            }
         }
 
         // investigation_outcomes: collective deliberation
         let deliberation_reason = if self.t.major {
-            Some("属于重大执法决定")
+            Some(("属于重大执法决定", false))
         } else if self.rules.deliberation_when_hearing_scope && in_hearing_scope {
-            Some("决定的处罚属于听证范围")
+            Some(("决定的处罚属于听证范围", true))
         } else {
             None
         };
-        if let Some(reason) = deliberation_reason
-            && !self.deliberation
+        let deliberation_before_hearing = self
+            .hearing_at
+            .is_some_and(|h| self.deliberation_at.is_none_or(|d| d < h));
+        if let Some((reason, local)) = deliberation_reason
+            && (!self.deliberation || deliberation_before_hearing)
         {
+            let state = if self.deliberation {
+                "集体讨论在听证之前，听证后未重新集体讨论"
+            } else {
+                "未经集体讨论"
+            };
             let message = format!(
-                "本案{reason}，应当由行政机关负责人集体讨论决定，但{}作出决定前未经集体讨论",
+                "本案{reason}，应当由行政机关负责人集体讨论决定，但{}作出决定前{state}",
                 CnDate(at.on)
             );
-            self.flag(RuleId::InvestigationOutcomes, Basis::Rule, at, message);
+            if local {
+                self.flag_local(RuleId::InvestigationOutcomes, at, &message);
+            } else {
+                self.flag(RuleId::InvestigationOutcomes, Basis::Rule, at, message);
+            }
         }
 
         // decision_deadline_90d (the first decision meets the deadline)
@@ -954,12 +1236,18 @@ impl<'t, 'c> Case<'t, 'c> {
         self.decided = Some(Decided {
             at,
             summary: false,
+            decides: match outcome {
+                DecisionOutcome::Penalty(_) => Decides::Penalty,
+                DecisionOutcome::NoPenalty => Decides::NoPenalty,
+                DecisionOutcome::Transfer => Decides::Transfer,
+            },
             fine: penalty.and_then(|p| p.fine),
             service: None,
             service_deadline,
             payment_deadline: None,
             court_deadline: None,
             paid: Yuan::ZERO,
+            surcharge_paid: Yuan::ZERO,
             paid_in_full_on: None,
         });
         Ok(())
@@ -1085,12 +1373,14 @@ impl<'t, 'c> Case<'t, 'c> {
         self.decided = Some(Decided {
             at,
             summary: true,
+            decides: Decides::Penalty,
             fine: p.fine,
             service: None,
             service_deadline: None,
             payment_deadline,
             court_deadline: None,
             paid: Yuan::ZERO,
+            surcharge_paid: Yuan::ZERO,
             paid_in_full_on: None,
         });
         Ok(())
@@ -1344,6 +1634,7 @@ impl<'t, 'c> Case<'t, 'c> {
         let mut next = None;
         if let Some(mut d) = decided {
             d.paid = d.paid.saturating_add(amount);
+            d.surcharge_paid = d.surcharge_paid.saturating_add(surcharge);
             if d.paid_in_full_on.is_none()
                 && let Some(fine) = d.fine
                 && d.paid >= fine
@@ -1454,14 +1745,16 @@ impl<'t, 'c> Case<'t, 'c> {
             );
             self.flag(RuleId::SeizureDuration, Basis::Rule, at, message);
         }
-        // no_night_holiday_enforcement
-        if !emergency && self.calendar.is_statutory_holiday(at.on)? {
-            let message = format!(
-                "{}为法定节假日，除情况紧急外不得实施行政强制措施",
-                CnDate(at.on)
-            );
-            self.flag(RuleId::NoNightHolidayEnforcement, Basis::Rule, at, message);
-        }
+        // The night and holiday ban (行政强制法第四十三条) is in chapter IV (强制执行); it does not
+        // govern 查封、扣押 (chapter III, 第十八至二十八条).
+        // seizure_duration: the handling decision is due within the period (第二十七条).
+        let k = self.track(
+            RuleId::SeizureDuration,
+            "对查封、扣押的场所、设施或者财物作出处理决定",
+            at,
+            Due::exact(until),
+        );
+        self.seizures.push((at, until, k));
         // coercive_measure_steps: approved by the head beforehand, unless an emergency.
         if !approved && !emergency {
             let message = format!(
@@ -1593,10 +1886,53 @@ impl<'t, 'c> Case<'t, 'c> {
                 provisional: d.due.provisional(),
             });
         }
+        let surcharge = self.surcharge();
         Ok(CheckReport {
             violations: self.violations,
             deadlines,
             stage: self.stage,
+            surcharge,
+        })
+    }
+
+    /// The late-payment surcharge of the latest fine decision: accrued from the day after the
+    /// payment deadline to the day the fine was paid in full (or `today`), 3 % of the fine a
+    /// day, never more than the fine (行政处罚法第七十二条第一项).
+    fn surcharge(&self) -> Option<Surcharge> {
+        let d = self.decided?;
+        let fine = d.fine?;
+        let due = self.deadlines[d.payment_deadline?].due.date()?;
+        let until = d.paid_in_full_on.unwrap_or(self.today);
+        let days = u32::try_from((until - due).num_days().max(0)).unwrap_or(u32::MAX);
+        let pct = self.rules.surcharge_percent_per_day;
+        let by_rate = u128::from(fine.fen()) * u128::from(pct) * u128::from(days) / 100;
+        let accrued = Yuan::from_fen(u64::try_from(by_rate).unwrap_or(u64::MAX).min(fine.fen()));
+        let message = if days == 0 {
+            format!(
+                "罚款{fine}的缴纳期限至{}，截至{}未逾期，不加处罚款；逾期每日按罚款数额的{pct}%加处罚款，总额不超过罚款数额{fine}",
+                CnDate(due),
+                CnDate(until)
+            )
+        } else {
+            format!(
+                "罚款{fine}的缴纳期限至{}，截至{}逾期{days}日，按每日{pct}%计可加处罚款{accrued}（总额不得超过罚款数额{fine}）；已缴纳加处罚款{}",
+                CnDate(due),
+                CnDate(until),
+                d.surcharge_paid
+            )
+        };
+        Some(Surcharge {
+            rule: RuleId::LatePaymentSurcharge.as_str().to_owned(),
+            fine,
+            due,
+            until,
+            days_late: days,
+            percent_per_day: pct,
+            accrued,
+            cap: fine,
+            paid: d.surcharge_paid,
+            message,
+            basis: SURCHARGE_BASIS.to_owned(),
         })
     }
 

@@ -14,5 +14,5 @@ pub mod rule;
 pub mod timeline;
 
 pub use engine::{CheckContext, check_timeline};
-pub use report::{CheckReport, Deadline, DeadlineStatus, Violation};
+pub use report::{CheckReport, Deadline, DeadlineStatus, Surcharge, Violation};
 pub use timeline::Timeline;

@@ -6,6 +6,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::timeline::Yuan;
+
 /// One breach of a legal rule found in a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
@@ -62,6 +64,36 @@ pub struct Deadline {
     pub provisional: bool,
 }
 
+/// The late-payment surcharge (加处罚款) of the latest fine decision, as of the evaluation date
+/// (or the day the fine was paid in full): what has accrued and its cap, so that the bureau can
+/// decide it (行政处罚法第七十二条第一项；行政强制法第四十五条).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Surcharge {
+    /// Always `late_payment_surcharge`.
+    pub rule: String,
+    /// The fine decided.
+    pub fine: Yuan,
+    /// Last day of the payment period; the surcharge accrues from the day after.
+    pub due: NaiveDate,
+    /// The day the accrual is counted to: the day the fine was paid in full, else the
+    /// evaluation date.
+    pub until: NaiveDate,
+    /// Days after `due` up to `until` (0 when paid on time or not yet due).
+    pub days_late: u32,
+    /// Percent of the fine per day (3).
+    pub percent_per_day: u32,
+    /// Accrued so far: fine × percent × days, never more than `cap`.
+    pub accrued: Yuan,
+    /// The total may not exceed the fine.
+    pub cap: Yuan,
+    /// Surcharge recorded as paid on the payments.
+    pub paid: Yuan,
+    /// The same in Chinese for the user.
+    pub message: String,
+    /// Legal basis in Chinese.
+    pub basis: String,
+}
+
 /// Everything the engine says about one timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct CheckReport {
@@ -69,6 +101,10 @@ pub struct CheckReport {
     pub deadlines: Vec<Deadline>,
     /// Where the case stands after its last event.
     pub stage: CaseStage,
+    /// The late-payment surcharge of the latest fine decision once its payment period is
+    /// known (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surcharge: Option<Surcharge>,
 }
 
 /// The stage a case has reached (the furthest step taken so far; stages never go back).

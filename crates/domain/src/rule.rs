@@ -64,9 +64,10 @@ pub enum RuleId {
     DemandBeforeEnforcement,
     /// D7 — application to the court for enforcement in its window.
     CourtEnforcementApplication,
-    /// D3 — seizure at most 30 (+30) days.
+    /// D3 — seizure at most 30 (+30) days, decided within that time.
     SeizureDuration,
-    /// D5 — no coercive measures on statutory holidays except emergencies.
+    /// D5 — no 强制执行 (chapter IV) at night or on statutory holidays except emergencies; it
+    /// does not govern 查封、扣押 (chapter III).
     NoNightHolidayEnforcement,
     /// D1 — a coercive measure is approved by the head beforehand (or is an emergency).
     CoerciveMeasureSteps,
@@ -74,11 +75,14 @@ pub enum RuleId {
     UrgentMeasureReport24h,
     /// D8 — forced demolition only after the announcement's deadline and the remedy periods.
     IllegalBuildingDemolition,
+    /// B22–B24, D4–D7 — a case is closed only when the decision is served and executed, or for
+    /// a recorded reason that allows it.
+    CaseClosing,
 }
 
 impl RuleId {
     /// Every rule, in the order of `docs/rules-engine.md`.
-    pub const ALL: [RuleId; 30] = [
+    pub const ALL: [RuleId; 31] = [
         RuleId::OfficersMinTwoCertified,
         RuleId::CertificateRequired,
         RuleId::OfficerRecusal,
@@ -109,6 +113,7 @@ impl RuleId {
         RuleId::CoerciveMeasureSteps,
         RuleId::UrgentMeasureReport24h,
         RuleId::IllegalBuildingDemolition,
+        RuleId::CaseClosing,
     ];
 
     /// The stable snake_case id.
@@ -144,6 +149,7 @@ impl RuleId {
             RuleId::CoerciveMeasureSteps => "coercive_measure_steps",
             RuleId::UrgentMeasureReport24h => "urgent_measure_report_24h",
             RuleId::IllegalBuildingDemolition => "illegal_building_demolition",
+            RuleId::CaseClosing => "case_closing",
         }
     }
 
@@ -181,10 +187,11 @@ impl RuleId {
             RuleId::DemandBeforeEnforcement => "强制执行前催告",
             RuleId::CourtEnforcementApplication => "申请人民法院强制执行",
             RuleId::SeizureDuration => "查封扣押期限",
-            RuleId::NoNightHolidayEnforcement => "法定节假日不得实施行政强制",
+            RuleId::NoNightHolidayEnforcement => "夜间和法定节假日不得实施行政强制执行",
             RuleId::CoerciveMeasureSteps => "行政强制措施审批",
             RuleId::UrgentMeasureReport24h => "紧急强制措施二十四小时内报告",
             RuleId::IllegalBuildingDemolition => "违法建筑强制拆除",
+            RuleId::CaseClosing => "结案条件",
         }
     }
 
@@ -231,13 +238,16 @@ impl RuleId {
             RuleId::CourtEnforcementApplication => format!(
                 "{XZQZF}第五十三条、第五十四条；《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百五十六条"
             ),
-            RuleId::SeizureDuration => format!("{XZQZF}第二十五条"),
+            RuleId::SeizureDuration => format!("{XZQZF}第二十五条、第二十七条"),
             RuleId::NoNightHolidayEnforcement => format!("{XZQZF}第四十三条"),
             RuleId::CoerciveMeasureSteps => format!("{XZQZF}第十八条"),
             RuleId::UrgentMeasureReport24h => format!("{XZQZF}第十九条"),
             RuleId::IllegalBuildingDemolition => format!(
                 "{XZQZF}第四十四条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条"
             ),
+            RuleId::CaseClosing => {
+                format!("{XZCFF}第六十一条、第六十六条、第七十二条；{XZQZF}第四十条")
+            }
         }
     }
 }
@@ -261,6 +271,9 @@ pub enum Basis {
     Rule,
     /// 行政处罚法第四十四条 (advance notice lacks the rights to state and defend).
     Art44,
+    /// 行政处罚法第四十四条、第四十五条、第六十二条 (decision before the end of the statement
+    /// period the notice states).
+    Art44Art45Art62,
     /// 行政处罚法第六十四条第二项 (hearing without a notice).
     Art64Item2,
     /// 行政处罚法第六十四条第四项 (the chair investigated the case).
@@ -275,6 +288,10 @@ pub enum Basis {
     Art30,
     /// 行政处罚法第三十三条第一款 (minor, corrected, harmless act punished).
     Art33Para1,
+    /// 行政强制法第十八条第七项 (no on-site record of a seizure).
+    Coercion18Item7,
+    /// 行政强制法第二十七条 (seizure not decided within its period).
+    Coercion27,
 }
 
 impl Basis {
@@ -283,6 +300,7 @@ impl Basis {
         match self {
             Basis::Rule => rule.basis(),
             Basis::Art44 => format!("{XZCFF}第四十四条"),
+            Basis::Art44Art45Art62 => format!("{XZCFF}第四十四条、第四十五条、第六十二条"),
             Basis::Art64Item2 => format!("{XZCFF}第六十四条第二项"),
             Basis::Art64Item4 => format!("{XZCFF}第六十四条第四项"),
             Basis::Art61Para2 => format!("{XZCFF}第六十一条第二款"),
@@ -292,6 +310,8 @@ impl Basis {
             Basis::Art71 => format!("{XZCFF}第七十一条"),
             Basis::Art30 => format!("{XZCFF}第三十条"),
             Basis::Art33Para1 => format!("{XZCFF}第三十三条第一款"),
+            Basis::Coercion18Item7 => format!("{XZQZF}第十八条第七项"),
+            Basis::Coercion27 => format!("{XZQZF}第二十七条"),
         }
     }
 }

@@ -609,6 +609,8 @@ pub enum EventType {
     AdvanceNotice,
     /// 陈述、申辩.
     Defence,
+    /// 当事人书面放弃陈述、申辩.
+    StatementWaiver,
     /// 当事人申请听证.
     HearingRequest,
     /// 听证通知.
@@ -639,6 +641,8 @@ pub enum EventType {
     SummaryPenalty,
     /// 行政强制措施 (查封、扣押).
     CoerciveMeasure,
+    /// 查封、扣押的处理决定 (没收、销毁、解除…; 行政强制法第二十七条).
+    SeizureDecision,
     /// 回避 (an officer withdraws, decided by the head; the event's `officers` withdraw).
     Recusal,
     /// 涉嫌犯罪案件移送报告 (the officers' report to the head).
@@ -662,6 +666,7 @@ impl EventType {
             EventType::PreservationDecision => "preservation_decision",
             EventType::AdvanceNotice => "advance_notice",
             EventType::Defence => "defence",
+            EventType::StatementWaiver => "statement_waiver",
             EventType::HearingRequest => "hearing_request",
             EventType::HearingNotice => "hearing_notice",
             EventType::Hearing => "hearing",
@@ -677,6 +682,7 @@ impl EventType {
             EventType::Archive => "archive",
             EventType::SummaryPenalty => "summary_penalty",
             EventType::CoerciveMeasure => "coercive_measure",
+            EventType::SeizureDecision => "seizure_decision",
             EventType::Recusal => "recusal",
             EventType::TransferReport => "transfer_report",
             EventType::TransferHandover => "transfer_handover",
@@ -695,6 +701,7 @@ impl EventType {
             EventType::PreservationDecision => "先行登记保存处理决定",
             EventType::AdvanceNotice => "事先告知",
             EventType::Defence => "陈述申辩",
+            EventType::StatementWaiver => "放弃陈述申辩",
             EventType::HearingRequest => "听证申请",
             EventType::HearingNotice => "听证通知",
             EventType::Hearing => "听证",
@@ -710,6 +717,7 @@ impl EventType {
             EventType::Archive => "归档",
             EventType::SummaryPenalty => "当场处罚",
             EventType::CoerciveMeasure => "行政强制措施",
+            EventType::SeizureDecision => "查封扣押处理决定",
             EventType::Recusal => "回避",
             EventType::TransferReport => "移送报告",
             EventType::TransferHandover => "移送公安机关",
@@ -745,23 +753,30 @@ impl EventType {
                 "corrected",
                 "no_harm",
             ],
-            EventType::CoerciveMeasure => {
-                &["until", "extended", "emergency", "approved", "reported_on"]
-            }
+            EventType::CoerciveMeasure => &[
+                "until",
+                "extended",
+                "emergency",
+                "approved",
+                "reported_on",
+                "record",
+            ],
             EventType::DemolitionAnnouncement => &["deadline"],
+            EventType::Close => &["reason", "ground"],
             EventType::Lead
             | EventType::Register
             | EventType::Evidence
             | EventType::Preservation
             | EventType::PreservationDecision
             | EventType::Defence
+            | EventType::StatementWaiver
             | EventType::HearingRequest
             | EventType::HearingWaiver
             | EventType::Deliberation
             | EventType::Demand
             | EventType::CourtEnforcementApplication
-            | EventType::Close
             | EventType::Archive
+            | EventType::SeizureDecision
             | EventType::Recusal
             | EventType::TransferReport
             | EventType::TransferHandover
@@ -827,6 +842,38 @@ impl DecisionFacts {
     }
 }
 
+/// Why a case is closed (结案), as recorded on the `close` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseReason {
+    /// 执行完毕: the decision was served and performed (the fine paid in full). The default.
+    Executed,
+    /// 强制执行完毕: enforced (after an application to the court or a forced demolition).
+    Enforced,
+    /// 不予行政处罚: the decision not to punish.
+    NoPenalty,
+    /// 移送: the case was transferred (suspected crime or another agency).
+    Transfer,
+    /// 撤销立案: the registration was revoked (no violation, no jurisdiction…); `ground` says why.
+    RegistrationRevoked,
+    /// 终结执行: execution ended without performance (行政强制法第四十条); `ground` says why.
+    ExecutionTerminated,
+}
+
+impl CloseReason {
+    /// Chinese name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            CloseReason::Executed => "执行完毕",
+            CloseReason::Enforced => "强制执行完毕",
+            CloseReason::NoPenalty => "不予行政处罚",
+            CloseReason::Transfer => "移送",
+            CloseReason::RegistrationRevoked => "撤销立案",
+            CloseReason::ExecutionTerminated => "终结执行",
+        }
+    }
+}
+
 /// What the investigation led to (Art. 57).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecisionOutcome {
@@ -860,6 +907,9 @@ pub enum EventKind {
     },
     /// 陈述、申辩.
     Defence,
+    /// 当事人书面放弃陈述、申辩 (a signed waiver; the decision need not wait for the end of the
+    /// statement period).
+    StatementWaiver,
     /// 当事人申请听证.
     HearingRequest,
     /// 听证通知 (served on the event date).
@@ -913,7 +963,12 @@ pub enum EventKind {
     /// 申请人民法院强制执行.
     CourtEnforcementApplication,
     /// 结案.
-    Close,
+    Close {
+        /// Why the case is closed (default: executed).
+        reason: CloseReason,
+        /// The legal ground of a revoked registration or terminated execution.
+        ground: Option<String>,
+    },
     /// 归档.
     Archive,
     /// 当场处罚 (简易程序).
@@ -936,7 +991,11 @@ pub enum EventKind {
         approved: bool,
         /// Day an emergency measure was reported to the head (行政强制法第十九条).
         reported_on: Option<NaiveDate>,
+        /// An on-site record (现场笔录) was made (行政强制法第十八条第七项、第二十四条).
+        record: bool,
     },
+    /// 查封、扣押的处理决定 (decides every measure still pending; 行政强制法第二十七条).
+    SeizureDecision,
     /// 回避: the event's `officers` withdraw from the case (行政处罚法第四十三条).
     Recusal,
     /// 涉嫌犯罪案件移送报告 (the officers' report to the head).
@@ -977,6 +1036,7 @@ impl Event {
             EventKind::PreservationDecision => EventType::PreservationDecision,
             EventKind::AdvanceNotice { .. } => EventType::AdvanceNotice,
             EventKind::Defence => EventType::Defence,
+            EventKind::StatementWaiver => EventType::StatementWaiver,
             EventKind::HearingRequest => EventType::HearingRequest,
             EventKind::HearingNotice { .. } => EventType::HearingNotice,
             EventKind::Hearing { .. } => EventType::Hearing,
@@ -988,10 +1048,11 @@ impl Event {
             EventKind::Payment { .. } => EventType::Payment,
             EventKind::Demand => EventType::Demand,
             EventKind::CourtEnforcementApplication => EventType::CourtEnforcementApplication,
-            EventKind::Close => EventType::Close,
+            EventKind::Close { .. } => EventType::Close,
             EventKind::Archive => EventType::Archive,
             EventKind::SummaryPenalty { .. } => EventType::SummaryPenalty,
             EventKind::CoerciveMeasure { .. } => EventType::CoerciveMeasure,
+            EventKind::SeizureDecision => EventType::SeizureDecision,
             EventKind::Recusal => EventType::Recusal,
             EventKind::TransferReport => EventType::TransferReport,
             EventKind::TransferHandover => EventType::TransferHandover,
@@ -1125,11 +1186,17 @@ struct RawEvent {
     no_harm: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     deadline: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    record: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<CloseReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ground: Option<String>,
 }
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 24] {
+    fn present_fields(&self) -> [(&'static str, bool); 27] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -1155,6 +1222,9 @@ impl RawEvent {
             ("corrected", self.corrected.is_some()),
             ("no_harm", self.no_harm.is_some()),
             ("deadline", self.deadline.is_some()),
+            ("record", self.record.is_some()),
+            ("reason", self.reason.is_some()),
+            ("ground", self.ground.is_some()),
         ]
     }
 
@@ -1203,6 +1273,7 @@ impl RawEvent {
                 rights: self.rights.unwrap_or_default(),
             },
             EventType::Defence => EventKind::Defence,
+            EventType::StatementWaiver => EventKind::StatementWaiver,
             EventType::HearingRequest => EventKind::HearingRequest,
             EventType::HearingNotice => EventKind::HearingNotice {
                 hearing_on: self.hearing_on.ok_or_else(|| missing("hearing_on"))?,
@@ -1283,7 +1354,10 @@ impl RawEvent {
             }
             EventType::Demand => EventKind::Demand,
             EventType::CourtEnforcementApplication => EventKind::CourtEnforcementApplication,
-            EventType::Close => EventKind::Close,
+            EventType::Close => EventKind::Close {
+                reason: self.reason.unwrap_or(CloseReason::Executed),
+                ground: self.ground.filter(|g| !g.trim().is_empty()),
+            },
             EventType::Archive => EventKind::Archive,
             EventType::SummaryPenalty => EventKind::SummaryPenalty {
                 facts: self.facts(),
@@ -1295,7 +1369,9 @@ impl RawEvent {
                 emergency: self.emergency.unwrap_or(false),
                 approved: self.approved.unwrap_or(false),
                 reported_on: self.reported_on,
+                record: self.record.unwrap_or(false),
             },
+            EventType::SeizureDecision => EventKind::SeizureDecision,
             EventType::Recusal => EventKind::Recusal,
             EventType::TransferReport => EventKind::TransferReport,
             EventType::TransferHandover => EventKind::TransferHandover,
@@ -1351,6 +1427,9 @@ impl From<Event> for RawEvent {
             corrected: None,
             no_harm: None,
             deadline: None,
+            record: None,
+            reason: None,
+            ground: None,
         };
         match e.kind {
             EventKind::Lead
@@ -1359,13 +1438,14 @@ impl From<Event> for RawEvent {
             | EventKind::Preservation
             | EventKind::PreservationDecision
             | EventKind::Defence
+            | EventKind::StatementWaiver
             | EventKind::HearingRequest
             | EventKind::HearingWaiver
             | EventKind::Deliberation
             | EventKind::Demand
             | EventKind::CourtEnforcementApplication
-            | EventKind::Close
             | EventKind::Archive
+            | EventKind::SeizureDecision
             | EventKind::Recusal
             | EventKind::TransferReport
             | EventKind::TransferHandover
@@ -1426,14 +1506,20 @@ impl From<Event> for RawEvent {
                 emergency,
                 approved,
                 reported_on,
+                record,
             } => {
                 raw.until = Some(until);
                 raw.extended = extended.then_some(true);
                 raw.emergency = emergency.then_some(true);
                 raw.approved = approved.then_some(true);
                 raw.reported_on = reported_on;
+                raw.record = record.then_some(true);
             }
             EventKind::DemolitionAnnouncement { deadline } => raw.deadline = Some(deadline),
+            EventKind::Close { reason, ground } => {
+                raw.reason = (reason != CloseReason::Executed).then_some(reason);
+                raw.ground = ground;
+            }
         }
         raw
     }
@@ -1549,8 +1635,10 @@ impl<'de> Deserialize<'de> for Timeline {
 }
 
 impl Timeline {
-    /// Parses and validates a timeline written in JSON.
+    /// Parses and validates a timeline written in JSON. A leading UTF-8 byte-order mark is
+    /// ignored; nesting deeper than [`MAX_NESTING`] and amounts in exponent form are errors.
     pub fn from_json(text: &str) -> Result<Timeline, TimelineError> {
+        let text = prescan(text, "JSON")?;
         let mut de = serde_json::Deserializer::from_str(text);
         let raw: RawTimeline = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = root_as_words(e.path().to_string());
@@ -1577,6 +1665,7 @@ impl Timeline {
     /// reader; everything else, and every text with an error, by `serde_norway` (libyaml), which
     /// gives the same result (see `fast_yaml`).
     pub fn from_yaml(text: &str) -> Result<Timeline, TimelineError> {
+        let text = prescan(text, "YAML")?;
         match fast_yaml::from_str::<RawTimeline>(text) {
             Some(raw) => Timeline::try_from(raw),
             None => Timeline::from_yaml_libyaml(text),
@@ -1611,8 +1700,10 @@ impl Timeline {
         Timeline::try_from(raw)
     }
 
-    /// Parses JSON when the text starts with `{`, YAML otherwise.
+    /// Parses JSON when the text starts with `{`, YAML otherwise (after a UTF-8 byte-order mark,
+    /// which is ignored).
     pub fn parse(text: &str) -> Result<Timeline, TimelineError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim_start().starts_with('{') {
             Timeline::from_json(text)
         } else {
@@ -1828,6 +1919,143 @@ impl fmt::Display for CnDate {
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
+
+/// Deepest nesting of flow collections (`[`, `{`) a timeline text may have. A timeline needs 4
+/// (`{ events: [ { proposed: { … } } ] }`); libyaml takes seconds on texts nested thousands deep.
+pub const MAX_NESTING: usize = 16;
+
+/// The fields that hold amounts (金额).
+const AMOUNT_FIELDS: [&str; 4] = ["fine", "confiscation", "amount", "surcharge"];
+
+/// Checks a timeline text before the parsers see it, in one pass over its bytes: strips a
+/// UTF-8 byte-order mark, refuses nesting deeper than [`MAX_NESTING`] (libyaml is slow on
+/// deeply nested flow collections) and amounts written in exponent form (`1e3`), which JSON and
+/// YAML would read as numbers. Quoted strings and comments are skipped.
+fn prescan<'t>(text: &'t str, format: &'static str) -> Result<&'t str, TimelineError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1usize, 0usize);
+    // The last key read (the scalar or quoted string before a `:`).
+    let mut key: &str = "";
+    let mut token_start: Option<usize> = None;
+    let mut last_token: &str = "";
+    let syntax = |line: usize, path: String, message: String| TimelineError::Syntax {
+        format,
+        path,
+        line: Some(line),
+        message,
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let is_delim = matches!(
+            b,
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'#'
+        ) || (b == b':'
+            && (i > 0 && matches!(bytes[i - 1], b'"' | b'\'')
+                || bytes.get(i + 1).is_none_or(|c| {
+                    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b',' | b'}' | b']' | b'"')
+                })));
+        if is_delim {
+            if let Some(start) = token_start.take() {
+                last_token = &text[start..i];
+                if !key.is_empty() && AMOUNT_FIELDS.contains(&key) && is_exponent_number(last_token)
+                {
+                    return Err(syntax(
+                        line,
+                        key.to_owned(),
+                        format!(
+                            "金额不能用指数形式书写（{last_token}），请写成整数或最多两位小数的数字"
+                        ),
+                    ));
+                }
+                key = "";
+            }
+        } else if token_start.is_none() {
+            token_start = Some(i);
+        }
+        match b {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(syntax(
+                        line,
+                        "文档".to_owned(),
+                        format!("嵌套层数超过{MAX_NESTING}层，不是有效的案件时间线"),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b':' if is_delim => {
+                key = last_token;
+                last_token = "";
+            }
+            b'"' | b'\'' => {
+                // A quoted string: skip to its end (backslash escapes in double quotes, a
+                // doubled quote in single quotes).
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() {
+                    let c = bytes[i];
+                    if c == b'\n' {
+                        line += 1;
+                    }
+                    if b == b'"' && c == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if c == b {
+                        if b == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                last_token = text.get(start..i.min(bytes.len())).unwrap_or("");
+            }
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some(start) = token_start
+        && !key.is_empty()
+        && AMOUNT_FIELDS.contains(&key)
+        && is_exponent_number(&text[start..])
+    {
+        return Err(syntax(
+            line,
+            key.to_owned(),
+            format!(
+                "金额不能用指数形式书写（{}），请写成整数或最多两位小数的数字",
+                &text[start..]
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// `1e3`, `-2.5E+2`, `.5e1`: a number in exponent form.
+fn is_exponent_number(token: &str) -> bool {
+    let t = token.strip_prefix(['-', '+']).unwrap_or(token);
+    let Some((mantissa, exponent)) = t.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+        && !(int.is_empty() && frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// Why a text is not a valid timeline. Events are numbered from 0 (`事件#3`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -2079,6 +2307,62 @@ mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let yaml = "\u{feff}party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents: []\n";
+        assert!(Timeline::parse(yaml).is_ok());
+        assert!(Timeline::from_yaml(yaml).is_ok());
+        let json = "\u{feff}{\"party\": {\"kind\": \"individual\", \"name\": \"张三\"}, \"procedure\": \"ordinary\", \"act_date\": \"2025-03-01\", \"officers\": [], \"events\": []}";
+        assert!(Timeline::parse(json).is_ok());
+        assert!(Timeline::from_json(json).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly_with_a_clear_error() {
+        let deep = format!("party: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let err = Timeline::parse(&deep).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(err.code(), "syntax");
+        assert!(err.to_string().contains("嵌套层数超过16层"), "{err}");
+        let deep_json = format!(
+            "{{\"party\": {}{}}}",
+            "{\"a\": ".repeat(50),
+            "1}".repeat(50)
+        );
+        let err = Timeline::parse(&deep_json).unwrap_err();
+        assert!(err.to_string().contains("嵌套层数"), "{err}");
+        // Brackets inside quoted strings and comments do not count.
+        let quoted = format!(
+            "party: {{ kind: individual, name: \"{}\" }}  # {}\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents: []\n",
+            "[".repeat(40),
+            "{".repeat(40)
+        );
+        assert!(Timeline::parse(&quoted).is_ok());
+    }
+
+    #[test]
+    fn amounts_in_exponent_form_are_refused() {
+        let with = |amount: &str| {
+            format!(
+                "party: {{ kind: individual, name: 张三 }}\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents:\n  - {{ on: 2025-03-03, type: payment, amount: {amount} }}\n"
+            )
+        };
+        for bad in ["1e3", "1E3", "1.5e2", "2e+2"] {
+            let err = Timeline::parse(&with(bad)).unwrap_err();
+            assert!(err.to_string().contains("指数形式"), "{bad}: {err}");
+        }
+        assert!(Timeline::parse(&with("1000")).is_ok());
+        assert!(Timeline::parse(&with("60.5")).is_ok());
+        let json = "{\"party\": {\"kind\": \"individual\", \"name\": \"张三\"}, \"procedure\": \"ordinary\", \"act_date\": \"2025-03-01\", \"officers\": [], \"events\": [{\"on\": \"2025-03-03\", \"type\": \"decision\", \"outcome\": \"penalty\", \"penalty\": {\"fine\":1e3}}]}";
+        let err = Timeline::parse(json).unwrap_err();
+        assert!(err.to_string().contains("指数形式"), "{err}");
+        // A note may mention such a text.
+        let note = "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2025-03-01\nofficers: []\nevents:\n  - { on: 2025-03-03, type: lead, note: 1e3 }\n";
+        assert!(Timeline::parse(note).is_ok());
+        assert!(!is_exponent_number("e3") && !is_exponent_number("1e") && !is_exponent_number("."));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

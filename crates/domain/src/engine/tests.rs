@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 
 use super::*;
-use crate::timeline::{DecisionFacts, Party, PartyKind};
+use crate::timeline::{CloseReason, DecisionFacts, Party, PartyKind};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -168,7 +168,7 @@ fn fewer_than_two_certified_officers_is_a_violation() {
   - { on: 2025-03-05, type: evidence }
   - { on: 2025-03-06, type: preservation, officers: [A, A] }
   - { on: 2025-03-07, type: preservation_decision, officers: [A] }
-  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10, approved: true }
+  - { on: 2025-04-01, type: coercive_measure, officers: [A, E], until: 2025-04-10, approved: true, record: true }
 ",
         ),
         today(),
@@ -491,13 +491,20 @@ fn deciding_inside_the_hearing_request_window_is_a_violation() {
         ),
         today(),
     );
-    assert_eq!(found(&r), vec![("hearing_request_deadline", Some(2))]);
+    // The statement period (5 working days by default) ends the same day: without a statement
+    // or a written waiver the decision also cuts it short.
+    assert_eq!(
+        found(&r),
+        vec![
+            ("pre_decision_notice", Some(2)),
+            ("hearing_request_deadline", Some(2))
+        ]
+    );
+    let v = &of(&r, RuleId::HearingRequestDeadline)[0];
     assert!(
-        r.violations[0]
-            .message
-            .contains("2025年4月9日（第5个工作日）"),
+        v.message.contains("2025年4月9日（第5个工作日）"),
         "{}",
-        r.violations[0].message
+        v.message
     );
     assert_eq!(
         deadline(&r, RuleId::HearingRequestDeadline).status,
@@ -516,7 +523,7 @@ fn deciding_after_the_window_or_after_a_waiver_is_lawful() {
     assert_eq!(found(&after), vec![]);
     let waived = run(
         &hearing_offered(
-            "  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-03, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+            "  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-02, type: defence }\n  - { on: 2025-04-03, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
         ),
         d(2025, 4, 3),
     );
@@ -662,7 +669,14 @@ fn a_requested_hearing_must_be_held_before_the_decision() {
         ),
         today(),
     );
-    assert_eq!(found(&inside), vec![("hearing_conduct", Some(3))]);
+    // (and, with no statement or written waiver, the statement period was cut short too)
+    assert_eq!(
+        found(&inside),
+        vec![
+            ("pre_decision_notice", Some(3)),
+            ("hearing_conduct", Some(3))
+        ]
+    );
     // a decision not to punish needs no hearing
     let no_penalty = run(
         &hearing_offered(
@@ -1116,7 +1130,7 @@ fn preservation_decided_within_seven_working_days() {
 fn closing_with_undecided_preservation_is_a_violation() {
     let r = run(
         &timeline(
-            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-12, type: close }\n",
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-12, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
         ),
         d(2025, 3, 12),
     );
@@ -1127,7 +1141,7 @@ fn closing_with_undecided_preservation_is_a_violation() {
     );
     let closed_ok = run(
         &timeline(
-            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-11, type: preservation_decision }\n  - { on: 2025-03-12, type: close }\n",
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: preservation, officers: [A, B] }\n  - { on: 2025-03-11, type: preservation_decision }\n  - { on: 2025-03-12, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
         ),
         d(2025, 3, 12),
     );
@@ -1465,7 +1479,7 @@ fn court_deadline_only_while_unpaid() {
 fn seizure(on: &str, rest: &str) -> CheckReport {
     run(
         &timeline(&format!(
-            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], approved: true, {rest} }}\n"
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: {on}, type: coercive_measure, officers: [A, B], approved: true, record: true, {rest} }}\n"
         )),
         today(),
     )
@@ -1496,13 +1510,10 @@ fn seizure_duration() {
 }
 
 #[test]
-fn no_coercive_measures_on_statutory_holidays() {
-    let r = seizure("2025-10-02", "until: 2025-10-20");
-    assert_eq!(found(&r), vec![("no_night_holiday_enforcement", Some(1))]);
-    assert_eq!(
-        r.violations[0].basis,
-        "《中华人民共和国行政强制法》第四十三条"
-    );
+fn seizures_are_chapter_three_not_bound_by_the_holiday_ban() {
+    // 行政强制法第四十三条 (night and holidays) governs 强制执行 (chapter IV) only: a seizure
+    // approved beforehand may be carried out on National Day.
+    assert_eq!(found(&seizure("2025-10-02", "until: 2025-10-20")), vec![]);
     assert_eq!(
         found(&seizure(
             "2025-10-02",
@@ -1510,8 +1521,80 @@ fn no_coercive_measures_on_statutory_holidays() {
         )),
         vec![]
     );
-    // an ordinary Saturday is not a statutory holiday
-    assert_eq!(found(&seizure("2025-03-08", "until: 2025-03-20")), vec![]);
+    // Chapter III's own steps still apply: approval (第十八条) …
+    let r = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-10-02, type: coercive_measure, officers: [A, B], until: 2025-10-20, record: true }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("coercive_measure_steps", Some(1))]);
+    // … and the on-site record (第十八条第七项).
+    let r = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("coercive_measure_steps", Some(1))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第十八条第七项"
+    );
+    assert!(r.violations[0].message.contains("现场笔录"));
+    // Forced demolition (强制执行) on a holiday stays refused.
+    assert_eq!(
+        RuleId::NoNightHolidayEnforcement.basis(),
+        "《中华人民共和国行政强制法》第四十三条"
+    );
+}
+
+#[test]
+fn a_seizure_is_decided_within_its_period() {
+    // Seized Mon 2025-03-03 until Thu 03-20: decided the day before, the day of, the day after.
+    let t = |decided: &str| {
+        run(
+            &timeline(&format!(
+                "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true }}\n  - {{ on: {decided}, type: seizure_decision }}\n"
+            )),
+            today(),
+        )
+    };
+    for day in ["2025-03-19", "2025-03-20"] {
+        let r = t(day);
+        assert_eq!(found(&r), vec![], "{day}");
+        let x = deadline(&r, RuleId::SeizureDuration);
+        assert_eq!((x.due, x.status), (d(2025, 3, 20), DeadlineStatus::Met));
+    }
+    let r = t("2025-03-21");
+    assert_eq!(found(&r), vec![("seizure_duration", Some(2))]);
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政强制法》第二十七条"
+    );
+    assert_eq!(
+        deadline(&r, RuleId::SeizureDuration).status,
+        DeadlineStatus::Missed
+    );
+    // Never decided: open, then overdue, and the case cannot close.
+    let open = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true }\n",
+        ),
+        d(2025, 3, 10),
+    );
+    assert_eq!(
+        deadline(&open, RuleId::SeizureDuration).status,
+        DeadlineStatus::Pending
+    );
+    let closed = run(
+        &timeline(
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true }\n  - { on: 2025-03-25, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&closed), vec![("seizure_duration", Some(2))]);
+    assert!(closed.violations[0].message.contains("仍未作出处理决定"));
 }
 
 // ---- summary procedure: payment from the decision ---------------------------------------------
@@ -2010,7 +2093,7 @@ fn transfers_are_decided_within_three_days_and_handed_over_within_24_hours() {
 fn measure(fields: &str) -> CheckReport {
     run(
         &timeline(&format!(
-            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, {fields} }}\n"
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-03, type: coercive_measure, officers: [A, B], until: 2025-03-20, record: true, {fields} }}\n"
         )),
         today(),
     )
@@ -2055,7 +2138,7 @@ fn urgent_measures_are_reported_within_24_hours() {
         "emergency: true, reported_on: 2025-03-02",
     ] {
         let text = format!(
-            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: coercive_measure, until: 2025-03-20, {fields} }}\n"
+            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: coercive_measure, until: 2025-03-20, record: true, {fields} }}\n"
         );
         assert_eq!(
             Timeline::from_yaml(&text).unwrap_err().code(),
@@ -2304,14 +2387,15 @@ fn report_serializes_as_documented() {
     );
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["stage"], "decided");
-    assert_eq!(json["violations"][0]["rule"], "hearing_request_deadline");
-    assert_eq!(json["violations"][0]["event"], 2);
+    assert_eq!(json["violations"][0]["rule"], "pre_decision_notice");
+    assert_eq!(json["violations"][1]["rule"], "hearing_request_deadline");
+    assert_eq!(json["violations"][1]["event"], 2);
     assert_eq!(json["deadlines"][0]["due"], "2025-06-03");
     assert_eq!(json["deadlines"][0]["status"], "met");
     assert_eq!(json["deadlines"][1]["status"], "lapsed");
     assert_eq!(json["deadlines"][1]["met"], serde_json::Value::Null);
     assert_eq!(json["deadlines"][2]["status"], "near_due");
-    assert_eq!(r.violations_at(2).count(), 1);
+    assert_eq!(r.violations_at(2).count(), 2);
 }
 
 // ---- property test ----------------------------------------------------------------------------
@@ -2319,7 +2403,7 @@ fn report_serializes_as_documented() {
 /// An arbitrary event: type, day step, officers (bit mask over A–G), amounts and flags.
 fn arbitrary_event() -> impl Strategy<Value = (u8, u8, u8, u32, u32, u8)> {
     (
-        0u8..27,
+        0u8..30,
         0u8..20,
         any::<u8>(),
         0u32..80_000,
@@ -2427,7 +2511,17 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
         },
         16 => EventKind::Demand,
         17 => EventKind::CourtEnforcementApplication,
-        18 => EventKind::Close,
+        18 => EventKind::Close {
+            reason: [
+                CloseReason::Executed,
+                CloseReason::Enforced,
+                CloseReason::NoPenalty,
+                CloseReason::Transfer,
+                CloseReason::RegistrationRevoked,
+                CloseReason::ExecutionTerminated,
+            ][usize::from(flags % 6)],
+            ground: flag(7).then(|| "依法".to_owned()),
+        },
         19 => EventKind::Archive,
         20 => EventKind::SummaryPenalty { penalty, facts },
         21 => EventKind::CoerciveMeasure {
@@ -2436,12 +2530,15 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
             emergency: flag(4),
             approved: flag(5),
             reported_on: (flag(4) && flag(6)).then(|| on + chrono::Days::new(u64::from(days % 3))),
+            record: flag(7),
         },
         22 => EventKind::Recusal,
         23 => EventKind::TransferReport,
         24 => EventKind::TransferHandover,
         25 => EventKind::DemolitionAnnouncement { deadline: later },
-        _ => EventKind::ForcedDemolition,
+        26 => EventKind::ForcedDemolition,
+        27 => EventKind::StatementWaiver,
+        _ => EventKind::SeizureDecision,
     };
     Event {
         on,
@@ -2565,4 +2662,477 @@ fn the_documented_example_gives_the_documented_answer() {
     let excerpt = Timeline::parse(json).unwrap();
     assert_eq!(excerpt.events[..2], t.events[..2]);
     assert_eq!(excerpt.events[2], t.events[3]);
+}
+
+// ---- pre_decision_notice: the statement period of the notice (Art. 44, 45, 62) ---------------
+
+/// Notice Monday 2025-03-10: the 5th working day is Monday 2025-03-17.
+fn statement_case(between: &str, decision_on: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n{between}  - {{ on: {decision_on}, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n"
+    ))
+}
+
+#[test]
+fn statement_period_end_is_the_fifth_working_day() {
+    let rules = RulesConfig::default();
+    assert_eq!(
+        statement_period_end(calendar(), &rules, d(2025, 3, 10)).unwrap(),
+        d(2025, 3, 17)
+    );
+    // Across the National Day holiday (1–8 Oct 2025 off, Saturday 11 Oct a make-up day).
+    assert_eq!(
+        statement_period_end(calendar(), &rules, d(2025, 9, 29)).unwrap(),
+        d(2025, 10, 13)
+    );
+    let three = RulesConfig {
+        statement_working_days: 3,
+        ..RulesConfig::default()
+    };
+    assert_eq!(
+        statement_period_end(calendar(), &three, d(2025, 3, 10)).unwrap(),
+        d(2025, 3, 13)
+    );
+}
+
+#[test]
+fn decision_waits_for_the_end_of_the_statement_period() {
+    // The day before the last day and the last day itself: refused at the decision.
+    for day in ["2025-03-14", "2025-03-17"] {
+        let r = run(&statement_case("", day), today());
+        assert_eq!(found(&r), vec![("pre_decision_notice", Some(2))], "{day}");
+        let v = &of(&r, RuleId::PreDecisionNotice)[0];
+        assert_eq!(
+            v.basis,
+            "《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十二条"
+        );
+        assert!(v.message.contains("2025年3月17日"), "{}", v.message);
+        assert!(v.message.contains("第5个工作日"), "{}", v.message);
+    }
+    // The day after: lawful.
+    let r = run(&statement_case("", "2025-03-18"), today());
+    assert_eq!(found(&r), vec![]);
+}
+
+#[test]
+fn statement_period_across_a_holiday() {
+    let t = |decision_on: &str| {
+        timeline(&format!(
+            "  - {{ on: 2025-09-22, type: register, officers: [A, B] }}\n  - {{ on: 2025-09-29, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n  - {{ on: {decision_on}, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n"
+        ))
+    };
+    // Saturday 11 Oct is a make-up working day (the 4th); Monday 13 Oct the 5th.
+    assert_eq!(
+        found(&run(&t("2025-10-11"), today())),
+        vec![("pre_decision_notice", Some(2))]
+    );
+    assert_eq!(
+        found(&run(&t("2025-10-13"), today())),
+        vec![("pre_decision_notice", Some(2))]
+    );
+    assert_eq!(found(&run(&t("2025-10-14"), today())), vec![]);
+}
+
+#[test]
+fn statement_or_written_waiver_or_hearing_ends_the_wait() {
+    let defence = "  - { on: 2025-03-11, type: defence }\n";
+    let waiver = "  - { on: 2025-03-11, type: statement_waiver }\n";
+    for between in [defence, waiver] {
+        let r = run(&statement_case(between, "2025-03-12"), today());
+        assert_eq!(found(&r), vec![], "{between}");
+    }
+    // A hearing waiver is not a waiver of the statement.
+    let r = run(
+        &statement_case(
+            "  - { on: 2025-03-11, type: hearing_waiver }\n",
+            "2025-03-12",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("pre_decision_notice", Some(3))]);
+    // A defence to an earlier notice does not count for a new one.
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-04, type: advance_notice, officers: [A, B], proposed: { fine: 500 }, rights: [statement, defence] }\n  - { on: 2025-03-05, type: defence }\n  - { on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: { fine: 1000 }, rights: [statement, defence] }\n  - { on: 2025-03-12, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 1000 } }\n",
+    );
+    assert_eq!(
+        found(&run(&t, today())),
+        vec![("pre_decision_notice", Some(4))]
+    );
+    // No penalty decided: the party is not burdened, nothing to wait for.
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: { fine: 1000 }, rights: [statement, defence] }\n  - { on: 2025-03-11, type: decision, officers: [A, B], outcome: no_penalty }\n",
+    );
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+#[test]
+fn statement_period_is_a_setting() {
+    let rules = RulesConfig {
+        statement_working_days: 3,
+        ..RulesConfig::default()
+    };
+    // Notice 10 Mar: the 3rd working day is 13 Mar.
+    let r = run_with(&statement_case("", "2025-03-13"), today(), &rules, None);
+    assert_eq!(found(&r), vec![("pre_decision_notice", Some(2))]);
+    let r = run_with(&statement_case("", "2025-03-14"), today(), &rules, None);
+    assert_eq!(found(&r), vec![]);
+}
+
+// ---- case_closing -----------------------------------------------------------------------------
+
+/// Register, notice, defence, a 1,000-yuan decision on 2025-03-18, then `rest`.
+fn decided_case(rest: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n  - {{ on: 2025-03-11, type: defence }}\n  - {{ on: 2025-03-18, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n{rest}"
+    ))
+}
+
+fn closing_message(r: &CheckReport) -> String {
+    of(r, RuleId::CaseClosing)
+        .first()
+        .map(|v| v.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn closing_needs_service_and_full_payment() {
+    // The day after the decision, nothing served, nothing paid: refused, both steps named.
+    let r = run(
+        &decided_case("  - { on: 2025-03-19, type: close }\n"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(4))]);
+    let m = closing_message(&r);
+    assert!(m.contains("送达行政处罚决定书"), "{m}");
+    assert!(m.contains("缴清罚款"), "{m}");
+    assert_eq!(
+        of(&r, RuleId::CaseClosing)[0].basis,
+        "《中华人民共和国行政处罚法》第六十一条、第六十六条、第七十二条；《中华人民共和国行政强制法》第四十条"
+    );
+    // Served, partly paid.
+    let r = run(
+        &decided_case(
+            "  - { on: 2025-03-19, type: service, method: direct }\n  - { on: 2025-03-25, type: payment, amount: 400 }\n  - { on: 2025-03-26, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(6))]);
+    let m = closing_message(&r);
+    assert!(!m.contains("送达"), "{m}");
+    assert!(
+        m.contains("应缴1000.00元，已缴400.00元") || m.contains("已缴"),
+        "{m}"
+    );
+    // Served and paid in full: lawful.
+    let r = run(
+        &decided_case(
+            "  - { on: 2025-03-19, type: service, method: direct }\n  - { on: 2025-03-25, type: payment, amount: 1000 }\n  - { on: 2025-03-26, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // A warning only: executed once served.
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-10, type: advance_notice, officers: [A, B], proposed: { warning: true }, rights: [statement, defence] }\n  - { on: 2025-03-11, type: defence }\n  - { on: 2025-03-18, type: decision, officers: [A, B], outcome: penalty, penalty: { warning: true } }\n  - { on: 2025-03-19, type: service, method: direct }\n  - { on: 2025-03-20, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+}
+
+#[test]
+fn closing_with_nothing_decided_needs_a_recorded_reason() {
+    let t = |close: &str| {
+        timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-05, type: evidence, officers: [A, B] }}\n  - {{ on: 2025-03-06, {close} }}\n"
+        ))
+    };
+    let r = run(&t("type: close"), today());
+    assert_eq!(found(&r), vec![("case_closing", Some(2))]);
+    assert!(
+        closing_message(&r).contains("撤销立案"),
+        "{}",
+        closing_message(&r)
+    );
+    // 撤销立案 without its ground: refused, naming the ground.
+    let r = run(&t("type: close, reason: registration_revoked"), today());
+    assert_eq!(found(&r), vec![("case_closing", Some(2))]);
+    assert!(closing_message(&r).contains("法定理由"));
+    let r = run(
+        &t("type: close, reason: registration_revoked, ground: 经调查违法事实不能成立"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // The reason round-trips through the format.
+    let e = &t("type: close, reason: registration_revoked, ground: 不属于本机关管辖").events[2];
+    assert_eq!(
+        e.kind,
+        EventKind::Close {
+            reason: CloseReason::RegistrationRevoked,
+            ground: Some("不属于本机关管辖".to_owned())
+        }
+    );
+}
+
+#[test]
+fn closing_for_no_penalty_or_transfer() {
+    for outcome in ["no_penalty", "transfer"] {
+        let r = run(
+            &timeline(&format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-18, type: decision, officers: [A, B], outcome: {outcome} }}\n  - {{ on: 2025-03-19, type: close }}\n  - {{ on: 2025-03-20, type: close, reason: {outcome} }}\n"
+            )),
+            today(),
+        );
+        assert_eq!(found(&r), vec![], "{outcome}");
+    }
+    // The reason must match the decision.
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-18, type: decision, officers: [A, B], outcome: no_penalty }\n  - { on: 2025-03-19, type: close, reason: transfer }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(2))]);
+    assert!(closing_message(&r).contains("作出移送决定"));
+    // A penalty decided: no_penalty is not a reason to close.
+    let r = run(
+        &decided_case("  - { on: 2025-03-19, type: close, reason: no_penalty }\n"),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(4))]);
+}
+
+#[test]
+fn closing_after_enforcement_or_terminated_execution() {
+    let served = "  - { on: 2025-03-19, type: service, method: direct }\n";
+    // Enforced: needs an enforcement step after the decision.
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-03-20, type: close, reason: enforced }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(5))]);
+    assert!(closing_message(&r).contains("强制执行的记录"));
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-04-20, type: demand }}\n  - {{ on: 2025-10-09, type: court_enforcement_application }}\n  - {{ on: 2025-11-20, type: close, reason: enforced }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // 终结执行 with and without its ground.
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-06-20, type: close, reason: execution_terminated }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("case_closing", Some(5))]);
+    let r = run(
+        &decided_case(&format!(
+            "{served}  - {{ on: 2025-06-20, type: close, reason: execution_terminated, ground: 当事人死亡且无遗产可供执行（行政强制法第四十条第二项） }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+    // A summary penalty is handed over on the spot: paid in full, it closes.
+    let r = run(
+        &timeline_with(
+            "party: { kind: individual, name: 张三 }\nprocedure: summary\nact_date: 2025-03-01",
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 50 } }\n  - { on: 2025-03-03, type: payment, amount: 50, method: on_spot }\n  - { on: 2025-03-04, type: close }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![]);
+}
+
+// ---- late_payment_surcharge: the answer states what has accrued and the cap ------------------
+
+/// The 500-yuan fine of `LAWFUL_PREFIX` served Mon 2025-04-28 (payment due Tue 05-13), then
+/// `rest`, evaluated on `today`.
+fn served_fine(rest: &str, today: NaiveDate) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n{rest}"
+        )),
+        today,
+    )
+}
+
+#[test]
+fn the_answer_states_the_accrued_surcharge_and_its_cap() {
+    // The day before and the day of the deadline: nothing accrued.
+    for day in [d(2025, 5, 12), d(2025, 5, 13)] {
+        let s = served_fine("", day).surcharge.unwrap();
+        assert_eq!((s.due, s.days_late), (d(2025, 5, 13), 0), "{day}");
+        assert_eq!(s.accrued, Yuan::ZERO);
+        assert_eq!(s.cap, Yuan::from_yuan(500));
+        assert!(s.message.contains("未逾期"), "{}", s.message);
+    }
+    // The day after: one day, 3 % of 500 = 15 yuan.
+    let s = served_fine("", d(2025, 5, 14)).surcharge.unwrap();
+    assert_eq!((s.days_late, s.accrued), (1, Yuan::from_yuan(15)));
+    assert_eq!(s.percent_per_day, 3);
+    assert!(s.message.contains("逾期1日"), "{}", s.message);
+    assert!(s.message.contains("15元"), "{}", s.message);
+    assert!(s.basis.contains("第七十二条"), "{}", s.basis);
+    // Capped at the fine: 34 days would be 510 yuan.
+    let s = served_fine("", d(2025, 6, 16)).surcharge.unwrap();
+    assert_eq!((s.days_late, s.accrued), (34, Yuan::from_yuan(500)));
+    // Accrual stops when the fine is paid in full; the paid surcharge is reported.
+    let s = served_fine(
+        "  - { on: 2025-05-23, type: payment, amount: 500, surcharge: 150 }\n",
+        d(2025, 12, 31),
+    )
+    .surcharge
+    .unwrap();
+    assert_eq!(s.until, d(2025, 5, 23));
+    assert_eq!((s.days_late, s.accrued), (10, Yuan::from_yuan(150)));
+    assert_eq!(s.paid, Yuan::from_yuan(150));
+    // No fine decided, or not yet served: no surcharge in the answer.
+    assert!(run(&timeline(LAWFUL_PREFIX), today()).surcharge.is_none());
+    let json = serde_json::to_value(served_fine("", d(2025, 5, 14))).unwrap();
+    assert_eq!(json["surcharge"]["accrued"], 15);
+    assert_eq!(json["surcharge"]["cap"], 500);
+}
+
+// ---- hearing: held on the notified date, chair, review and deliberation after it -------------
+
+/// A hearing case: request 04-03, notice 04-08 for 04-18, then `rest` (hearing, review,
+/// deliberation, decision).
+fn hearing_case(rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-03-05, type: evidence, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 6000 }}, rights: [statement, defence, hearing] }}\n  - {{ on: 2025-04-03, type: hearing_request }}\n  - {{ on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }}\n{rest}"
+        )),
+        today(),
+    )
+}
+
+const AFTER_HEARING: &str = "  - { on: 2025-04-22, type: legal_review, result: pass }\n  - { on: 2025-04-23, type: deliberation }\n  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n";
+
+#[test]
+fn the_hearing_is_held_on_the_notified_date() {
+    // The day before the notified date: refused.
+    let r = hearing_case("  - { on: 2025-04-17, type: hearing, chair: D }\n");
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
+    assert!(
+        r.violations[0].message.contains("早于"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十四条第二项"
+    );
+    // The day itself: lawful.
+    let r = hearing_case(&format!(
+        "  - {{ on: 2025-04-18, type: hearing, chair: D }}\n{AFTER_HEARING}"
+    ));
+    assert_eq!(found(&r), vec![]);
+    // The day after without a new notice: refused.
+    let r = hearing_case("  - { on: 2025-04-21, type: hearing, chair: D }\n");
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
+    assert!(r.violations[0].message.contains("重新通知"));
+    // Postponed by a new notice with its own 7 working days: lawful.
+    let r = hearing_case(&format!(
+        "  - {{ on: 2025-04-10, type: hearing_notice, hearing_on: 2025-04-21 }}\n  - {{ on: 2025-04-21, type: hearing, chair: D }}\n{AFTER_HEARING}"
+    ));
+    assert_eq!(found(&r), vec![]);
+    // A new notice too short is refused at the notice (10 April + 7 wd = 21 April).
+    let r = hearing_case("  - { on: 2025-04-10, type: hearing_notice, hearing_on: 2025-04-18 }\n");
+    assert_eq!(found(&r), vec![("hearing_notice_period", Some(5))]);
+}
+
+#[test]
+fn an_officer_who_seized_goods_may_not_chair_the_hearing() {
+    let r = run(
+        &timeline(
+            "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-03-05, type: coercive_measure, officers: [B, D], until: 2025-03-20, approved: true, record: true }\n  - { on: 2025-03-20, type: seizure_decision }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }\n  - { on: 2025-04-03, type: hearing_request }\n  - { on: 2025-04-08, type: hearing_notice, hearing_on: 2025-04-18 }\n  - { on: 2025-04-18, type: hearing, chair: D }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&r), vec![("hearing_conduct", Some(6))]);
+    assert!(r.violations[0].message.contains("行政强制措施"));
+}
+
+#[test]
+fn review_and_deliberation_come_after_the_hearing() {
+    // Both before the hearing: each refused at the decision.
+    let r = hearing_case(
+        "  - { on: 2025-04-10, type: legal_review, result: pass }\n  - { on: 2025-04-11, type: deliberation }\n  - { on: 2025-04-18, type: hearing, chair: D }\n  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n",
+    );
+    assert_eq!(
+        found(&r),
+        vec![
+            ("legal_review_before_decision", Some(8)),
+            ("investigation_outcomes", Some(8))
+        ]
+    );
+    assert!(r.violations[0].message.contains("听证之前"));
+    assert!(r.violations[1].message.contains("听证之前"));
+    // Repeated after the hearing: lawful.
+    let r = hearing_case(&format!(
+        "  - {{ on: 2025-04-10, type: legal_review, result: pass }}\n  - {{ on: 2025-04-11, type: deliberation }}\n  - {{ on: 2025-04-18, type: hearing, chair: D }}\n{AFTER_HEARING}"
+    ));
+    assert_eq!(found(&r), vec![]);
+}
+
+// ---- local practice versus statute --------------------------------------------------------------
+
+#[test]
+fn rules_from_a_switch_cite_the_bureaus_own_document() {
+    // A 6,000-yuan fine gives a hearing right; no hearing held, not major: review and
+    // deliberation are required only by the bureau's switches.
+    let t = timeline(
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 6000 }, rights: [statement, defence, hearing] }\n  - { on: 2025-04-02, type: hearing_waiver }\n  - { on: 2025-04-02, type: defence }\n  - { on: 2025-04-10, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 6000 } }\n",
+    );
+    let rules = RulesConfig {
+        local_rules_document: "《卧龙区城市管理局重大执法决定目录》".to_owned(),
+        ..RulesConfig::default()
+    };
+    let r = run_with(&t, today(), &rules, None);
+    assert_eq!(
+        found(&r),
+        vec![
+            ("legal_review_before_decision", Some(4)),
+            ("investigation_outcomes", Some(4))
+        ]
+    );
+    for v in &r.violations {
+        assert_eq!(
+            v.basis,
+            "《卧龙区城市管理局重大执法决定目录》（本局规定）；《河南省行政执法条例》第二十八条"
+        );
+        assert!(
+            v.message
+                .starts_with("按本局规定（《卧龙区城市管理局重大执法决定目录》）"),
+            "{}",
+            v.message
+        );
+    }
+    // Switched off: nothing required.
+    let off = RulesConfig {
+        review_when_hearing_scope: false,
+        deliberation_when_hearing_scope: false,
+        ..RulesConfig::default()
+    };
+    assert_eq!(found(&run_with(&t, today(), &off, None)), vec![]);
+    // A statutory requirement (major case) cites the statute and not the bureau.
+    let major = timeline_with(
+        &format!("{INDIVIDUAL}\nmajor: true"),
+        "  - { on: 2025-03-03, type: register, officers: [A, B] }\n  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 100 }, rights: [statement, defence] }\n  - { on: 2025-04-02, type: defence }\n  - { on: 2025-04-10, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 100 } }\n",
+    );
+    let r = run_with(&major, today(), &rules, None);
+    assert_eq!(r.violations.len(), 2);
+    for v in &r.violations {
+        assert!(
+            v.basis.starts_with("《中华人民共和国行政处罚法》"),
+            "{}",
+            v.basis
+        );
+        assert!(!v.message.contains("本局规定"), "{}", v.message);
+    }
 }

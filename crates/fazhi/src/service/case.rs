@@ -97,13 +97,41 @@ pub(crate) fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
     ) && actor.sees(&case.org_unit_id)
 }
 
-/// Which roles may record which kind of event.
+/// Which roles may record which kind of event. Exhaustive on purpose: a new event type must be
+/// given its roles here, it never falls to officers by default.
 pub(crate) fn roles_for(event: EventType) -> &'static [Role] {
     match event {
         EventType::LegalReview => &[Role::Legal],
-        EventType::Deliberation | EventType::Decision | EventType::Register => &[Role::Leader],
+        // Decisions of the agency: the head's.
+        EventType::Deliberation
+        | EventType::Decision
+        | EventType::Register
+        | EventType::SeizureDecision => &[Role::Leader],
         EventType::Close | EventType::Archive => &[Role::Leader, Role::Legal],
-        _ => &[Role::Leader, Role::Officer],
+        // Investigation and enforcement acts of the officers, and the party's acts (statement,
+        // waivers, hearing request) that the officers record from the party's signed papers.
+        EventType::Lead
+        | EventType::Evidence
+        | EventType::Preservation
+        | EventType::PreservationDecision
+        | EventType::AdvanceNotice
+        | EventType::Defence
+        | EventType::StatementWaiver
+        | EventType::HearingRequest
+        | EventType::HearingNotice
+        | EventType::Hearing
+        | EventType::HearingWaiver
+        | EventType::Service
+        | EventType::Payment
+        | EventType::Demand
+        | EventType::CourtEnforcementApplication
+        | EventType::SummaryPenalty
+        | EventType::CoerciveMeasure
+        | EventType::Recusal
+        | EventType::TransferReport
+        | EventType::TransferHandover
+        | EventType::DemolitionAnnouncement
+        | EventType::ForcedDemolition => &[Role::Leader, Role::Officer],
     }
 }
 

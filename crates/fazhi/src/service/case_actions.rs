@@ -59,6 +59,7 @@ const ORDINARY: &[EventType] = &[
     EventType::PreservationDecision,
     EventType::AdvanceNotice,
     EventType::Defence,
+    EventType::StatementWaiver,
     EventType::HearingRequest,
     EventType::HearingWaiver,
     EventType::HearingNotice,
@@ -86,6 +87,7 @@ const SUMMARY: &[EventType] = &[
 
 const OCCASIONAL: &[EventType] = &[
     EventType::CoerciveMeasure,
+    EventType::SeizureDecision,
     EventType::Recusal,
     EventType::TransferReport,
     EventType::TransferHandover,
@@ -142,9 +144,21 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
                 .count();
             p > d
         }
-        EventType::Defence | EventType::HearingRequest | EventType::HearingWaiver => {
-            has(events, EventType::AdvanceNotice) && !decided
+        EventType::SeizureDecision => {
+            let m = events
+                .iter()
+                .filter(|e| e.event_type() == EventType::CoerciveMeasure)
+                .count();
+            let d = events
+                .iter()
+                .filter(|e| e.event_type() == EventType::SeizureDecision)
+                .count();
+            m > d
         }
+        EventType::Defence
+        | EventType::StatementWaiver
+        | EventType::HearingRequest
+        | EventType::HearingWaiver => has(events, EventType::AdvanceNotice) && !decided,
         EventType::HearingNotice => has(events, EventType::HearingRequest) && !decided,
         EventType::Hearing => has(events, EventType::HearingNotice) && !decided,
         EventType::AdvanceNotice
@@ -190,7 +204,9 @@ pub(crate) fn probe(t: EventType, events: &[Event], today: chrono::NaiveDate) ->
             let fen = decided_fine(events).unwrap_or(100);
             json!({"amount": format!("{}.{:02}", fen / 100, fen % 100)})
         }
-        EventType::CoerciveMeasure => json!({"until": today.to_string(), "approved": true}),
+        EventType::CoerciveMeasure => {
+            json!({"until": today.to_string(), "approved": true, "record": true})
+        }
         EventType::DemolitionAnnouncement => json!({"deadline": today.to_string()}),
         _ => json!({}),
     };
@@ -208,11 +224,11 @@ pub async fn actions(
 ) -> ServiceResult<Vec<Action>> {
     let case = &view.case_row;
     let today = state.clock.today();
-    let calendar = state.calendar().await?;
     let mut conn = state.db.pool.acquire().await?;
     let rows = case_repo::events(&mut conn, &case.id).await?;
     let events = parse_events(&rows)?;
     let catalogue = catalogue::load(&mut conn).await?;
+    let calendar = state.calendar().await?;
     let main_line = if case.procedure == "summary" {
         SUMMARY
     } else {
@@ -228,40 +244,33 @@ pub async fn actions(
         if !applies(t, &events, open) || (!main && !open) {
             continue;
         }
-        let Some(p) = probe(t, &events, today) else {
-            continue;
-        };
-        let index = events.len();
-        let mut with_probe = events.clone();
-        with_probe.push(p);
-        let refusals: Vec<Violation> = if events.last().is_some_and(|e| e.on > today) {
-            Vec::new()
+        // A close is judged with each reason it could be recorded with (the form asks for
+        // it): allowed when one of them is, otherwise refused with the default's reasons.
+        let probes: Vec<Event> = if t == EventType::Close {
+            CLOSE_REASONS
+                .iter()
+                .filter_map(|r| close_probe(r, today))
+                .collect()
         } else {
-            match build_timeline(&mut conn, case, with_probe, today).await {
-                Ok(timeline) => {
-                    match run_check(
-                        &timeline,
-                        &calendar,
-                        &state.settings.rules,
-                        &catalogue,
-                        today,
-                    ) {
-                        Ok(report) => report
-                            .violations_at(index)
-                            .filter(|v| !CONTENT_RULES.contains(&v.rule.as_str()))
-                            .filter(|v| {
-                                !(t == EventType::HearingNotice
-                                    && v.rule == "hearing_notice_period")
-                            })
-                            .cloned()
-                            .collect(),
-                        // A calendar gap (year not loaded) is shown by the case page itself.
-                        Err(_) => Vec::new(),
-                    }
-                }
-                Err(_) => Vec::new(),
-            }
+            probe(t, &events, today).into_iter().collect()
         };
+        if probes.is_empty() {
+            continue;
+        }
+        let mut refusals: Vec<Violation> = Vec::new();
+        for (k, p) in probes.into_iter().enumerate() {
+            let r = probe_refusals(
+                &mut conn, state, case, &events, p, &catalogue, today, t, &calendar,
+            )
+            .await?;
+            if r.is_empty() {
+                refusals.clear();
+                break;
+            }
+            if k == 0 {
+                refusals = r;
+            }
+        }
         let late_only = !refusals.is_empty()
             && refusals
                 .iter()
@@ -278,6 +287,68 @@ pub async fn actions(
         });
     }
     Ok(out)
+}
+
+/// The reasons a close can be recorded with, the default (`executed`) first.
+const CLOSE_REASONS: &[&str] = &[
+    "executed",
+    "enforced",
+    "no_penalty",
+    "transfer",
+    "registration_revoked",
+    "execution_terminated",
+];
+
+/// A close probe with `reason` (and a placeholder ground, which the form asks for).
+fn close_probe(reason: &str, today: chrono::NaiveDate) -> Option<Event> {
+    let mut v = json!({"on": today.to_string(), "type": "close"});
+    if reason != "executed"
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("reason".into(), json!(reason));
+        o.insert("ground".into(), json!("（办理时填写）"));
+    }
+    serde_json::from_value(v).ok()
+}
+
+/// The rules that refuse `probe` appended to `events` today (content rules left out).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces of one check"
+)]
+async fn probe_refusals(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    case: &case_repo::CaseRow,
+    events: &[Event],
+    probe: Event,
+    catalogue: &fazhi_domain::catalogue::Catalogue,
+    today: chrono::NaiveDate,
+    t: EventType,
+    calendar: &fazhi_calendar::Calendar,
+) -> ServiceResult<Vec<Violation>> {
+    if events.last().is_some_and(|e| e.on > today) {
+        return Ok(Vec::new());
+    }
+    let index = events.len();
+    let mut with_probe = events.to_vec();
+    with_probe.push(probe);
+    // Fails closed: a probe that cannot be judged (a database error, a date the calendar
+    // cannot count) is an error of the page, never a step shown as allowed.
+    let timeline = build_timeline(conn, case, with_probe, today).await?;
+    let report = run_check(
+        &timeline,
+        calendar,
+        &state.settings.rules,
+        catalogue,
+        today,
+    )?;
+    Ok(report
+        .violations_at(index)
+        .filter(|v| !CONTENT_RULES.contains(&v.rule.as_str()))
+        .filter(|v| !(t == EventType::HearingNotice && v.rule == "hearing_notice_period"))
+        .cloned()
+        .collect())
 }
 
 /// An officer who can be listed on a step: id, name and whether the certificate is valid

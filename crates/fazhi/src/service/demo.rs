@@ -185,6 +185,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
                 format!(
                     r#"{{"on":"2026-03-10","type":"advance_notice","officers":["{a}","{b}"],"proposed":{{"fine":500}},"rights":["statement","defence"]}}"#
                 ),
+                r#"{"on":"2026-03-12","type":"defence"}"#.into(),
                 format!(
                     r#"{{"on":"2026-03-16","type":"decision","officers":["{a}","{b}"],"outcome":"penalty","penalty":{{"fine":500}}}}"#
                 ),

@@ -18,7 +18,7 @@ use crate::repo::document_repo::{self, DocumentRow};
 use crate::repo::officer_repo;
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::timeline::{
-    CnDate, DecisionOutcome, Event, EventKind, Penalty, PenaltyKind, Right,
+    CloseReason, CnDate, DecisionOutcome, Event, EventKind, Penalty, PenaltyKind, Right,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -313,10 +313,14 @@ pub async fn generate(
                     String::new()
                 },
             );
+            // The same date the rule engine checks the decision against (pre_decision_notice).
             let calendar = state.calendar().await?;
-            let deadline = calendar
-                .add_working_days(e.on, 5)
-                .map_err(|err| ServiceError::invalid("calendar_out_of_range", err.to_string()))?;
+            let deadline = fazhi_domain::engine::statement_period_end(
+                &calendar,
+                &state.settings.rules,
+                e.on,
+            )
+            .map_err(|err| ServiceError::invalid("calendar_out_of_range", err.to_string()))?;
             // A date counted across a year whose notice is not loaded says so in the document.
             let note = if calendar.crosses_provisional(e.on, deadline) {
                 crate::service::calendar::PROVISIONAL_NOTE
@@ -416,7 +420,7 @@ pub async fn generate(
             (*seq, e.on)
         }
         "closing_approval" => {
-            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Close))
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Close { .. }))
                 .ok_or_else(|| not_available("结案（close）"))?;
             let decided = events.iter().rev().find_map(|(_, d)| match &d.kind {
                 EventKind::Decision {
@@ -462,6 +466,16 @@ pub async fn generate(
             }
             if let Some((_, c)) = court {
                 result.push(format!("本机关已于{}申请人民法院强制执行", CnDate(c.on)));
+            }
+            // The recorded reason when the case closes other than by performance.
+            if let EventKind::Close { reason, ground } = &e.kind
+                && *reason != CloseReason::Executed
+            {
+                let mut t = format!("结案理由：{}", reason.label());
+                if let Some(g) = ground {
+                    t.push_str(&format!("（{g}）"));
+                }
+                result.push(t);
             }
             if result.is_empty() {
                 result.push(if decided.is_some() {

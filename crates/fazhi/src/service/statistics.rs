@@ -414,7 +414,7 @@ async fn case_sections(
                 EventKind::CourtEnforcementApplication => {
                     l.court.push(rec("申请人民法院强制执行".into(), None));
                 }
-                EventKind::Close => l.closed.push(rec("结案".into(), None)),
+                EventKind::Close { .. } => l.closed.push(rec("结案".into(), None)),
                 EventKind::Archive => l.archived.push(rec("归档".into(), None)),
                 _ => {}
             }

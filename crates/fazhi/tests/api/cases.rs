@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_step_with_one_certified_officer_is_refused_with_rule_and_basis() {
@@ -372,4 +372,75 @@ async fn case_lists_are_scoped_to_the_org_tree_and_paginated() {
     let (p1, p2) = (ids(&page1), ids(&page2));
     assert_eq!((p1.len(), p2.len()), (2, 2));
     assert!(p1.iter().all(|id| !p2.contains(id)));
+}
+
+#[tokio::test]
+async fn the_party_s_written_waiver_and_the_seizure_decision_have_their_roles() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let version = record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-03", "type": "coercive_measure", "officers": [a, b], "until": "2026-03-20", "approved": true, "record": true}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 500}, "rights": ["statement", "defence"]}),
+        ],
+    )
+    .await;
+    // An officer records the party's written waiver of the statement period …
+    let version = record(
+        &officer_user,
+        &case_id,
+        version,
+        &[json!({"on": "2026-03-11", "type": "statement_waiver"})],
+    )
+    .await;
+    // … but not the handling decision on the seized goods: that is the head's.
+    let post = |client: &Client, event: Value, version: i64| {
+        let case_id = case_id.clone();
+        let client = client.clone();
+        async move {
+            parts(
+                client
+                    .post(
+                        &format!("/cases/{case_id}/events"),
+                        &json!({"expected_version": version, "event": event}),
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    let decision = json!({"on": "2026-03-12", "type": "seizure_decision"});
+    let (s, _) = post(&officer_user, decision.clone(), version).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = post(&leader, decision, version).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let version = v["case"]["version"].as_i64().unwrap();
+    // With the waiver the decision need not wait for the end of the 5 working days.
+    let (s, v) = post(
+        &leader,
+        json!({"on": "2026-03-12", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 500}}),
+        version,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let seizure = v["check"]["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "seizure_duration")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (seizure["due"].as_str(), seizure["status"].as_str()),
+        (Some("2026-03-20"), Some("met"))
+    );
 }

@@ -514,3 +514,65 @@ async fn summary_decision_and_closing_approval() {
     assert_eq!(s, StatusCode::OK, "{again}");
     assert_eq!(again["doc_no"], k["doc_no"]);
 }
+
+#[tokio::test]
+async fn a_case_closes_only_when_executed_or_for_a_recorded_reason() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let version = record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+        ],
+    )
+    .await;
+    let close = |event: Value| {
+        let leader = &leader;
+        let case_id = &case_id;
+        async move {
+            parts(
+                leader
+                    .post(
+                        &format!("/cases/{case_id}/events"),
+                        &json!({"expected_version": version, "event": event}),
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    // Nothing decided, no reason: refused, naming what is missing.
+    let (s, e) = close(json!({"on": "2026-03-10", "type": "close"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["violations"][0]["rule"], "case_closing");
+    let message = e["error"]["violations"][0]["message"].as_str().unwrap();
+    assert!(message.contains("撤销立案"), "{message}");
+    // 撤销立案 without its ground: refused.
+    let (s, e) =
+        close(json!({"on": "2026-03-10", "type": "close", "reason": "registration_revoked"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"]["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("法定理由")
+    );
+    // With its ground: closed, and the 结案审批表 states the reason.
+    let (s, v) = close(json!({"on": "2026-03-10", "type": "close", "reason": "registration_revoked", "ground": "经调查违法事实不能成立"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["case"]["open"], 0, "{v}");
+    let (s, k) = generate(&leader, &case_id, "closing_approval").await;
+    assert_eq!(s, StatusCode::CREATED, "{k}");
+    let xml = download(&leader, &k).await;
+    assert!(
+        xml.contains("结案理由：撤销立案（经调查违法事实不能成立）"),
+        "closing approval lacks the reason"
+    );
+}

@@ -356,3 +356,73 @@ async fn case_checks_endpoint_takes_json_and_yaml() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_timeline"))
     );
 }
+
+#[tokio::test]
+async fn case_checks_read_a_bom_and_refuse_bad_text_quickly_in_chinese() {
+    let app = TestApp::spawn().await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let post = |body: Vec<u8>, content_type: &'static str| {
+        officer_user
+            .http
+            .post(format!("{}/case-checks?today={TODAY}", officer_user.base))
+            .bearer_auth(&officer_user.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    // A UTF-8 byte-order mark before YAML and before JSON.
+    let (path, _) = fixtures()
+        .into_iter()
+        .find(|(p, _)| p.to_string_lossy().contains("01-"))
+        .unwrap();
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let mut with_bom = "\u{feff}".as_bytes().to_vec();
+    with_bom.extend_from_slice(yaml.as_bytes());
+    let (s, answer) = parts(post(with_bom, "application/yaml").await.unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    let json = Timeline::parse(&yaml).unwrap().to_json();
+    let mut with_bom = "\u{feff}".as_bytes().to_vec();
+    with_bom.extend_from_slice(json.as_bytes());
+    let (s, answer) = parts(post(with_bom, "application/json").await.unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    // Not UTF-8: the JSON error, in Chinese.
+    let (s, b) = parts(
+        post(vec![b'p', 0xff, 0xfe, b':'], "application/yaml")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_timeline"))
+    );
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("UTF-8"),
+        "{b}"
+    );
+    // 200 KB of nested flow collections: refused at once, with a clear message.
+    let deep = format!("party: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let started = std::time::Instant::now();
+    let (s, b) = parts(post(deep.into_bytes(), "application/yaml").await.unwrap()).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("嵌套层数"),
+        "{b}"
+    );
+    // An amount in exponent form.
+    let (s, b) = parts(
+        post(
+            yaml.replace("amount: 1000", "amount: 1e3").into_bytes(),
+            "application/yaml",
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("指数形式"),
+        "{b}"
+    );
+}

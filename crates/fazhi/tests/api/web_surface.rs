@@ -865,8 +865,8 @@ async fn unreadable_bodies_are_answered_in_json() {
         .unwrap();
     assert!(header(&r, "content-type").starts_with("application/json"));
     let (s, v) = parts(r).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(v["error"]["code"], "invalid_body");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["code"], "invalid_timeline");
     // A declared length over the limit: 413 in JSON before any handler runs.
     let r = http
         .post(format!("{}/cases", leader.base))

@@ -112,7 +112,14 @@ async fn an_ordinary_case_from_filing_to_archive_through_the_pages() {
     )
     .await;
 
-    advance(&app, &b, "2025-04-14").await;
+    // On the last day of the statement period the notice states (5 working days: 15 April)
+    // the decision is refused; the day after, it is allowed.
+    advance(&app, &b, "2025-04-15").await;
+    b.goto(&case_path).await;
+    let refused = b.text("#refused-decision").await;
+    assert!(refused.contains("pre_decision_notice"), "{refused}");
+    assert!(refused.contains("2025年4月15日"), "{refused}");
+    advance(&app, &b, "2025-04-16").await;
     b.goto(&case_path).await;
     assert!(
         !b.exists("#refused-decision").await,
@@ -150,7 +157,7 @@ async fn an_ordinary_case_from_filing_to_archive_through_the_pages() {
     assert!(doc.contains("罚款人民币500元"), "{doc}");
     b.screenshot("decision-document").await;
 
-    advance(&app, &b, "2025-04-15").await;
+    advance(&app, &b, "2025-04-17").await;
     step(
         &b,
         &case_path,

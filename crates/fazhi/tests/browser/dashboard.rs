@@ -73,6 +73,7 @@ async fn a_leader_reads_the_year_and_drills_down_to_a_case() {
             json!({"on": format!("2025-{month}-03"), "type": "register", "officers": [b1, b2]}),
             json!({"on": format!("2025-{month}-04"), "type": "evidence", "officers": [b1, b2]}),
             json!({"on": format!("2025-{month}-10"), "type": "advance_notice", "officers": [b1, b2], "proposed": {"fine": fine}, "rights": ["statement", "defence"]}),
+            json!({"on": format!("2025-{month}-12"), "type": "defence"}),
             json!({"on": format!("2025-{month}-16"), "type": "decision", "officers": [b1, b2], "outcome": "penalty", "penalty": {"fine": fine}}),
             json!({"on": format!("2025-{month}-17"), "type": "service", "method": "direct"}),
             json!({"on": format!("2025-{month}-24"), "type": "payment", "amount": fine}),

@@ -40,11 +40,15 @@ pub async fn check(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<CheckReport>> {
     user.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
-    let body = String::from_utf8(body.to_vec()).map_err(|_| {
+    // Not UTF-8: the usual JSON error in Chinese, not the framework's plain-text rejection.
+    let body = String::from_utf8(body.to_vec()).map_err(|e| {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-            "请求体须为 UTF-8 编码的 JSON 或 YAML 文本",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_timeline",
+            format!(
+                "时间线不是UTF-8编码的文本（第{}个字节起无法解码），请以UTF-8保存后重新提交",
+                e.utf8_error().valid_up_to() + 1
+            ),
         )
     })?;
     let content_type = headers

@@ -217,12 +217,35 @@ pub(super) fn fields_for(
                 "事前经行政机关负责人批准",
                 Kind::Check,
             ));
+            v.push(Field::new(
+                "record",
+                "已制作现场笔录（当事人和执法人员签名或盖章）",
+                Kind::Check,
+            ));
             v.push(Field::new("extended", "经批准延长", Kind::Check));
             v.push(Field::new("emergency", "情况紧急当场实施", Kind::Check));
             v.push(Field::new("reported_on", "向负责人报告日期", Kind::Date));
         }
         EventType::DemolitionAnnouncement => {
             v.push(Field::new("deadline", "限期自行拆除至", Kind::Date).required());
+        }
+        EventType::Close => {
+            v.push(
+                Field::new("reason", "结案理由", Kind::Select)
+                    .options(&[
+                        ("executed", "处罚决定已送达并执行完毕"),
+                        ("enforced", "强制执行完毕"),
+                        ("no_penalty", "不予行政处罚"),
+                        ("transfer", "移送"),
+                        ("registration_revoked", "撤销立案"),
+                        ("execution_terminated", "终结执行"),
+                    ])
+                    .value("executed"),
+            );
+            v.push(
+                Field::new("ground", "撤销立案或终结执行的法定理由", Kind::Text)
+                    .help("撤销立案、终结执行时必须写明理由（如行政强制法第四十条所列情形）"),
+            );
         }
         _ => {}
     }
@@ -438,7 +461,7 @@ pub(super) fn build_event(
             if let Some(d) = date(p, fields, "until", true) {
                 o.insert("until".into(), Value::String(d));
             }
-            for k in ["approved", "extended", "emergency"] {
+            for k in ["approved", "record", "extended", "emergency"] {
                 if p.checked(k) {
                     o.insert(k.into(), Value::Bool(true));
                 }
@@ -450,6 +473,20 @@ pub(super) fn build_event(
         EventType::DemolitionAnnouncement => {
             if let Some(d) = date(p, fields, "deadline", true) {
                 o.insert("deadline".into(), Value::String(d));
+            }
+        }
+        EventType::Close => {
+            let reason = p.get("reason");
+            if !reason.is_empty() && reason != "executed" {
+                o.insert("reason".into(), Value::String(reason));
+            }
+            let ground = p.get("ground");
+            let ground = ground.trim();
+            if !ground.is_empty() {
+                o.insert(
+                    "ground".into(),
+                    Value::String(ground.chars().take(500).collect()),
+                );
             }
         }
         _ => {}
