@@ -1,6 +1,7 @@
 //! SQL, one module per resource. Functions take a connection (a pooled one or a
 //! transaction's) and speak rows; rules and permissions live in `service/`.
 
+pub mod case_record_repo;
 pub mod case_repo;
 pub mod complaint_repo;
 pub mod document_repo;

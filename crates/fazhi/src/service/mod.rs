@@ -10,6 +10,7 @@ pub mod auth;
 pub mod backup;
 pub mod case;
 pub mod case_actions;
+pub mod case_record;
 pub mod catalogue;
 pub mod complaint;
 pub mod complaint_workflow;

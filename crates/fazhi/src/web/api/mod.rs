@@ -65,6 +65,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::get))
         .routes(routes!(cases::add_event))
         .routes(routes!(cases::add_evidence))
+        .routes(routes!(cases::get_record, cases::put_record))
         .routes(routes!(cases::deadlines))
         .routes(routes!(cases::review_queue))
         .routes(routes!(documents::list, documents::generate))
