@@ -297,17 +297,6 @@ pub async fn generate(
     let address = document_repo::party_address(&mut tx, case_id).await?;
     let evidence = case_repo::evidence_of(&mut tx, case_id).await?;
     let record = super::case_record::load(&mut tx, case_id).await?;
-    let missing = missing_elements(kind, &record);
-    if !missing.is_empty() {
-        return Err(ServiceError::invalid(
-            "document_incomplete",
-            format!(
-                "案件记录缺少{}，不能生成{}。请先在案件页面“案件记录”中填写",
-                missing.join("、"),
-                template.title
-            ),
-        ));
-    }
 
     let mut v: BTreeMap<String, String> = state.settings.document_templates.common.clone();
     let mut set = |k: &str, val: String| {
@@ -623,6 +612,18 @@ pub async fn generate(
         }
     };
     set("date", CnDate(doc_date).to_string());
+    // The step is on record; the record must hold what this document prints.
+    let missing = missing_elements(kind, &record);
+    if !missing.is_empty() {
+        return Err(ServiceError::invalid(
+            "document_incomplete",
+            format!(
+                "案件记录缺少{}，不能生成{}。请先在案件页面“案件记录”中填写",
+                missing.join("、"),
+                template.title
+            ),
+        ));
+    }
 
     if let Some(existing) = document_repo::find(&mut tx, case_id, kind, seq).await? {
         return Ok((existing, false));

@@ -399,9 +399,14 @@ async fn register_approval_and_hearing_notice() {
     .await;
 
     // 询问笔录 and 现场检查笔录: templates filled from the 调查取证 step.
-    for (kind, title, no) in [
-        ("inquiry_record", "询问笔录", "卧城管询〔2026〕1号"),
-        ("inspection_record", "现场检查笔录", "卧城管检〔2026〕1号"),
+    for (kind, title, no, place) in [
+        ("inquiry_record", "询问笔录", "卧城管询〔2026〕1号", "卧龙区卧龙路1号"),
+        (
+            "inspection_record",
+            "现场检查笔录",
+            "卧城管检〔2026〕1号",
+            "检查地点：卧龙区人民路与工业路交叉口东北角",
+        ),
     ] {
         let (s, r) = generate(&leader, &case_id, kind).await;
         assert_eq!(s, StatusCode::CREATED, "{kind}: {r}");
@@ -412,7 +417,7 @@ async fn register_approval_and_hearing_notice() {
             "张某某",
             "2026年3月3日",
             "王强（执法证号：豫41000001）",
-            "卧龙区卧龙路1号",
+            place,
             "签名",
         ] {
             assert!(xml.contains(needle), "{kind} lacks {needle}");
