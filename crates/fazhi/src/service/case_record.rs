@@ -15,8 +15,8 @@ use super::auth::{CurrentUser, Role};
 use super::personal_data::salt_of;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
-use crate::repo::case_repo;
 use crate::repo::case_record_repo;
+use crate::repo::case_repo;
 use chrono::NaiveDate;
 use fazhi_domain::timeline::CnDate;
 use serde::{Deserialize, Serialize};
@@ -91,9 +91,8 @@ pub enum PartyDetails {
 impl PartyDetails {
     pub fn address(&self) -> &str {
         match self {
-            PartyDetails::Individual { address, .. } | PartyDetails::Organisation { address, .. } => {
-                address
-            }
+            PartyDetails::Individual { address, .. }
+            | PartyDetails::Organisation { address, .. } => address,
         }
     }
 
@@ -116,7 +115,9 @@ impl PartyDetails {
                 credit_code,
                 legal_representative,
                 ..
-            } => format!("统一社会信用代码：{credit_code}，法定代表人（负责人）：{legal_representative}"),
+            } => format!(
+                "统一社会信用代码：{credit_code}，法定代表人（负责人）：{legal_representative}"
+            ),
         }
     }
 }
@@ -288,7 +289,10 @@ pub struct CaseRecord {
 impl CaseRecord {
     /// The facts, when written.
     pub fn facts(&self) -> Option<&str> {
-        self.facts.as_deref().map(str::trim).filter(|f| !f.is_empty())
+        self.facts
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
     }
 
     pub fn discretion_reason(&self) -> Option<&str> {
@@ -395,7 +399,12 @@ fn required(value: &str, field: &str, label: &str, max: usize) -> ServiceResult<
     Ok(())
 }
 
-fn optional_text(value: &mut Option<String>, field: &str, label: &str, max: usize) -> ServiceResult<()> {
+fn optional_text(
+    value: &mut Option<String>,
+    field: &str,
+    label: &str,
+    max: usize,
+) -> ServiceResult<()> {
     if let Some(v) = value.as_mut() {
         trimmed(v);
         if v.chars().count() > max {
@@ -419,7 +428,11 @@ async fn validate(
     r: &mut CaseRecord,
 ) -> ServiceResult<()> {
     let bad = |field: &str, message: String| {
-        Err(ServiceError::invalid_field("invalid_case_record", field, message))
+        Err(ServiceError::invalid_field(
+            "invalid_case_record",
+            field,
+            message,
+        ))
     };
     match &mut r.party {
         Some(PartyDetails::Individual {
@@ -462,7 +475,12 @@ async fn validate(
                     "统一社会信用代码应为18位且校验码正确（GB 32100）".into(),
                 );
             }
-            required(legal_representative, "party.legal_representative", "法定代表人（负责人）", 50)?;
+            required(
+                legal_representative,
+                "party.legal_representative",
+                "法定代表人（负责人）",
+                50,
+            )?;
             required(address, "party.address", "当事人住所", 200)?;
         }
         None => {}
@@ -513,7 +531,12 @@ async fn validate(
         }
     }
     optional_text(&mut r.facts, "facts", "违法事实", 5000)?;
-    optional_text(&mut r.discretion_reason, "discretion_reason", "裁量理由", 2000)?;
+    optional_text(
+        &mut r.discretion_reason,
+        "discretion_reason",
+        "裁量理由",
+        2000,
+    )?;
     if r.evidence.len() > 200 {
         return bad("evidence", "证据目录不超过200项".into());
     }
@@ -521,7 +544,12 @@ async fn validate(
     for (i, e) in r.evidence.iter_mut().enumerate() {
         trimmed(&mut e.description);
         trimmed(&mut e.source);
-        required(&e.description, &format!("evidence[{i}].description"), "证据名称及内容", 500)?;
+        required(
+            &e.description,
+            &format!("evidence[{i}].description"),
+            "证据名称及内容",
+            500,
+        )?;
         required(&e.source, &format!("evidence[{i}].source"), "证据来源", 200)?;
         if let Some(f) = &e.file_id
             && !files.iter().any(|x| &x.id == f)
@@ -547,7 +575,11 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str) -> ServiceResult<Case
 const WRITERS: &[Role] = &[Role::Leader, Role::Officer];
 
 /// Reads a case's record.
-pub async fn get(state: &AppState, actor: &CurrentUser, case_id: &str) -> ServiceResult<CaseRecord> {
+pub async fn get(
+    state: &AppState,
+    actor: &CurrentUser,
+    case_id: &str,
+) -> ServiceResult<CaseRecord> {
     actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
     let mut conn = state.db.pool.acquire().await?;
     case_repo::get(&mut conn, case_id)

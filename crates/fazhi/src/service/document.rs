@@ -159,7 +159,10 @@ pub fn missing_elements(kind: &str, r: &super::case_record::CaseRecord) -> Vec<&
     };
     for need in needs {
         let (empty, label) = match *need {
-            "party" => (r.party.is_none(), "当事人身份信息（身份证件或统一社会信用代码、地址）"),
+            "party" => (
+                r.party.is_none(),
+                "当事人身份信息（身份证件或统一社会信用代码、地址）",
+            ),
             "facts" => (r.facts().is_none(), "违法事实"),
             "evidence" => (r.evidence.is_empty(), "证据目录"),
             "discretion_reason" => (r.discretion_reason().is_none(), "裁量理由"),
@@ -193,8 +196,7 @@ fn benchmark_text(
     let fine = proposed.fine_or_zero().fen();
     let tier = entry.tiers.iter().find(|t| {
         t.party.is_none_or(|p| p == party)
-            && t
-                .fine_range()
+            && t.fine_range()
                 .is_some_and(|r| r.min.fen() <= fine && fine <= r.max.fen())
     });
     match tier {

@@ -3,10 +3,10 @@
 
 use crate::helpers::*;
 use fazhi::service::auth::Role;
+use fazhi::service::document::schema;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use fazhi::service::document::schema;
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -166,9 +166,14 @@ fn check_package(parts: &BTreeMap<String, String>) {
     let doc = &parts["word/document.xml"];
     // Body and every other paragraph: fixed 28 磅 lines.
     assert!(doc.contains(r#"w:line="560" w:lineRule="exact""#));
-    assert!(!doc.contains(r#"w:line="560"/>"#), "a line without its rule");
+    assert!(
+        !doc.contains(r#"w:line="560"/>"#),
+        "a line without its rule"
+    );
     assert!(doc.contains(r#"w:eastAsia="仿宋_GB2312""#) && doc.contains(r#"<w:sz w:val="32"/>"#));
-    assert!(doc.contains(r#"w:eastAsia="方正小标宋简体""#) && doc.contains(r#"<w:sz w:val="44"/>"#));
+    assert!(
+        doc.contains(r#"w:eastAsia="方正小标宋简体""#) && doc.contains(r#"<w:sz w:val="44"/>"#)
+    );
     // A4, GB/T 9704 margins, a grid of 22 lines × 28 characters.
     assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#));
     assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1588""#));
@@ -182,16 +187,28 @@ fn check_package(parts: &BTreeMap<String, String>) {
     for (footer, jc) in [("word/footer1.xml", "right"), ("word/footer2.xml", "left")] {
         let f = &parts[footer];
         assert!(f.contains(&format!(r#"<w:jc w:val="{jc}"/>"#)), "{footer}");
-        assert!(f.contains(">— <") && f.contains("> —<") && f.contains(" PAGE "), "{footer}");
+        assert!(
+            f.contains(">— <") && f.contains("> —<") && f.contains(" PAGE "),
+            "{footer}"
+        );
         assert!(f.contains(r#"<w:sz w:val="28"/>"#), "{footer}");
     }
 }
 
 /// An approval form: a bordered table with signature and date cells.
 fn assert_form(xml: &str) {
-    assert!(xml.contains("<w:tbl>") && xml.contains("<w:tblBorders>"), "not a table");
-    assert!(xml.contains(r#"<w:insideH w:val="single""#), "no inner borders");
-    assert!(xml.contains(">日期<") && xml.contains(">年　月　日<"), "no date cell");
+    assert!(
+        xml.contains("<w:tbl>") && xml.contains("<w:tblBorders>"),
+        "not a table"
+    );
+    assert!(
+        xml.contains(r#"<w:insideH w:val="single""#),
+        "no inner borders"
+    );
+    assert!(
+        xml.contains(">日期<") && xml.contains(">年　月　日<"),
+        "no date cell"
+    );
 }
 
 #[tokio::test]
@@ -349,7 +366,10 @@ async fn a_document_for_a_step_not_on_record_is_refused() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["code"], "document_incomplete");
     let message = e["error"]["message"].as_str().unwrap();
-    assert!(message.contains("违法事实") && message.contains("裁量理由"), "{message}");
+    assert!(
+        message.contains("违法事实") && message.contains("裁量理由"),
+        "{message}"
+    );
     assert!(message.contains("行政处罚事先告知书"), "{message}");
     write_record(&officer_user, &case_id).await;
     // The advance notice exists, and no number was used up by the refusals.
@@ -400,7 +420,12 @@ async fn register_approval_and_hearing_notice() {
 
     // 询问笔录 and 现场检查笔录: templates filled from the 调查取证 step.
     for (kind, title, no, place) in [
-        ("inquiry_record", "询问笔录", "卧城管询〔2026〕1号", "卧龙区卧龙路1号"),
+        (
+            "inquiry_record",
+            "询问笔录",
+            "卧城管询〔2026〕1号",
+            "卧龙区卧龙路1号",
+        ),
         (
             "inspection_record",
             "现场检查笔录",
@@ -645,7 +670,10 @@ async fn the_case_record_is_checked_and_kept() {
     let (case_id, version) = new_case(&leader, &app.squad).await;
     let (s, empty) = parts(leader.get(&format!("/cases/{case_id}/record")).await).await;
     assert_eq!(s, StatusCode::OK, "{empty}");
-    assert!(empty["facts"].is_null() && empty["evidence"] == json!([]), "{empty}");
+    assert!(
+        empty["facts"].is_null() && empty["evidence"] == json!([]),
+        "{empty}"
+    );
 
     let put = |record: Value, version: i64| {
         let leader = &leader;
@@ -669,12 +697,24 @@ async fn the_case_record_is_checked_and_kept() {
     let (s, e) = put(bad_id, version).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["code"], "invalid_case_record");
-    assert!(e["error"]["message"].as_str().unwrap().contains("居民身份证号码"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("居民身份证号码"),
+        "{e}"
+    );
     let bad_org = json!({"party": {"kind": "organisation", "credit_code": "91350100M000100Y44",
         "legal_representative": "李某", "address": "卧龙区工业路2号"}});
     let (s, e) = put(bad_org, version).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert!(e["error"]["message"].as_str().unwrap().contains("统一社会信用代码"), "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("统一社会信用代码"),
+        "{e}"
+    );
     let mut bad_kind = complete_record();
     bad_kind["evidence"][0]["kind"] = json!("rumour");
     let (s, e) = put(bad_kind, version).await;
@@ -682,7 +722,10 @@ async fn the_case_record_is_checked_and_kept() {
     // A complaint source needs its complaint.
     let (s, e) = put(json!({"source": {"kind": "complaint"}}), version).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-    assert!(e["error"]["message"].as_str().unwrap().contains("投诉举报"), "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("投诉举报"),
+        "{e}"
+    );
 
     // An organisation with a valid code; kept and read back; the version moves on.
     let org = json!({"party": {"kind": "organisation", "credit_code": "91350100m000100y43",

@@ -157,9 +157,13 @@ async fn an_ordinary_case_from_filing_to_archive_through_the_pages() {
     b.fill("#party_address", "卧龙区卧龙路1号").await;
     b.fill("#phone", "13803771234").await;
     b.select("#source_kind", "patrol").await;
-    b.fill("#place_address", "卧龙区卧龙路与工业路交叉口东南角").await;
-    b.fill("#facts", "当事人在卧龙路与工业路交叉口东南角人行道摆摊经营水果，占用人行道约4平方米。")
+    b.fill("#place_address", "卧龙区卧龙路与工业路交叉口东南角")
         .await;
+    b.fill(
+        "#facts",
+        "当事人在卧龙路与工业路交叉口东南角人行道摆摊经营水果，占用人行道约4平方米。",
+    )
+    .await;
     b.fill("#discretion_reason", "首次被查处且当日改正，从轻处罚。")
         .await;
     let row = "#evidence-list tbody tr:nth-child(1)";
@@ -169,7 +173,8 @@ async fn an_ordinary_case_from_filing_to_archive_through_the_pages() {
         .await;
     b.fill(&format!("{row} input[name=ev_source]"), "执法人员现场拍摄")
         .await;
-    b.fill(&format!("{row} input[name=ev_date]"), "2025-04-03").await;
+    b.fill(&format!("{row} input[name=ev_date]"), "2025-04-03")
+        .await;
     b.submit("#record-form button[type=submit]").await;
     // A wrong check digit is refused next to the field, with the input kept.
     let error = b.text("#field-id_no").await;

@@ -269,7 +269,11 @@ impl PPr {
 fn run(out: &mut String, rpr: RPr, text: &str) {
     out.push_str("<w:r>");
     rpr.write(out);
-    let _ = write!(out, r#"<w:t xml:space="preserve">{}</w:t></w:r>"#, esc(text));
+    let _ = write!(
+        out,
+        r#"<w:t xml:space="preserve">{}</w:t></w:r>"#,
+        esc(text)
+    );
 }
 
 fn paragraph(out: &mut String, ppr: PPr, text: &str) {
@@ -312,7 +316,8 @@ fn row_start(out: &mut String, min_height: u32) {
 fn form_table(out: &mut String, rows: &[FormRow]) {
     let cols = form_columns();
     let total: u32 = cols.iter().sum();
-    let border = |side: &str| format!(r#"<w:{side} w:val="single" w:sz="8" w:space="0" w:color="000000"/>"#);
+    let border =
+        |side: &str| format!(r#"<w:{side} w:val="single" w:sz="8" w:space="0" w:color="000000"/>"#);
     // CT_TblPr order: tblW, jc, tblBorders, tblLayout, tblCellMar.
     let _ = write!(
         out,
@@ -407,9 +412,8 @@ pub fn document_xml(doc: &Filled) -> String {
 /// A footer with the page number 「— n —」: odd pages right, even pages left, one
 /// 4号 character in from the edge.
 pub fn footer_xml(odd: bool) -> String {
-    let mut out = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {W_NS}><w:p>"#
-    );
+    let mut out =
+        format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {W_NS}><w:p>"#);
     let one_char = PAGE_NO_SIZE * 10;
     let ppr = PPr {
         jc: if odd { Jc::Right } else { Jc::Left },
@@ -432,7 +436,10 @@ pub fn footer_xml(odd: bool) -> String {
         RPr::PAGE_NO.write(&mut out);
         match (kind, text) {
             ("instr", Some(t)) => {
-                let _ = write!(out, r#"<w:instrText xml:space="preserve">{t}</w:instrText>"#);
+                let _ = write!(
+                    out,
+                    r#"<w:instrText xml:space="preserve">{t}</w:instrText>"#
+                );
             }
             ("text", Some(t)) => {
                 let _ = write!(out, "<w:t>{t}</w:t>");
@@ -548,7 +555,10 @@ mod tests {
         assert!(LINE * LINES_PER_PAGE <= height && height < LINE * (LINES_PER_PAGE + 1));
         // 28 characters at the grid's pitch fill the 版心 to within one twip per character.
         let pitch = f64::from(BODY_SIZE) * 10.0 + char_space() as f64 / 4096.0 * 20.0;
-        assert!((pitch * 28.0 - f64::from(text_width())).abs() < 28.0, "{pitch}");
+        assert!(
+            (pitch * 28.0 - f64::from(text_width())).abs() < 28.0,
+            "{pitch}"
+        );
         // 156 mm wide, 225 mm high (± 1 mm).
         assert!((f64::from(text_width()) / 56.7 - 156.0).abs() < 1.0);
         assert!((f64::from(height) / 56.7 - 225.0).abs() < 1.0);
@@ -563,6 +573,10 @@ mod tests {
         assert!(xml.contains("a &lt; b &amp; c"));
         assert_eq!(xml.matches("<w:tr>").count(), 6);
         let bytes = to_docx(&sample(Layout::Form)).unwrap();
-        assert_eq!(bytes, to_docx(&sample(Layout::Form)).unwrap(), "reproducible");
+        assert_eq!(
+            bytes,
+            to_docx(&sample(Layout::Form)).unwrap(),
+            "reproducible"
+        );
     }
 }

@@ -217,7 +217,10 @@ pub const SEQUENCES: &[(&str, &[&str])] = &[
     ("tr", &["tblPrEx", "trPr", "tc"]),
     ("tc", &["tcPr", "p|tbl"]),
     // CT_P, §17.3.1.22: pPr first, then content.
-    ("p", &["pPr", "r|fldSimple|hyperlink|bookmarkStart|bookmarkEnd"]),
+    (
+        "p",
+        &["pPr", "r|fldSimple|hyperlink|bookmarkStart|bookmarkEnd"],
+    ),
     // CT_R, §17.3.2.25: rPr first, then content.
     ("r", &["rPr", "t|tab|br|fldChar|instrText"]),
     // CT_Body, §17.2.2: block content, then the final sectPr.

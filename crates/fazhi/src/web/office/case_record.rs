@@ -52,8 +52,15 @@ const BLANK_ROWS: usize = 3;
 fn fields(organisation: bool) -> Vec<Field> {
     let mut v = Vec::new();
     if organisation {
-        v.push(Field::new("credit_code", "统一社会信用代码", Kind::Text).help("18位，校验码按GB 32100核对"));
-        v.push(Field::new("legal_representative", "法定代表人（负责人）", Kind::Text));
+        v.push(
+            Field::new("credit_code", "统一社会信用代码", Kind::Text)
+                .help("18位，校验码按GB 32100核对"),
+        );
+        v.push(Field::new(
+            "legal_representative",
+            "法定代表人（负责人）",
+            Kind::Text,
+        ));
         v.push(Field::new("party_address", "住所", Kind::Text));
     } else {
         v.push(
@@ -64,7 +71,10 @@ fn fields(organisation: bool) -> Vec<Field> {
                     .collect(),
             ),
         );
-        v.push(Field::new("id_no", "身份证件号码", Kind::Text).help("居民身份证号码按GB 11643核对校验码"));
+        v.push(
+            Field::new("id_no", "身份证件号码", Kind::Text)
+                .help("居民身份证号码按GB 11643核对校验码"),
+        );
         v.push(Field::new("party_address", "住址", Kind::Text));
         v.push(Field::new("phone", "联系电话", Kind::Text));
     }
@@ -125,16 +135,28 @@ fn values_of(r: &CaseRecord) -> Vec<(&'static str, String)> {
     }
     if let Some(s) = &r.source {
         v.push(("source_kind", s.kind.code().to_string()));
-        v.push(("source_complaint_id", s.complaint_id.clone().unwrap_or_default()));
+        v.push((
+            "source_complaint_id",
+            s.complaint_id.clone().unwrap_or_default(),
+        ));
         v.push(("source_detail", s.detail.clone().unwrap_or_default()));
     }
     if let Some(p) = &r.place {
         v.push(("place_address", p.address.clone()));
-        v.push(("longitude", p.longitude.map(|x| x.to_string()).unwrap_or_default()));
-        v.push(("latitude", p.latitude.map(|x| x.to_string()).unwrap_or_default()));
+        v.push((
+            "longitude",
+            p.longitude.map(|x| x.to_string()).unwrap_or_default(),
+        ));
+        v.push((
+            "latitude",
+            p.latitude.map(|x| x.to_string()).unwrap_or_default(),
+        ));
     }
     v.push(("facts", r.facts.clone().unwrap_or_default()));
-    v.push(("discretion_reason", r.discretion_reason.clone().unwrap_or_default()));
+    v.push((
+        "discretion_reason",
+        r.discretion_reason.clone().unwrap_or_default(),
+    ));
     v
 }
 
@@ -267,13 +289,12 @@ fn read_record(p: &Posted, page: &mut RecordPage) -> Option<CaseRecord> {
     let longitude = coordinate("longitude", page);
     let latitude = coordinate("latitude", page);
     let place_address = p.get("place_address");
-    let place = (!place_address.is_empty() || longitude.is_some() || latitude.is_some()).then(|| {
-        Place {
+    let place =
+        (!place_address.is_empty() || longitude.is_some() || latitude.is_some()).then(|| Place {
             address: place_address,
             longitude,
             latitude,
-        }
-    });
+        });
     let kinds = column(p, "ev_kind");
     let descriptions = column(p, "ev_description");
     let sources = column(p, "ev_source");
