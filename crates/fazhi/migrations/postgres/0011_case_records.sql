@@ -6,3 +6,7 @@ CREATE TABLE case_records (
     updated_by TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- The PDF rendering of a document (LibreOffice headless), stored beside the DOCX as
+-- <sha256>.pdf; NULL when no converter is configured or the conversion failed.
+ALTER TABLE documents ADD COLUMN pdf_sha256 TEXT;

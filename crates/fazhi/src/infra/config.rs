@@ -64,6 +64,10 @@ pub struct Settings {
     /// (`service::personal_data::erase_expired`). A bureau setting (本局规定): no national
     /// rule fixes it; 个人信息保护法第十九条 asks for the shortest period the purpose needs.
     pub complaint_retention_days: i64,
+    /// LibreOffice's `soffice` binary (`--soffice`, `FAZHI_SOFFICE`): every generated
+    /// document is also rendered to PDF with it (`soffice --headless --convert-to pdf`).
+    /// `None`: documents are DOCX only.
+    pub soffice: Option<PathBuf>,
 }
 
 impl Settings {
@@ -97,6 +101,7 @@ impl Settings {
             complaint_categories_file: None,
             audit_checkpoints: None,
             complaint_retention_days: 1095,
+            soffice: None,
         }
     }
 

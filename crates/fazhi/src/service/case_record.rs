@@ -504,7 +504,8 @@ async fn validate(
                 }
             }
             (SourceKind::Complaint, Some(id)) => {
-                if !case_record_repo::complaint_exists(&mut *conn, id).await? {
+                let exists = case_record_repo::complaint_exists(&mut *conn, id).await?;
+                if !exists {
                     return bad("source.complaint_id", format!("没有编号为“{id}”的投诉举报"));
                 }
             }

@@ -7,6 +7,7 @@
 //! `<data-dir>/documents/<sha256>.docx` and its hash in the case file. Generating the same
 //! document for the same recorded event again returns the stored one.
 
+pub mod pdf;
 pub mod render;
 pub mod schema;
 
@@ -665,6 +666,7 @@ pub async fn generate(
         file_name: format!("{doc_no}{}.docx", template.title),
         created_by: actor.id.clone(),
         created_at: to_db_time(now),
+        pdf_sha256: None,
     };
     document_repo::insert(&mut tx, &row).await?;
     document_repo::set_content(
@@ -686,7 +688,68 @@ pub async fn generate(
     )
     .await?;
     tx.commit().await?;
+    // The PDF rendering, after the commit so that no write lock is held while LibreOffice
+    // runs. A failed conversion leaves the DOCX as the record (logged, `pdf_sha256` null).
+    let mut row = row;
+    if let Some(soffice) = &state.settings.soffice {
+        match pdf::convert(soffice, &dir, bytes).await {
+            Ok(pdf_bytes) => {
+                let pdf_sha = crate::infra::secret::sha256_hex(&pdf_bytes);
+                let pdf_path = dir.join(format!("{pdf_sha}.pdf"));
+                let tmp = dir.join(format!("{pdf_sha}.pdf.part"));
+                tokio::fs::write(&tmp, &pdf_bytes)
+                    .await
+                    .map_err(anyhow::Error::from)?;
+                tokio::fs::rename(&tmp, &pdf_path)
+                    .await
+                    .map_err(anyhow::Error::from)?;
+                let mut tx = state.db.begin_write().await?;
+                document_repo::set_pdf(&mut tx, &row.id, &pdf_sha).await?;
+                tx.commit().await?;
+                row.pdf_sha256 = Some(pdf_sha);
+            }
+            Err(e) => tracing::warn!(document = %row.id, error = %e, "PDF conversion failed"),
+        }
+    }
     Ok((row, true))
+}
+
+/// A stored document's PDF rendering (404 when it has none).
+pub async fn pdf_file(
+    state: &AppState,
+    actor: &CurrentUser,
+    doc_id: &str,
+) -> ServiceResult<(DocumentRow, Vec<u8>)> {
+    actor.require(ROLES)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let doc = document_repo::get(&mut conn, doc_id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    case_repo::get(&mut conn, &doc.case_id)
+        .await?
+        .filter(|c| visible(actor, c))
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    let sha = doc.pdf_sha256.clone().ok_or(ServiceError::NotFound {
+        what: "文书的PDF版本",
+    })?;
+    let path = state
+        .settings
+        .data_dir
+        .join("documents")
+        .join(format!("{sha}.pdf"));
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
+    drop(conn);
+    super::audit::record_read(
+        state,
+        &actor.id,
+        "document.read",
+        ("case", &doc.case_id),
+        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": "pdf"}),
+    )
+    .await?;
+    Ok((doc, bytes))
 }
 
 /// The documents generated for a case.

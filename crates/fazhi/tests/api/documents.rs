@@ -157,10 +157,10 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
 /// `service/document/schema.rs`), and the GB/T 9704 layout.
 fn check_package(parts: &BTreeMap<String, String>) {
     for (path, xml) in parts {
-        if path.ends_with(".xml") {
-            if let Err(errors) = schema::check_order(xml) {
-                panic!("{path} is out of schema order: {errors:#?}");
-            }
+        if path.ends_with(".xml")
+            && let Err(errors) = schema::check_order(xml)
+        {
+            panic!("{path} is out of schema order: {errors:#?}");
         }
     }
     let doc = &parts["word/document.xml"];
@@ -749,4 +749,121 @@ async fn the_case_record_is_checked_and_kept() {
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+/// LibreOffice and pdftotext, when installed; `None` (with a message) otherwise, or a failure
+/// when `FAZHI_REQUIRE_LIBREOFFICE=1` (CI).
+fn libreoffice() -> Option<std::path::PathBuf> {
+    let soffice = [
+        "/usr/bin/soffice",
+        "/usr/local/bin/soffice",
+        "/usr/lib/libreoffice/program/soffice",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.exists());
+    let pdftotext = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    match soffice {
+        Some(p) if pdftotext => Some(p),
+        _ => {
+            assert!(
+                std::env::var("FAZHI_REQUIRE_LIBREOFFICE").as_deref() != Ok("1"),
+                "FAZHI_REQUIRE_LIBREOFFICE=1 but soffice or pdftotext is not installed"
+            );
+            eprintln!(
+                "skipped: LibreOffice (soffice) or pdftotext is not installed; FAZHI_REQUIRE_LIBREOFFICE=1 makes this a failure"
+            );
+            None
+        }
+    }
+}
+
+/// The text of a PDF, by pdftotext, without white space (the document grid spaces glyphs).
+fn pdf_text(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("fazhi-test-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_document_is_also_a_pdf_holding_its_text() {
+    let Some(soffice) = libreoffice() else {
+        return;
+    };
+    let app = TestApp::spawn_with("2026-04-30", |s, _| s.soffice = Some(soffice)).await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let case_id = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
+    write_record(&officer_user, &case_id).await;
+    for (kind, needles) in [
+        ("inquiry_record", &["询问笔录", "张某某"][..]),
+        (
+            "inspection_record",
+            &["现场检查笔录", "人民路与工业路交叉口东北角"][..],
+        ),
+        (
+            "register_approval",
+            &["立案审批表", "审批意见", "年月日"][..],
+        ),
+        (
+            "advance_notice",
+            &["行政处罚事先告知书", "裁量理由", "占用人行道约6平方米"][..],
+        ),
+        (
+            "decision",
+            &[
+                "行政处罚决定书",
+                "11010519491231002X",
+                "现场照片4张",
+                "罚款人民币6000元",
+            ][..],
+        ),
+        ("service_receipt", &["送达回证", "直接送达"][..]),
+        ("demand", &["催告书", "7980元"][..]),
+    ] {
+        let (s, d) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::CREATED, "{kind}: {d}");
+        let sha = d["pdf_sha256"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind}: no PDF: {d}"));
+        let r = leader
+            .get(&format!("/documents/{}/pdf", d["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{kind}");
+        assert_eq!(
+            r.headers()[reqwest::header::CONTENT_TYPE],
+            "application/pdf"
+        );
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{kind}");
+        assert_eq!(hex::encode(Sha256::digest(&bytes)), sha, "{kind}");
+        assert_ne!(d["sha256"], d["pdf_sha256"]);
+        let text = pdf_text(&bytes);
+        let doc_no = d["doc_no"].as_str().unwrap();
+        for needle in needles
+            .iter()
+            .copied()
+            .chain([doc_no, "南阳市卧龙区城市管理局", "—1—"])
+        {
+            assert!(text.contains(needle), "{kind} PDF lacks {needle}: {text}");
+        }
+    }
 }

@@ -552,7 +552,7 @@ mod tests {
     #[test]
     fn the_grid_holds_22_lines_of_28_characters() {
         let height = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM;
-        assert!(LINE * LINES_PER_PAGE <= height && height < LINE * (LINES_PER_PAGE + 1));
+        assert!((LINE * LINES_PER_PAGE..LINE * (LINES_PER_PAGE + 1)).contains(&height));
         // 28 characters at the grid's pitch fill the 版心 to within one twip per character.
         let pitch = f64::from(BODY_SIZE) * 10.0 + char_space() as f64 / 4096.0 * 20.0;
         assert!(

@@ -70,6 +70,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::review_queue))
         .routes(routes!(documents::list, documents::generate))
         .routes(routes!(documents::file))
+        .routes(routes!(documents::pdf))
         .routes(routes!(tools::check))
         .routes(routes!(tools::calendar_add))
         .routes(routes!(tools::audit_verify))

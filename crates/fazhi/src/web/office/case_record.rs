@@ -290,7 +290,7 @@ fn read_record(p: &Posted, page: &mut RecordPage) -> Option<CaseRecord> {
     let latitude = coordinate("latitude", page);
     let place_address = p.get("place_address");
     let place =
-        (!place_address.is_empty() || longitude.is_some() || latitude.is_some()).then(|| Place {
+        (!place_address.is_empty() || longitude.is_some() || latitude.is_some()).then_some(Place {
             address: place_address,
             longitude,
             latitude,
