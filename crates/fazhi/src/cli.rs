@@ -226,6 +226,10 @@ pub struct ServerArgs {
     /// Document templates (TOML, see data/documents/templates.toml); default: built-in.
     #[arg(long, env = "FAZHI_DOCUMENT_TEMPLATES")]
     pub document_templates: Option<PathBuf>,
+    /// LibreOffice `soffice` binary: every document is also rendered to PDF with it
+    /// (e.g. /usr/bin/soffice); default: DOCX only.
+    #[arg(long, env = "FAZHI_SOFFICE")]
+    pub soffice: Option<PathBuf>,
     /// The city's complaint intake: jurisdiction, working hours and categories with their
     /// time limits (TOML, see data/complaints/categories.toml); default: built-in. When
     /// given, the database's categories are made those of the file at start.
@@ -642,6 +646,7 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
     if let Some(p) = &server.document_templates {
         s = s.with_document_templates_file(p)?;
     }
+    s.soffice = server.soffice.clone();
     if let Some(p) = &server.complaint_categories {
         s = s.with_complaint_categories_file(p)?;
     }

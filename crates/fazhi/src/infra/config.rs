@@ -81,6 +81,10 @@ pub struct Settings {
     pub metrics_networks: Networks,
     /// A bearer token that also opens `/metrics`, from any address (`--metrics-token-file`).
     pub metrics_token: Option<Secret>,
+    /// LibreOffice's `soffice` binary (`--soffice`, `FAZHI_SOFFICE`): every generated
+    /// document is also rendered to PDF with it (`soffice --headless --convert-to pdf`).
+    /// `None`: documents are DOCX only.
+    pub soffice: Option<PathBuf>,
 }
 
 impl Settings {
@@ -119,6 +123,7 @@ impl Settings {
             trusted_proxies: Networks::default(),
             metrics_networks: Networks::loopback(),
             metrics_token: None,
+            soffice: None,
         }
     }
 

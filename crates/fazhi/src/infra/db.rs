@@ -117,6 +117,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0010_audit_protection.sql"),
         include_str!("../../migrations/postgres/0010_audit_protection.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_case_records.sql"),
+        include_str!("../../migrations/postgres/0011_case_records.sql"),
+    ),
 ];
 
 /// The version of the newest migration this build knows: the schema a fully migrated database has.

@@ -19,10 +19,12 @@ pub struct DocumentRow {
     pub file_name: String,
     pub created_by: String,
     pub created_at: String,
+    /// SHA-256 of the PDF rendering stored beside the DOCX, when there is one.
+    pub pdf_sha256: Option<String>,
 }
 
 const COLS: &str =
-    "id, case_id, kind, doc_no, event_seq, sha256, file_name, created_by, created_at";
+    "id, case_id, kind, doc_no, event_seq, sha256, file_name, created_by, created_at, pdf_sha256";
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<DocumentRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -64,7 +66,7 @@ pub async fn of_case(
 
 pub async fn insert(conn: &mut AnyConnection, d: &DocumentRow) -> Result<(), sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO documents ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        "INSERT INTO documents ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     )))
     .bind(&d.id)
     .bind(&d.case_id)
@@ -75,8 +77,19 @@ pub async fn insert(conn: &mut AnyConnection, d: &DocumentRow) -> Result<(), sql
     .bind(&d.file_name)
     .bind(&d.created_by)
     .bind(&d.created_at)
+    .bind(&d.pdf_sha256)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Records the PDF rendering of a document.
+pub async fn set_pdf(conn: &mut AnyConnection, id: &str, sha256: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE documents SET pdf_sha256 = $1 WHERE id = $2")
+        .bind(sha256)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

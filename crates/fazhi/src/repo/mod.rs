@@ -2,6 +2,7 @@
 //! transaction's) and speak rows; rules and permissions live in `service/`.
 
 pub mod calendar_repo;
+pub mod case_record_repo;
 pub mod case_repo;
 pub mod complaint_repo;
 pub mod document_repo;

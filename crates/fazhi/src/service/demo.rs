@@ -236,7 +236,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
             ],
         ),
     ];
-    for (party, kind, violation, act, unit, major, events) in cases {
+    for (i, (party, kind, violation, act, unit, major, events)) in cases.into_iter().enumerate() {
         let created = case::create(
             state,
             &leader,
@@ -254,7 +254,20 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
             },
         )
         .await?;
-        let mut version = created.case_row.version;
+        // The complete record the documents are written from (issue 13).
+        let record: super::case_record::CaseRecord =
+            serde_json::from_value(demo_record(i)).map_err(anyhow::Error::from)?;
+        super::case_record::update(
+            state,
+            &leader,
+            &created.case_row.id,
+            super::case_record::RecordUpdate {
+                expected_version: created.case_row.version,
+                record,
+            },
+        )
+        .await?;
+        let mut version = created.case_row.version + 1;
         for json in events {
             let event: Event = serde_json::from_str(&json).map_err(anyhow::Error::from)?;
             let who = if event.event_type() == fazhi_domain::timeline::EventType::LegalReview {
@@ -279,6 +292,66 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
     seed_complaints(state).await?;
     seed_workflow(state, &squad1.id, &partner.id).await?;
     Ok(true)
+}
+
+/// The record of the `i`-th demo case: identity, source, place, facts, evidence, reasons.
+fn demo_record(i: usize) -> serde_json::Value {
+    use serde_json::json;
+    match i {
+        0 => json!({
+            "party": {"kind": "individual", "id_type": "resident_id_card", "id_no": "411303198503121234",
+                      "address": "南阳市卧龙区卧龙路168号3号楼2单元", "phone": "13803771234"},
+            "source": {"kind": "patrol", "detail": "卧龙岗中队日常巡查"},
+            "place": {"address": "南阳市卧龙区卧龙路与工业路交叉口东南角人行道", "longitude": 112.5283, "latitude": 32.9987},
+            "facts": "2026年3月2日17时许，当事人刘某某在卧龙路与工业路交叉口东南角人行道上摆设水果摊位经营，占用人行道约4平方米，影响行人通行；执法人员当场责令改正，当事人于当日撤除摊位。",
+            "evidence": [
+                {"kind": "inspection_record", "description": "现场检查笔录一份", "source": "执法人员王强、李娜现场制作", "date": "2026-03-05"},
+                {"kind": "party_statement", "description": "询问笔录一份（当事人承认占道经营的事实）", "source": "当事人刘某某", "date": "2026-03-05"},
+                {"kind": "audio_visual", "description": "现场照片3张", "source": "执法人员现场拍摄", "date": "2026-03-02"},
+                {"kind": "documentary", "description": "当事人居民身份证复印件一份", "source": "当事人提供", "date": "2026-03-05"}
+            ],
+            "discretion_reason": "当事人首次被查处，占道面积较小，经责令后当日改正，属从轻处罚情形，按裁量基准从轻档次拟处罚款。"
+        }),
+        1 => json!({
+            "party": {"kind": "organisation", "credit_code": "91411303MA3X4B7K2A",
+                      "legal_representative": "赵某某", "address": "南阳市卧龙区独山大道88号"},
+            "source": {"kind": "inspection", "detail": "渣土运输专项检查"},
+            "place": {"address": "南阳市卧龙区仲景路与滨河路交叉口"},
+            "facts": "2026年5月11日22时许，当事人所属豫R×××××号渣土运输车辆未采取密闭措施，沿仲景路行驶途中抛洒渣土，污染路面约60米。",
+            "evidence": [
+                {"kind": "inspection_record", "description": "现场检查笔录一份", "source": "执法人员王强、李娜现场制作", "date": "2026-05-13"},
+                {"kind": "audio_visual", "description": "道路监控视频截图5张及现场照片6张", "source": "区数字城管监督指挥中心、执法人员拍摄", "date": "2026-05-12"},
+                {"kind": "party_statement", "description": "当事人委托代理人询问笔录一份", "source": "当事人委托代理人", "date": "2026-05-13"},
+                {"kind": "documentary", "description": "营业执照复印件、法定代表人身份证明及授权委托书", "source": "当事人提供", "date": "2026-05-13"}
+            ],
+            "discretion_reason": "抛洒路段较长，夜间作业未落实密闭措施，无从轻、减轻情节，按裁量基准一般档次拟处罚款。"
+        }),
+        2 => json!({
+            "party": {"kind": "individual", "id_type": "resident_id_card", "id_no": "411303199207084568",
+                      "address": "南阳市卧龙区七一路25号", "phone": "13937765432"},
+            "source": {"kind": "patrol"},
+            "place": {"address": "南阳市卧龙区新华路中段绿化带"},
+            "facts": "2026年8月20日，当事人张某在新华路中段绿化带内堆放建筑材料，损毁草坪约10平方米。",
+            "evidence": [
+                {"kind": "inspection_record", "description": "现场检查笔录一份", "source": "执法人员王强、李娜现场制作", "date": "2026-08-25"},
+                {"kind": "audio_visual", "description": "现场照片4张", "source": "执法人员现场拍摄", "date": "2026-08-25"}
+            ],
+            "discretion_reason": "损毁面积较小，当事人已配合清理，拟按从轻档次处罚。"
+        }),
+        _ => json!({
+            "party": {"kind": "organisation", "credit_code": "91411303MA40C8D15N",
+                      "legal_representative": "孙某某", "address": "南阳市卧龙区车站路16号"},
+            "source": {"kind": "referral", "detail": "区住建局移送"},
+            "place": {"address": "南阳市卧龙区车站路与建设路交叉口"},
+            "facts": "2026年9月10日，当事人运输建筑垃圾的车辆在车站路与建设路交叉口沿途撒落，污染路面约200米，造成交通拥堵。",
+            "evidence": [
+                {"kind": "documentary", "description": "区住建局案件移送函一份", "source": "区住建局", "date": "2026-09-12"},
+                {"kind": "inspection_record", "description": "现场检查笔录一份", "source": "执法人员孙敏、李娜现场制作", "date": "2026-09-16"},
+                {"kind": "witness", "description": "证人王某证言一份", "source": "证人王某", "date": "2026-09-16"}
+            ],
+            "discretion_reason": "污染路段长、造成交通拥堵，属从重情形，拟按从重档次处罚并提交集体讨论。"
+        }),
+    }
 }
 
 /// Complaint categories, the demo Open311 key and three complaints from three channels.

@@ -7,7 +7,9 @@
 //! `<data-dir>/documents/<sha256>.docx` and its hash in the case file. Generating the same
 //! document for the same recorded event again returns the stored one.
 
+pub mod pdf;
 pub mod render;
+pub mod schema;
 
 use super::audit::{Actor, AuditEvent, append};
 use super::auth::{CurrentUser, Role};
@@ -38,6 +40,10 @@ pub struct KindTemplate {
     /// Right-aligned closing lines (agency, seal, date).
     #[serde(default)]
     pub closing: Vec<String>,
+    /// `letter` (running text, the default) or `form` (a bordered table: `标签：内容`
+    /// rows; a label with 签名 gives signature and date cells).
+    #[serde(default)]
+    pub layout: render::Layout,
 }
 
 /// All document templates plus common values (agency name, reconsideration body, court…).
@@ -141,6 +147,74 @@ fn not_available(step: &str) -> ServiceError {
     )
 }
 
+/// The record elements a kind prints that are still empty, named in Chinese (B12, B19,
+/// K2/K3: identity, facts, evidence, reasons, source).
+pub fn missing_elements(kind: &str, r: &super::case_record::CaseRecord) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    let needs: &[&str] = match kind {
+        "advance_notice" => &["facts", "discretion_reason"],
+        "decision" => &["party", "facts", "evidence"],
+        "register_approval" => &["source"],
+        "closing_approval" => &["facts"],
+        _ => &[],
+    };
+    for need in needs {
+        let (empty, label) = match *need {
+            "party" => (
+                r.party.is_none(),
+                "当事人身份信息（身份证件或统一社会信用代码、地址）",
+            ),
+            "facts" => (r.facts().is_none(), "违法事实"),
+            "evidence" => (r.evidence.is_empty(), "证据目录"),
+            "discretion_reason" => (r.discretion_reason().is_none(), "裁量理由"),
+            _ => (r.source.is_none(), "案件来源"),
+        };
+        if empty {
+            missing.push(label);
+        }
+    }
+    missing
+}
+
+fn party_kind(case: &CaseRow) -> fazhi_domain::timeline::PartyKind {
+    if case.party_kind == "organisation" {
+        fazhi_domain::timeline::PartyKind::Organisation
+    } else {
+        fazhi_domain::timeline::PartyKind::Individual
+    }
+}
+
+/// The discretion benchmark (裁量基准) the proposed fine falls in, as the 事先告知书 prints
+/// it beside the 裁量理由: 「一般（罚款人民币1000元至3000元；情节：…）」.
+fn benchmark_text(
+    entry: Option<&fazhi_domain::catalogue::ViolationEntry>,
+    party: fazhi_domain::timeline::PartyKind,
+    proposed: &Penalty,
+) -> String {
+    let Some(entry) = entry else {
+        return "本机关行政处罚裁量基准".into();
+    };
+    let fine = proposed.fine_or_zero().fen();
+    let tier = entry.tiers.iter().find(|t| {
+        t.party.is_none_or(|p| p == party)
+            && t.fine_range()
+                .is_some_and(|r| r.min.fen() <= fine && fine <= r.max.fen())
+    });
+    match tier {
+        Some(t) => {
+            let range = t.fine_range().map_or_else(String::new, |r| {
+                format!(
+                    "罚款人民币{}元至{}元；",
+                    yuan_number(r.min.fen()),
+                    yuan_number(r.max.fen())
+                )
+            });
+            format!("{}（{range}情节：{}）", t.level.label(), t.circumstances)
+        }
+        None => format!("{}规定的处罚幅度", entry.penalty_basis),
+    }
+}
+
 /// Latest recorded event matching `pick`, with its sequence number.
 fn latest(events: &[(i64, Event)], pick: impl Fn(&Event) -> bool) -> Option<&(i64, Event)> {
     events.iter().rev().find(|(_, e)| pick(e))
@@ -225,6 +299,7 @@ pub async fn generate(
         .and_then(|c| catalogue.get(c));
     let address = document_repo::party_address(&mut tx, case_id).await?;
     let evidence = case_repo::evidence_of(&mut tx, case_id).await?;
+    let record = super::case_record::load(&mut tx, case_id).await?;
 
     let mut v: BTreeMap<String, String> = state.settings.document_templates.common.clone();
     let mut set = |k: &str, val: String| {
@@ -233,7 +308,43 @@ pub async fn generate(
     set("party_name", case.party_name.clone());
     set(
         "party_address",
-        address.unwrap_or_else(|| "（未登记）".into()),
+        record
+            .party
+            .as_ref()
+            .map(|p| p.address().to_string())
+            .or(address)
+            .unwrap_or_else(|| "（未登记）".into()),
+    );
+    set(
+        "party_identity",
+        record
+            .party
+            .as_ref()
+            .map_or_else(|| "身份证件：（未登记）".into(), |p| p.identity_text()),
+    );
+    set(
+        "source",
+        record.source.as_ref().map_or_else(
+            || "（未登记）".into(),
+            |s| match s.detail.as_deref() {
+                Some(d) => format!("{}（{d}）", s.kind.label()),
+                None => s.kind.label().to_string(),
+            },
+        ),
+    );
+    set(
+        "place",
+        record.place.as_ref().map_or_else(
+            || "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿".into(),
+            |p| match (p.longitude, p.latitude) {
+                (Some(x), Some(y)) => format!("{}（东经{x:.6}°，北纬{y:.6}°）", p.address),
+                _ => p.address.clone(),
+            },
+        ),
+    );
+    set(
+        "discretion_reason",
+        record.discretion_reason().unwrap_or("").to_string(),
     );
     set("case_no", case.case_no.clone());
     let act_date = NaiveDate::parse_from_str(&case.act_date, "%Y-%m-%d")
@@ -257,8 +368,17 @@ pub async fn generate(
         .filter_map(|(_, e)| e.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
         .map(str::to_string)
         .collect();
-    set("facts", facts.join("；"));
-    let evidence_text = if evidence.is_empty() {
+    set("notes", facts.join("；"));
+    // 违法事实 as the officer wrote it; kinds that do not require it fall back to the notes.
+    set(
+        "facts",
+        record
+            .facts()
+            .map_or_else(|| facts.join("；"), str::to_string),
+    );
+    let evidence_text = if let Some(listed) = record.evidence_text() {
+        listed
+    } else if evidence.is_empty() {
         let dates: Vec<String> = events
             .iter()
             .filter(|(_, e)| matches!(e.kind, EventKind::Evidence))
@@ -288,6 +408,10 @@ pub async fn generate(
                 return Err(not_available("行政处罚事先告知（advance_notice）"));
             };
             set("penalty", penalty_text(proposed));
+            set(
+                "benchmark",
+                benchmark_text(entry, party_kind(&case), proposed),
+            );
             let hearing = rights.contains(&Right::Hearing);
             set(
                 "hearing_article",
@@ -510,6 +634,18 @@ pub async fn generate(
         }
     };
     set("date", CnDate(doc_date).to_string());
+    // The step is on record; the record must hold what this document prints.
+    let missing = missing_elements(kind, &record);
+    if !missing.is_empty() {
+        return Err(ServiceError::invalid(
+            "document_incomplete",
+            format!(
+                "案件记录缺少{}，不能生成{}。请先在案件页面“案件记录”中填写",
+                missing.join("、"),
+                template.title
+            ),
+        ));
+    }
 
     if let Some(existing) = document_repo::find(&mut tx, case_id, kind, seq).await? {
         return Ok((existing, false));
@@ -522,6 +658,7 @@ pub async fn generate(
         doc_no: doc_no.clone(),
         paragraphs: template.paragraphs.iter().map(|p| fill(p, &v)).collect(),
         closing: template.closing.iter().map(|p| fill(p, &v)).collect(),
+        layout: template.layout,
     };
     let bytes = render::to_docx(&filled)?;
     let sha = crate::infra::secret::sha256_hex(&bytes);
@@ -548,6 +685,7 @@ pub async fn generate(
         file_name: format!("{doc_no}{}.docx", template.title),
         created_by: actor.id.clone(),
         created_at: to_db_time(now),
+        pdf_sha256: None,
     };
     document_repo::insert(&mut tx, &row).await?;
     document_repo::set_content(
@@ -569,7 +707,68 @@ pub async fn generate(
     )
     .await?;
     tx.commit().await?;
+    // The PDF rendering, after the commit so that no write lock is held while LibreOffice
+    // runs. A failed conversion leaves the DOCX as the record (logged, `pdf_sha256` null).
+    let mut row = row;
+    if let Some(soffice) = &state.settings.soffice {
+        match pdf::convert(soffice, &dir, bytes).await {
+            Ok(pdf_bytes) => {
+                let pdf_sha = crate::infra::secret::sha256_hex(&pdf_bytes);
+                let pdf_path = dir.join(format!("{pdf_sha}.pdf"));
+                let tmp = dir.join(format!("{pdf_sha}.pdf.part"));
+                tokio::fs::write(&tmp, &pdf_bytes)
+                    .await
+                    .map_err(anyhow::Error::from)?;
+                tokio::fs::rename(&tmp, &pdf_path)
+                    .await
+                    .map_err(anyhow::Error::from)?;
+                let mut tx = state.db.begin_write().await?;
+                document_repo::set_pdf(&mut tx, &row.id, &pdf_sha).await?;
+                tx.commit().await?;
+                row.pdf_sha256 = Some(pdf_sha);
+            }
+            Err(e) => tracing::warn!(document = %row.id, error = %e, "PDF conversion failed"),
+        }
+    }
     Ok((row, true))
+}
+
+/// A stored document's PDF rendering (404 when it has none).
+pub async fn pdf_file(
+    state: &AppState,
+    actor: &CurrentUser,
+    doc_id: &str,
+) -> ServiceResult<(DocumentRow, Vec<u8>)> {
+    actor.require(ROLES)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let doc = document_repo::get(&mut conn, doc_id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    case_repo::get(&mut conn, &doc.case_id)
+        .await?
+        .filter(|c| visible(actor, c))
+        .ok_or(ServiceError::NotFound { what: "文书" })?;
+    let sha = doc.pdf_sha256.clone().ok_or(ServiceError::NotFound {
+        what: "文书的PDF版本",
+    })?;
+    let path = state
+        .settings
+        .data_dir
+        .join("documents")
+        .join(format!("{sha}.pdf"));
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
+    drop(conn);
+    super::audit::record_read(
+        state,
+        &actor.id,
+        "document.read",
+        ("case", &doc.case_id),
+        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": "pdf"}),
+    )
+    .await?;
+    Ok((doc, bytes))
 }
 
 /// The documents generated for a case.

@@ -11,6 +11,7 @@ pub mod backup;
 pub mod calendar;
 pub mod case;
 pub mod case_actions;
+pub mod case_record;
 pub mod catalogue;
 pub mod complaint;
 pub mod complaint_workflow;

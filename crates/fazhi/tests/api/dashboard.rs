@@ -517,6 +517,7 @@ async fn the_figures_export_to_xlsx_with_a_sheet_per_record_list() {
         assert!(strings.contains(needle), "shared strings lack {needle}");
     }
     let summary = read("xl/worksheets/sheet1.xml");
+    let styles = read("xl/styles.xml");
     // 4 registered, 7,050 yuan decided, 6,450 paid.
     for value in ["<v>4</v>", "<v>7050</v>", "<v>6450</v>", "<v>3</v>"] {
         assert!(summary.contains(value), "summary sheet lacks {value}");
@@ -534,7 +535,24 @@ async fn the_figures_export_to_xlsx_with_a_sheet_per_record_list() {
         .find(|t| {
             t.contains("<v>6000</v>") && t.contains("<v>1000</v>") && t.contains("<v>50</v>")
         });
-    assert!(fines_sheet.is_some(), "a sheet with the decided fines");
+    let fines_sheet = fines_sheet.expect("a sheet with the decided fines");
+    // Dates are date cells (a serial number with a date format), not text.
+    assert!(
+        !strings
+            .split("<t>")
+            .any(|t| t.len() >= 10 && t.as_bytes()[4] == b'-' && t[..4].starts_with("20")),
+        "a date written as text: {strings}"
+    );
+    assert!(
+        fines_sheet.contains("<v>4"),
+        "2025 dates are serial numbers ≥ 45658"
+    );
+    // Print setup: A4, one page wide, landscape record sheets, page numbers in the footer.
+    assert!(summary.contains(r#"paperSize="9""#), "{summary}");
+    assert!(summary.contains("第 &amp;P 页 共 &amp;N 页"), "{summary}");
+    assert!(fines_sheet.contains(r#"orientation="landscape""#));
+    assert!(fines_sheet.contains(r#"fitToHeight="0""#));
+    assert!(styles.contains("yyyy-mm-dd"), "a date format");
     // An empty year is still a workbook.
     let r = http
         .get(format!("{}/dashboard/export.xlsx?year=2024", app.root()))

@@ -3,9 +3,11 @@
 
 use crate::helpers::*;
 use fazhi::service::auth::Role;
+use fazhi::service::document::schema;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Runs a case from 立案 through 决定 and 送达 (and 催告 when `demand`); returns its id.
@@ -59,6 +61,40 @@ async fn run_case(
     case_id
 }
 
+/// A complete case record (party identity, source, place, facts, evidence, reasons).
+fn complete_record() -> Value {
+    json!({
+        "party": {"kind": "individual", "id_type": "resident_id_card", "id_no": "11010519491231002X",
+                  "address": "卧龙区卧龙路1号", "phone": "13800138000"},
+        "source": {"kind": "patrol", "detail": "第二中队日常巡查"},
+        "place": {"address": "卧龙区人民路与工业路交叉口东北角", "longitude": 112.528061, "latitude": 32.990833},
+        "facts": "当事人在人民路与工业路交叉口东北角人行道上摆摊销售水果，占用人行道约6平方米，经劝阻未改正。",
+        "evidence": [
+            {"kind": "inspection_record", "description": "现场检查笔录一份", "source": "执法人员现场制作", "date": "2026-03-03"},
+            {"kind": "audio_visual", "description": "现场照片4张", "source": "执法人员现场拍摄", "date": "2026-03-03"},
+            {"kind": "party_statement", "description": "询问笔录一份", "source": "当事人张某某", "date": "2026-03-03"}
+        ],
+        "discretion_reason": "当事人经劝阻后仍未改正，占道面积较大，按一般档次处罚。"
+    })
+}
+
+/// Writes the complete record; returns the case's new version.
+async fn write_record(client: &Client, case_id: &str) -> i64 {
+    let (_, case) = parts(client.get(&format!("/cases/{case_id}")).await).await;
+    let version = case["case"]["version"].as_i64().unwrap();
+    let (s, v) = parts(
+        client
+            .put(
+                &format!("/cases/{case_id}/record"),
+                &json!({"expected_version": version, "record": complete_record()}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    version + 1
+}
+
 async fn generate(client: &Client, case_id: &str, kind: &str) -> (StatusCode, Value) {
     parts(
         client
@@ -98,13 +134,81 @@ async fn download(client: &Client, doc: &Value) -> String {
         parsed.document.children.len() >= 3,
         "title, number and body paragraphs"
     );
+    let parts = unzip(&bytes);
+    check_package(&parts);
+    parts["word/document.xml"].clone()
+}
+
+/// Every part of a DOCX package, by path.
+fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
+    let mut parts = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut xml = String::new();
+        f.read_to_string(&mut xml).unwrap();
+        parts.insert(f.name().to_string(), xml);
+    }
+    parts
+}
+
+/// What every generated document must satisfy, whatever its kind: each property container
+/// in WordprocessingML sequence order (ECMA-376 Part 1, the table in
+/// `service/document/schema.rs`), and the GB/T 9704 layout.
+fn check_package(parts: &BTreeMap<String, String>) {
+    for (path, xml) in parts {
+        if path.ends_with(".xml")
+            && let Err(errors) = schema::check_order(xml)
+        {
+            panic!("{path} is out of schema order: {errors:#?}");
+        }
+    }
+    let doc = &parts["word/document.xml"];
+    // Body and every other paragraph: fixed 28 磅 lines.
+    assert!(doc.contains(r#"w:line="560" w:lineRule="exact""#));
+    assert!(
+        !doc.contains(r#"w:line="560"/>"#),
+        "a line without its rule"
+    );
+    assert!(doc.contains(r#"w:eastAsia="仿宋_GB2312""#) && doc.contains(r#"<w:sz w:val="32"/>"#));
+    assert!(
+        doc.contains(r#"w:eastAsia="方正小标宋简体""#) && doc.contains(r#"<w:sz w:val="44"/>"#)
+    );
+    // A4, GB/T 9704 margins, a grid of 22 lines × 28 characters.
+    assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#));
+    assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1588""#));
+    assert!(doc.contains(r#"<w:docGrid w:type="linesAndChars" w:linePitch="560""#));
+    // Page numbers: odd right, even left, 4号 「— n —」.
+    assert!(parts["word/settings.xml"].contains("<w:evenAndOddHeaders/>"));
+    assert!(doc.contains(r#"<w:footerReference w:type="even" r:id="rIdFooterEven"/>"#));
+    assert!(doc.contains(r#"<w:footerReference w:type="default" r:id="rIdFooterOdd"/>"#));
+    let rels = &parts["word/_rels/document.xml.rels"];
+    assert!(rels.contains(r#"Id="rIdFooterOdd""#) && rels.contains(r#"Target="footer1.xml""#));
+    for (footer, jc) in [("word/footer1.xml", "right"), ("word/footer2.xml", "left")] {
+        let f = &parts[footer];
+        assert!(f.contains(&format!(r#"<w:jc w:val="{jc}"/>"#)), "{footer}");
+        assert!(
+            f.contains(">— <") && f.contains("> —<") && f.contains(" PAGE "),
+            "{footer}"
+        );
+        assert!(f.contains(r#"<w:sz w:val="28"/>"#), "{footer}");
+    }
+}
+
+/// An approval form: a bordered table with signature and date cells.
+fn assert_form(xml: &str) {
+    assert!(
+        xml.contains("<w:tbl>") && xml.contains("<w:tblBorders>"),
+        "not a table"
+    );
+    assert!(
+        xml.contains(r#"<w:insideH w:val="single""#),
+        "no inner borders"
+    );
+    assert!(
+        xml.contains(">日期<") && xml.contains(">年　月　日<"),
+        "no date cell"
+    );
 }
 
 #[tokio::test]
@@ -119,6 +223,8 @@ async fn documents_carry_every_required_element_and_are_numbered_without_gaps() 
     let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
     let first = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
     let second = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
+    write_record(&officer_user, &first).await;
+    write_record(&officer_user, &second).await;
 
     // 行政处罚决定书 (B19).
     let (s, d1) = generate(&officer_user, &first, "decision").await;
@@ -143,8 +249,17 @@ async fn documents_carry_every_required_element_and_are_numbered_without_gaps() 
         "2026年3月24日",
         "2026年3月1日",
         "仿宋",
+        // B19 from the case record: identity, the facts as written, the evidence list.
+        "居民身份证号码：11010519491231002X",
+        "占用人行道约6平方米",
+        "1. 勘验笔录、现场笔录：现场检查笔录一份（来源：执法人员现场制作，2026年3月3日）",
+        "2. 视听资料：现场照片4张",
+        "3. 当事人的陈述：询问笔录一份（来源：当事人张某某",
     ] {
         assert!(xml.contains(needle), "decision lacks {needle}");
+    }
+    for placeholder in ["（未登记）", "详见案卷", "＿"] {
+        assert!(!xml.contains(placeholder), "decision holds {placeholder}");
     }
     let (_, catalogue) = parts(leader.get("/violations").await).await;
     let entry = catalogue
@@ -181,6 +296,9 @@ async fn documents_carry_every_required_element_and_are_numbered_without_gaps() 
         "五个工作日",
         "2026年3月17日",
         "2026年3月10日",
+        "占用人行道约6平方米",
+        "裁量基准：",
+        "裁量理由：当事人经劝阻后仍未改正",
     ] {
         assert!(xml.contains(needle), "advance notice lacks {needle}");
     }
@@ -190,6 +308,7 @@ async fn documents_carry_every_required_element_and_are_numbered_without_gaps() 
     for needle in ["送达回证", "直接送达", "2026年3月25日", "张某某"] {
         assert!(xml.contains(needle), "receipt lacks {needle}");
     }
+    assert_form(&xml);
     let (s, c) = generate(&officer_user, &first, "demand").await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
     let xml = download(&officer_user, &c).await;
@@ -242,6 +361,17 @@ async fn a_document_for_a_step_not_on_record_is_refused() {
     }
     let (s, e) = generate(&leader, &case_id, "teleport").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // A case missing its facts cannot produce a 事先告知书: the missing fields are named.
+    let (s, e) = generate(&leader, &case_id, "advance_notice").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["code"], "document_incomplete");
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("违法事实") && message.contains("裁量理由"),
+        "{message}"
+    );
+    assert!(message.contains("行政处罚事先告知书"), "{message}");
+    write_record(&officer_user, &case_id).await;
     // The advance notice exists, and no number was used up by the refusals.
     let (s, n) = generate(&leader, &case_id, "advance_notice").await;
     assert_eq!(s, StatusCode::CREATED, "{n}");
@@ -255,7 +385,8 @@ async fn register_approval_and_hearing_notice() {
     let leader = app.user("leader", Role::Leader, &app.bureau).await;
     let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
     let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
-    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let (case_id, _) = new_case(&leader, &app.squad).await;
+    let version = write_record(&leader, &case_id).await;
 
     // Nothing recorded yet: refused, naming the step.
     for (kind, step) in [
@@ -288,9 +419,19 @@ async fn register_approval_and_hearing_notice() {
     .await;
 
     // 询问笔录 and 现场检查笔录: templates filled from the 调查取证 step.
-    for (kind, title, no) in [
-        ("inquiry_record", "询问笔录", "卧城管询〔2026〕1号"),
-        ("inspection_record", "现场检查笔录", "卧城管检〔2026〕1号"),
+    for (kind, title, no, place) in [
+        (
+            "inquiry_record",
+            "询问笔录",
+            "卧城管询〔2026〕1号",
+            "卧龙区卧龙路1号",
+        ),
+        (
+            "inspection_record",
+            "现场检查笔录",
+            "卧城管检〔2026〕1号",
+            "检查地点：卧龙区人民路与工业路交叉口东北角",
+        ),
     ] {
         let (s, r) = generate(&leader, &case_id, kind).await;
         assert_eq!(s, StatusCode::CREATED, "{kind}: {r}");
@@ -301,7 +442,7 @@ async fn register_approval_and_hearing_notice() {
             "张某某",
             "2026年3月3日",
             "王强（执法证号：豫41000001）",
-            "卧龙区卧龙路1号",
+            place,
             "签名",
         ] {
             assert!(xml.contains(needle), "{kind} lacks {needle}");
@@ -324,9 +465,13 @@ async fn register_approval_and_hearing_notice() {
         "审批意见",
         "巡查发现占道经营",
         "2026年3月2日",
+        "巡查发现（第二中队日常巡查）",
+        "卧龙区人民路与工业路交叉口东北角（东经112.528061°，北纬32.990833°）",
     ] {
         assert!(xml.contains(needle), "register approval lacks {needle}");
     }
+    assert_form(&xml);
+    assert!(xml.contains(">承办人签名<") && xml.contains(">审批人签名<"));
     let (_, catalogue) = parts(leader.get("/violations").await).await;
     let entry = catalogue
         .as_array()
@@ -450,7 +595,8 @@ async fn summary_decision_and_closing_approval() {
     assert_eq!(e["error"]["code"], "document_not_available");
 
     // 结案审批表: paid in full, then closed.
-    let (closed, version) = new_case(&leader, &app.squad).await;
+    let (closed, _) = new_case(&leader, &app.squad).await;
+    let version = write_record(&leader, &closed).await;
     let version = record(
         &leader,
         &closed,
@@ -510,9 +656,216 @@ async fn summary_decision_and_closing_approval() {
     ] {
         assert!(xml.contains(needle), "closing approval lacks {needle}");
     }
+    assert_form(&xml);
     let (s, again) = generate(&leader, &closed, "closing_approval").await;
     assert_eq!(s, StatusCode::OK, "{again}");
     assert_eq!(again["doc_no"], k["doc_no"]);
+}
+
+#[tokio::test]
+async fn the_case_record_is_checked_and_kept() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let (s, empty) = parts(leader.get(&format!("/cases/{case_id}/record")).await).await;
+    assert_eq!(s, StatusCode::OK, "{empty}");
+    assert!(
+        empty["facts"].is_null() && empty["evidence"] == json!([]),
+        "{empty}"
+    );
+
+    let put = |record: Value, version: i64| {
+        let leader = &leader;
+        let case_id = case_id.clone();
+        async move {
+            parts(
+                leader
+                    .put(
+                        &format!("/cases/{case_id}/record"),
+                        &json!({"expected_version": version, "record": record}),
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    // A 居民身份证号码 with a wrong check digit, a bad 统一社会信用代码, an evidence kind
+    // outside the eight statutory kinds: each refused, naming the field.
+    let mut bad_id = complete_record();
+    bad_id["party"]["id_no"] = json!("110105194912310021");
+    let (s, e) = put(bad_id, version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["code"], "invalid_case_record");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("居民身份证号码"),
+        "{e}"
+    );
+    let bad_org = json!({"party": {"kind": "organisation", "credit_code": "91350100M000100Y44",
+        "legal_representative": "李某", "address": "卧龙区工业路2号"}});
+    let (s, e) = put(bad_org, version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("统一社会信用代码"),
+        "{e}"
+    );
+    let mut bad_kind = complete_record();
+    bad_kind["evidence"][0]["kind"] = json!("rumour");
+    let (s, e) = put(bad_kind, version).await;
+    assert!(s.is_client_error(), "{s} {e}");
+    // A complaint source needs its complaint.
+    let (s, e) = put(json!({"source": {"kind": "complaint"}}), version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("投诉举报"),
+        "{e}"
+    );
+
+    // An organisation with a valid code; kept and read back; the version moves on.
+    let org = json!({"party": {"kind": "organisation", "credit_code": "91350100m000100y43",
+        "legal_representative": "李某", "address": "卧龙区工业路2号"}, "facts": "  事实  "});
+    let (s, kept) = put(org, version).await;
+    assert_eq!(s, StatusCode::OK, "{kept}");
+    assert_eq!(kept["party"]["credit_code"], "91350100M000100Y43");
+    assert_eq!(kept["facts"], "事实");
+    let (s, e) = put(complete_record(), version).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let (_, read) = parts(legal.get(&format!("/cases/{case_id}/record")).await).await;
+    assert_eq!(read, kept);
+    // The legal office reads but does not write the investigators' record.
+    let (s, _) = parts(
+        legal
+            .put(
+                &format!("/cases/{case_id}/record"),
+                &json!({"expected_version": version + 1, "record": complete_record()}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+/// LibreOffice and pdftotext, when installed; `None` (with a message) otherwise, or a failure
+/// when `FAZHI_REQUIRE_LIBREOFFICE=1` (CI).
+fn libreoffice() -> Option<std::path::PathBuf> {
+    let soffice = [
+        "/usr/bin/soffice",
+        "/usr/local/bin/soffice",
+        "/usr/lib/libreoffice/program/soffice",
+    ]
+    .iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.exists());
+    let pdftotext = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    match soffice {
+        Some(p) if pdftotext => Some(p),
+        _ => {
+            assert!(
+                std::env::var("FAZHI_REQUIRE_LIBREOFFICE").as_deref() != Ok("1"),
+                "FAZHI_REQUIRE_LIBREOFFICE=1 but soffice or pdftotext is not installed"
+            );
+            eprintln!(
+                "skipped: LibreOffice (soffice) or pdftotext is not installed; FAZHI_REQUIRE_LIBREOFFICE=1 makes this a failure"
+            );
+            None
+        }
+    }
+}
+
+/// The text of a PDF, by pdftotext, without white space (the document grid spaces glyphs).
+fn pdf_text(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("fazhi-test-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_document_is_also_a_pdf_holding_its_text() {
+    let Some(soffice) = libreoffice() else {
+        return;
+    };
+    let app = TestApp::spawn_with("2026-04-30", |s, _| s.soffice = Some(soffice)).await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let case_id = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
+    write_record(&officer_user, &case_id).await;
+    for (kind, needles) in [
+        ("inquiry_record", &["询问笔录", "张某某"][..]),
+        (
+            "inspection_record",
+            &["现场检查笔录", "人民路与工业路交叉口东北角"][..],
+        ),
+        (
+            "register_approval",
+            &["立案审批表", "审批意见", "年月日"][..],
+        ),
+        (
+            "advance_notice",
+            &["行政处罚事先告知书", "裁量理由", "占用人行道约6平方米"][..],
+        ),
+        (
+            "decision",
+            &[
+                "行政处罚决定书",
+                "11010519491231002X",
+                "现场照片4张",
+                "罚款人民币6000元",
+            ][..],
+        ),
+        ("service_receipt", &["送达回证", "直接送达"][..]),
+        ("demand", &["催告书", "7980元"][..]),
+    ] {
+        let (s, d) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::CREATED, "{kind}: {d}");
+        let sha = d["pdf_sha256"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind}: no PDF: {d}"));
+        let r = leader
+            .get(&format!("/documents/{}/pdf", d["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{kind}");
+        assert_eq!(
+            r.headers()[reqwest::header::CONTENT_TYPE],
+            "application/pdf"
+        );
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{kind}");
+        assert_eq!(hex::encode(Sha256::digest(&bytes)), sha, "{kind}");
+        assert_ne!(d["sha256"], d["pdf_sha256"]);
+        let text = pdf_text(&bytes);
+        let doc_no = d["doc_no"].as_str().unwrap();
+        for needle in needles
+            .iter()
+            .copied()
+            .chain([doc_no, "南阳市卧龙区城市管理局", "—1—"])
+        {
+            assert!(text.contains(needle), "{kind} PDF lacks {needle}: {text}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -568,6 +921,8 @@ async fn a_case_closes_only_when_executed_or_for_a_recorded_reason() {
     let (s, v) = close(json!({"on": "2026-03-10", "type": "close", "reason": "registration_revoked", "ground": "经调查违法事实不能成立"})).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["case"]["open"], 0, "{v}");
+    // The 结案审批表 prints the facts found, so the record comes first.
+    write_record(&leader, &case_id).await;
     let (s, k) = generate(&leader, &case_id, "closing_approval").await;
     assert_eq!(s, StatusCode::CREATED, "{k}");
     let xml = download(&leader, &k).await;

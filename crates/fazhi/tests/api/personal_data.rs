@@ -336,13 +336,24 @@ async fn reads_of_personal_data_are_audited_with_who_and_what() {
     let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
     let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
     let (case_id, version) = new_case(&leader, &app.squad).await;
-    record(
+    let version = record(
         &leader,
         &case_id,
         version,
         &[json!({"on": "2026-03-02", "type": "register", "officers": [a, b]})],
     )
     .await;
+    // The 立案审批表 states the case's source (案件来源).
+    let (s, v) = parts(
+        leader
+            .put(
+                &format!("/cases/{case_id}/record"),
+                &json!({"expected_version": version, "record": {"source": {"kind": "patrol"}}}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let (s, _) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
     assert_eq!(s, StatusCode::OK);
     // A document names the party: downloading it is a read too.

@@ -147,6 +147,51 @@ async fn an_ordinary_case_from_filing_to_archive_through_the_pages() {
     b.screenshot("workbench").await;
     b.goto(&case_path).await;
 
+    // Without the case record the decision is refused, naming what is missing.
+    b.select("#kind", "decision").await;
+    b.submit("form[action$='/documents'] button[type=submit]")
+        .await;
+    let notice = b.text(".notice").await;
+    assert!(
+        notice.contains("违法事实") && notice.contains("证据目录"),
+        "{notice}"
+    );
+    // The case record: identity, source, place, facts, evidence list, reasons.
+    b.click("#record-link").await;
+    b.find("#record-form").await;
+    b.select("#id_type", "resident_id_card").await;
+    b.fill("#id_no", "411303198503121239").await;
+    b.fill("#party_address", "卧龙区卧龙路1号").await;
+    b.fill("#phone", "13803771234").await;
+    b.select("#source_kind", "patrol").await;
+    b.fill("#place_address", "卧龙区卧龙路与工业路交叉口东南角")
+        .await;
+    b.fill(
+        "#facts",
+        "当事人在卧龙路与工业路交叉口东南角人行道摆摊经营水果，占用人行道约4平方米。",
+    )
+    .await;
+    b.fill("#discretion_reason", "首次被查处且当日改正，从轻处罚。")
+        .await;
+    let row = "#evidence-list tbody tr:nth-child(1)";
+    b.select(&format!("{row} select[name=ev_kind]"), "audio_visual")
+        .await;
+    b.fill(&format!("{row} input[name=ev_description]"), "现场照片3张")
+        .await;
+    b.fill(&format!("{row} input[name=ev_source]"), "执法人员现场拍摄")
+        .await;
+    b.fill(&format!("{row} input[name=ev_date]"), "2025-04-03")
+        .await;
+    b.submit("#record-form button[type=submit]").await;
+    // A wrong check digit is refused next to the field, with the input kept.
+    let error = b.text("#field-id_no").await;
+    assert!(error.contains("校验码"), "{error}");
+    b.screenshot("case-record-error").await;
+    b.fill("#id_no", "411303198503121234").await;
+    b.submit("#record-form button[type=submit]").await;
+    b.find("#actions").await;
+    assert!(b.text(".notice").await.contains("已保存案件记录"));
+
     // The decision document, generated from the record and shown print-ready.
     b.select("#kind", "decision").await;
     b.submit("form[action$='/documents'] button[type=submit]")
@@ -155,6 +200,23 @@ async fn an_ordinary_case_from_filing_to_archive_through_the_pages() {
     assert!(doc.contains("行政处罚决定书"), "{doc}");
     assert!(doc.contains("张某某"), "{doc}");
     assert!(doc.contains("罚款人民币500元"), "{doc}");
+    for needle in [
+        "居民身份证号码：411303198503121234",
+        "卧龙区卧龙路1号",
+        "占用人行道约4平方米",
+        "1. 视听资料：现场照片3张（来源：执法人员现场拍摄，2025年4月3日）",
+    ] {
+        assert!(doc.contains(needle), "decision lacks {needle}: {doc}");
+    }
+    // And its DOCX downloads from the document page.
+    let href = b
+        .find("a[href$='/file']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(href.starts_with("/api/v1/documents/"), "{href}");
     b.screenshot("decision-document").await;
 
     advance(&app, &b, "2025-04-17").await;

@@ -6,6 +6,7 @@ use crate::repo::case_repo::{CaseRow, EvidenceRow};
 use crate::service::AppState;
 use crate::service::auth::CurrentUser;
 use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent, ReviewItem};
+use crate::service::case_record::{self, CaseRecord, RecordUpdate};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use axum::Json;
@@ -129,4 +130,30 @@ pub async fn review_queue(
     user: CurrentUser,
 ) -> ApiResult<Json<Vec<ReviewItem>>> {
     Ok(Json(case::review_queue(&state, &user).await?))
+}
+
+/// The case record the documents are written from: party identity, 案件来源, place,
+/// 违法事实, 证据目录, 裁量理由 (empty parts are absent).
+#[utoipa::path(get, path = "/cases/{id}/record", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = CaseRecord), (status = 404, body = ErrorBody)))]
+pub async fn get_record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<CaseRecord>> {
+    Ok(Json(case_record::get(&state, &user, &id).await?))
+}
+
+/// Replace the case record (officers and leaders). 422 `invalid_case_record` names the
+/// field (e.g. a 居民身份证号码 whose check digit is wrong); 409 `version_conflict` when the
+/// case changed since `expected_version`. The case's version moves on.
+#[utoipa::path(put, path = "/cases/{id}/record", tag = "cases", params(("id" = String, Path)), request_body = RecordUpdate,
+    responses((status = 200, body = CaseRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<RecordUpdate>,
+) -> ApiResult<Json<CaseRecord>> {
+    Ok(Json(case_record::update(&state, &user, &id, input).await?))
 }

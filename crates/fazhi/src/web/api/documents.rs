@@ -83,3 +83,29 @@ pub async fn file(
     )
         .into_response())
 }
+
+/// The PDF rendering of a document (LibreOffice headless, stored beside the DOCX with its
+/// own SHA-256, `pdf_sha256`); 404 when the server renders no PDF or the conversion failed.
+#[utoipa::path(get, path = "/documents/{doc_id}/pdf", tag = "documents", params(("doc_id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", description = "PDF"), (status = 404, body = ErrorBody)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(doc_id): ApiPath<String>,
+) -> ApiResult<Response> {
+    let (doc, bytes) = document::pdf_file(&state, &user, &doc_id).await?;
+    let stem = doc.file_name.trim_end_matches(".docx");
+    let disposition = format!(
+        "attachment; filename=\"{}.pdf\"; filename*=UTF-8''{}.pdf",
+        doc.kind,
+        rfc5987(stem)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(page))
         .merge(super::case_steps::routes())
         .merge(super::case_new::routes())
+        .merge(super::case_record::routes())
 }
 
 pub fn stage_label(stage: &str) -> &'static str {

@@ -18,7 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::Datelike;
-use rust_xlsxwriter::{Format, Url, Workbook, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Url, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -282,10 +282,19 @@ async fn records(
 
 /// An Excel sheet name: at most 31 characters, none of `[]:*?/\'`.
 fn sheet_name(index: usize, label: &str) -> String {
+    // Excel forbids []:*?/\ in sheet names (and a leading or trailing apostrophe): their
+    // full-width forms keep the label readable instead of replacing them with `_`.
     let clean: String = label
         .chars()
         .map(|c| match c {
-            '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\'' => '_',
+            '[' => '［',
+            ']' => '］',
+            ':' => '：',
+            '*' => '＊',
+            '?' => '？',
+            '/' => '／',
+            '\\' => '＼',
+            '\'' => '’',
             c => c,
         })
         .collect();
@@ -305,11 +314,25 @@ fn rfc5987(s: &str) -> String {
     out
 }
 
+/// Print setup of every sheet: A4, one page wide, the header rows repeated on each page,
+/// 「第 n 页 共 m 页」 in the footer.
+fn print_setup(ws: &mut Worksheet, header_rows: u32, landscape: bool) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, header_rows - 1)?;
+    ws.set_footer("&C第 &P 页 共 &N 页");
+    Ok(())
+}
+
 fn workbook(stats: &YearStats) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
     let percent = Format::new().set_num_format("0.00%");
+    let day = Format::new().set_num_format("yyyy-mm-dd");
 
     // Which figures get a sheet of their own, and its name.
     let mut sheets: Vec<(&Figure, String)> = Vec::new();
@@ -333,6 +356,7 @@ fn workbook(stats: &YearStats) -> Result<Vec<u8>, XlsxError> {
     summary.set_column_width(2, 16)?;
     summary.set_column_width(5, 30)?;
     summary.set_freeze_panes(1, 0)?;
+    print_setup(summary, 1, false)?;
     let mut row = 1u32;
     for s in &stats.sections {
         for f in &s.figures {
@@ -398,11 +422,16 @@ fn workbook(stats: &YearStats) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(3, 40)?;
         ws.set_column_width(4, 14)?;
         ws.set_freeze_panes(2, 0)?;
+        print_setup(ws, 2, true)?;
         for (i, r) in f.records.iter().enumerate() {
             let row = i as u32 + 2;
             ws.write_string(row, 0, &r.number)?;
             ws.write_string(row, 1, &r.subject)?;
-            ws.write_string(row, 2, &r.date)?;
+            // A real date cell (sortable, filterable), the text when it is not a date.
+            match ExcelDateTime::parse_from_str(&r.date) {
+                Ok(d) => ws.write_datetime_with_format(row, 2, &d, &day)?,
+                Err(_) => ws.write_string(row, 2, &r.date)?,
+            };
             ws.write_string(row, 3, &r.detail)?;
             if let Some(a) = r.amount_fen {
                 ws.write_number_with_format(row, 4, a as f64 / 100.0, &money)?;
@@ -459,7 +488,7 @@ mod tests {
 
     #[test]
     fn sheet_names_and_file_names_are_safe() {
-        assert_eq!(sheet_name(3, "a/b:c"), "03 a_b_c");
+        assert_eq!(sheet_name(3, "a/b:c?"), "03 a／b：c？");
         assert_eq!(sheet_name(1, &"长".repeat(40)).chars().count(), 31);
         assert_eq!(
             rfc5987("2025年统计.xlsx"),

@@ -1,6 +1,7 @@
 //! The print-ready HTML view of a generated document (A4, 仿宋 body, 文号 under the title),
 //! from the same filled-in content as the stored DOCX, with a link to the DOCX itself.
 
+use crate::service::document::render::FormRow;
 use crate::service::{AppState, document};
 use crate::web::page::{OfficeUser, PageResult, render};
 use askama::Template;

@@ -5,6 +5,7 @@
 
 mod admin;
 mod case_new;
+mod case_record;
 mod case_steps;
 mod cases;
 mod complaints;

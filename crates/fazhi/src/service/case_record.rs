@@ -1,0 +1,687 @@
+//! The case record the enforcement documents are written from (issue 13): the party's
+//! identity (an individual's 身份证件 and phone, an organisation's 统一社会信用代码 and
+//! 法定代表人, and the address), the 案件来源, the place of the act, the 违法事实 found by
+//! the officer, the 证据目录 (each item one of the eight kinds of evidence of 行政处罚法
+//! 第四十六条) and the 裁量理由. B19 (决定书: party name/address, facts and evidence) and
+//! 案卷评查 K2/K3 (identity proof, facts clear, evidence sufficient) judge these; the
+//! documents refuse to generate when an element they print is missing.
+//!
+//! The record is kept as one JSON document per case (`case_records`, migration 0011),
+//! replaced as a whole with the case's version check; the audit entry carries salted
+//! digests of the personal fields, never their text (issue 11).
+
+use super::audit::{Actor, AuditEvent, append};
+use super::auth::{CurrentUser, Role};
+use super::personal_data::salt_of;
+use super::{AppState, ServiceError, ServiceResult};
+use crate::infra::clock::to_db_time;
+use crate::repo::case_record_repo;
+use crate::repo::case_repo;
+use chrono::NaiveDate;
+use fazhi_domain::timeline::CnDate;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+/// 身份证件种类.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdType {
+    /// 居民身份证 (number checked per GB 11643).
+    ResidentIdCard,
+    /// 护照
+    Passport,
+    /// 港澳居民来往内地通行证
+    HkMacaoPermit,
+    /// 台湾居民来往大陆通行证
+    TaiwanPermit,
+    /// 外国人永久居留身份证
+    ForeignPermanentResidence,
+}
+
+impl IdType {
+    pub const ALL: [IdType; 5] = [
+        IdType::ResidentIdCard,
+        IdType::Passport,
+        IdType::HkMacaoPermit,
+        IdType::TaiwanPermit,
+        IdType::ForeignPermanentResidence,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            IdType::ResidentIdCard => "居民身份证",
+            IdType::Passport => "护照",
+            IdType::HkMacaoPermit => "港澳居民来往内地通行证",
+            IdType::TaiwanPermit => "台湾居民来往大陆通行证",
+            IdType::ForeignPermanentResidence => "外国人永久居留身份证",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            IdType::ResidentIdCard => "resident_id_card",
+            IdType::Passport => "passport",
+            IdType::HkMacaoPermit => "hk_macao_permit",
+            IdType::TaiwanPermit => "taiwan_permit",
+            IdType::ForeignPermanentResidence => "foreign_permanent_residence",
+        }
+    }
+}
+
+/// The party's identity as the documents print it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PartyDetails {
+    /// 自然人: 身份证件 type and number, address, phone.
+    Individual {
+        id_type: IdType,
+        id_no: String,
+        address: String,
+        #[serde(default)]
+        phone: Option<String>,
+    },
+    /// 法人或者其他组织: 统一社会信用代码, 法定代表人 (负责人), address.
+    Organisation {
+        credit_code: String,
+        legal_representative: String,
+        address: String,
+    },
+}
+
+impl PartyDetails {
+    pub fn address(&self) -> &str {
+        match self {
+            PartyDetails::Individual { address, .. }
+            | PartyDetails::Organisation { address, .. } => address,
+        }
+    }
+
+    /// The identity line of a document: 「居民身份证：4113…」 or 「统一社会信用代码：…，法定代表人：…」.
+    pub fn identity_text(&self) -> String {
+        match self {
+            PartyDetails::Individual {
+                id_type,
+                id_no,
+                phone,
+                ..
+            } => {
+                let mut t = format!("{}号码：{id_no}", id_type.label());
+                if let Some(p) = phone.as_deref().filter(|p| !p.is_empty()) {
+                    t.push_str(&format!("，联系电话：{p}"));
+                }
+                t
+            }
+            PartyDetails::Organisation {
+                credit_code,
+                legal_representative,
+                ..
+            } => format!(
+                "统一社会信用代码：{credit_code}，法定代表人（负责人）：{legal_representative}"
+            ),
+        }
+    }
+}
+
+/// 案件来源.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// 巡查发现
+    Patrol,
+    /// 投诉举报 (with the complaint it came from)
+    Complaint,
+    /// 监督检查
+    Inspection,
+    /// 上级交办、其他部门移送
+    Referral,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 4] = [
+        SourceKind::Patrol,
+        SourceKind::Complaint,
+        SourceKind::Inspection,
+        SourceKind::Referral,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Patrol => "巡查发现",
+            SourceKind::Complaint => "投诉举报",
+            SourceKind::Inspection => "监督检查",
+            SourceKind::Referral => "上级交办或其他部门移送",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceKind::Patrol => "patrol",
+            SourceKind::Complaint => "complaint",
+            SourceKind::Inspection => "inspection",
+            SourceKind::Referral => "referral",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSource {
+    pub kind: SourceKind,
+    /// The complaint (投诉举报) the case came from; required for `complaint`.
+    #[serde(default)]
+    pub complaint_id: Option<String>,
+    /// Who referred or assigned the case, for `referral`; optional detail otherwise.
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+/// 违法行为发生地点.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    pub address: String,
+    /// WGS-84 longitude, when known.
+    #[serde(default)]
+    pub longitude: Option<f64>,
+    /// WGS-84 latitude, when known.
+    #[serde(default)]
+    pub latitude: Option<f64>,
+}
+
+/// The eight kinds of evidence (行政处罚法第四十六条; 行政诉讼法第三十三条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// 书证
+    Documentary,
+    /// 物证
+    Physical,
+    /// 视听资料
+    AudioVisual,
+    /// 电子数据
+    Electronic,
+    /// 证人证言
+    Witness,
+    /// 当事人的陈述
+    PartyStatement,
+    /// 鉴定意见
+    ExpertOpinion,
+    /// 勘验笔录、现场笔录
+    InspectionRecord,
+}
+
+impl EvidenceKind {
+    pub const ALL: [EvidenceKind; 8] = [
+        EvidenceKind::Documentary,
+        EvidenceKind::Physical,
+        EvidenceKind::AudioVisual,
+        EvidenceKind::Electronic,
+        EvidenceKind::Witness,
+        EvidenceKind::PartyStatement,
+        EvidenceKind::ExpertOpinion,
+        EvidenceKind::InspectionRecord,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::Documentary => "书证",
+            EvidenceKind::Physical => "物证",
+            EvidenceKind::AudioVisual => "视听资料",
+            EvidenceKind::Electronic => "电子数据",
+            EvidenceKind::Witness => "证人证言",
+            EvidenceKind::PartyStatement => "当事人的陈述",
+            EvidenceKind::ExpertOpinion => "鉴定意见",
+            EvidenceKind::InspectionRecord => "勘验笔录、现场笔录",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EvidenceKind::Documentary => "documentary",
+            EvidenceKind::Physical => "physical",
+            EvidenceKind::AudioVisual => "audio_visual",
+            EvidenceKind::Electronic => "electronic",
+            EvidenceKind::Witness => "witness",
+            EvidenceKind::PartyStatement => "party_statement",
+            EvidenceKind::ExpertOpinion => "expert_opinion",
+            EvidenceKind::InspectionRecord => "inspection_record",
+        }
+    }
+}
+
+/// One item of the 证据目录.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceItem {
+    pub kind: EvidenceKind,
+    pub description: String,
+    /// 证据来源 (who provided it, or how it was obtained).
+    pub source: String,
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    /// An evidence file of this case (`/cases/{id}/evidence`), when there is one.
+    #[serde(default)]
+    pub file_id: Option<String>,
+}
+
+/// The record. Every part is optional while the case is being investigated; the documents
+/// say which part they still need.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRecord {
+    #[serde(default)]
+    pub party: Option<PartyDetails>,
+    #[serde(default)]
+    pub source: Option<CaseSource>,
+    #[serde(default)]
+    pub place: Option<Place>,
+    /// 违法事实, written by the officer; required before the 事先告知.
+    #[serde(default)]
+    pub facts: Option<String>,
+    /// 证据目录.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceItem>,
+    /// 裁量理由: why this tier of the benchmark (shown beside it on the 事先告知书).
+    #[serde(default)]
+    pub discretion_reason: Option<String>,
+}
+
+impl CaseRecord {
+    /// The facts, when written.
+    pub fn facts(&self) -> Option<&str> {
+        self.facts
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+    }
+
+    pub fn discretion_reason(&self) -> Option<&str> {
+        self.discretion_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+    }
+
+    /// The 证据目录 as a document prints it: 「1. 书证：…（来源：…，2026年3月3日）；2. …」.
+    pub fn evidence_text(&self) -> Option<String> {
+        if self.evidence.is_empty() {
+            return None;
+        }
+        Some(
+            self.evidence
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    format!(
+                        "{}. {}：{}（来源：{}，{}）",
+                        i + 1,
+                        e.kind.label(),
+                        e.description.trim(),
+                        e.source.trim(),
+                        CnDate(e.date)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    }
+}
+
+/// A replacement of the record; `expected_version` is the case version the caller last saw.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordUpdate {
+    pub expected_version: i64,
+    pub record: CaseRecord,
+}
+
+/// 居民身份证号码 check (GB 11643-1999): 17 digits and an ISO 7064 MOD 11-2 check character.
+pub fn valid_resident_id(no: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let b = no.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    CHECK[(sum % 11) as usize] == b[17].to_ascii_uppercase()
+}
+
+/// 统一社会信用代码 check (GB 32100-2015): 18 characters of the code set, the last a
+/// MOD 31 check character.
+pub fn valid_credit_code(code: &str) -> bool {
+    const SET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [usize; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return false;
+    }
+    let mut values = Vec::with_capacity(18);
+    for c in &chars {
+        match SET.find(*c) {
+            Some(v) => values.push(v),
+            None => return false,
+        }
+    }
+    let sum: usize = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+    let check = (31 - sum % 31) % 31;
+    values[17] == check
+}
+
+/// A mainland phone number: a mobile (11 digits from 1) or a landline with its area code.
+pub fn valid_phone(p: &str) -> bool {
+    let digits: String = p.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    (digits.len() == 11 && digits.starts_with('1'))
+        || (digits.starts_with('0') && (10..=12).contains(&digits.len()))
+}
+
+fn trimmed(s: &mut String) {
+    *s = s.trim().to_string();
+}
+
+fn required(value: &str, field: &str, label: &str, max: usize) -> ServiceResult<()> {
+    if value.is_empty() || value.chars().count() > max {
+        return Err(ServiceError::invalid_field(
+            "invalid_case_record",
+            field,
+            format!("{label}不能为空，且不超过{max}个字"),
+        ));
+    }
+    Ok(())
+}
+
+fn optional_text(
+    value: &mut Option<String>,
+    field: &str,
+    label: &str,
+    max: usize,
+) -> ServiceResult<()> {
+    if let Some(v) = value.as_mut() {
+        trimmed(v);
+        if v.chars().count() > max {
+            return Err(ServiceError::invalid_field(
+                "invalid_case_record",
+                field,
+                format!("{label}不超过{max}个字"),
+            ));
+        }
+    }
+    if value.as_deref() == Some("") {
+        *value = None;
+    }
+    Ok(())
+}
+
+/// Checks and normalises a record against the case's evidence files and complaints.
+async fn validate(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    r: &mut CaseRecord,
+) -> ServiceResult<()> {
+    let bad = |field: &str, message: String| {
+        Err(ServiceError::invalid_field(
+            "invalid_case_record",
+            field,
+            message,
+        ))
+    };
+    match &mut r.party {
+        Some(PartyDetails::Individual {
+            id_type,
+            id_no,
+            address,
+            phone,
+        }) => {
+            trimmed(id_no);
+            trimmed(address);
+            required(id_no, "party.id_no", "身份证件号码", 40)?;
+            required(address, "party.address", "当事人住址", 200)?;
+            if *id_type == IdType::ResidentIdCard && !valid_resident_id(id_no) {
+                return bad(
+                    "party.id_no",
+                    "居民身份证号码应为18位且校验码正确（GB 11643）".into(),
+                );
+            }
+            optional_text(phone, "party.phone", "联系电话", 20)?;
+            if let Some(p) = phone.as_deref()
+                && !valid_phone(p)
+            {
+                return bad(
+                    "party.phone",
+                    "联系电话应为11位手机号码或带区号的固定电话号码".into(),
+                );
+            }
+        }
+        Some(PartyDetails::Organisation {
+            credit_code,
+            legal_representative,
+            address,
+        }) => {
+            *credit_code = credit_code.trim().to_uppercase();
+            trimmed(legal_representative);
+            trimmed(address);
+            if !valid_credit_code(credit_code) {
+                return bad(
+                    "party.credit_code",
+                    "统一社会信用代码应为18位且校验码正确（GB 32100）".into(),
+                );
+            }
+            required(
+                legal_representative,
+                "party.legal_representative",
+                "法定代表人（负责人）",
+                50,
+            )?;
+            required(address, "party.address", "当事人住所", 200)?;
+        }
+        None => {}
+    }
+    if let Some(s) = &mut r.source {
+        optional_text(&mut s.detail, "source.detail", "案件来源说明", 200)?;
+        optional_text(&mut s.complaint_id, "source.complaint_id", "投诉编号", 64)?;
+        match (s.kind, &s.complaint_id) {
+            (SourceKind::Complaint, None) => {
+                // The complaint the case was opened from, when there is exactly one.
+                let linked =
+                    crate::repo::complaint_repo::complaints_of_case(&mut *conn, case_id).await?;
+                match linked.as_slice() {
+                    [one] => s.complaint_id = Some(one.clone()),
+                    _ => {
+                        return bad(
+                            "source.complaint_id",
+                            "案件来源为投诉举报的，应当关联投诉举报记录".into(),
+                        );
+                    }
+                }
+            }
+            (SourceKind::Complaint, Some(id)) => {
+                let exists = case_record_repo::complaint_exists(&mut *conn, id).await?;
+                if !exists {
+                    return bad("source.complaint_id", format!("没有编号为“{id}”的投诉举报"));
+                }
+            }
+            (_, Some(_)) => {
+                return bad(
+                    "source.complaint_id",
+                    "只有来源为投诉举报的案件才关联投诉举报记录".into(),
+                );
+            }
+            _ => {}
+        }
+    }
+    if let Some(p) = &mut r.place {
+        trimmed(&mut p.address);
+        required(&p.address, "place.address", "违法行为发生地点", 200)?;
+        if p.longitude.is_some() != p.latitude.is_some()
+            || p.longitude.is_some_and(|x| !(-180.0..=180.0).contains(&x))
+            || p.latitude.is_some_and(|y| !(-90.0..=90.0).contains(&y))
+        {
+            return bad(
+                "place.longitude",
+                "经纬度应成对填写，经度在-180至180之间，纬度在-90至90之间".into(),
+            );
+        }
+    }
+    optional_text(&mut r.facts, "facts", "违法事实", 5000)?;
+    optional_text(
+        &mut r.discretion_reason,
+        "discretion_reason",
+        "裁量理由",
+        2000,
+    )?;
+    if r.evidence.len() > 200 {
+        return bad("evidence", "证据目录不超过200项".into());
+    }
+    let files = case_repo::evidence_of(&mut *conn, case_id).await?;
+    for (i, e) in r.evidence.iter_mut().enumerate() {
+        trimmed(&mut e.description);
+        trimmed(&mut e.source);
+        required(
+            &e.description,
+            &format!("evidence[{i}].description"),
+            "证据名称及内容",
+            500,
+        )?;
+        required(&e.source, &format!("evidence[{i}].source"), "证据来源", 200)?;
+        if let Some(f) = &e.file_id
+            && !files.iter().any(|x| &x.id == f)
+        {
+            return bad(
+                &format!("evidence[{i}].file_id"),
+                format!("第{}项证据关联的文件不属于本案", i + 1),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The record of a case (empty when nothing was written yet).
+pub async fn load(conn: &mut AnyConnection, case_id: &str) -> ServiceResult<CaseRecord> {
+    Ok(match case_record_repo::get(conn, case_id).await? {
+        Some(json) => serde_json::from_str(&json).map_err(anyhow::Error::from)?,
+        None => CaseRecord::default(),
+    })
+}
+
+/// Who writes the record: the officers investigating and their leaders.
+const WRITERS: &[Role] = &[Role::Leader, Role::Officer];
+
+/// Reads a case's record.
+pub async fn get(
+    state: &AppState,
+    actor: &CurrentUser,
+    case_id: &str,
+) -> ServiceResult<CaseRecord> {
+    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    let mut conn = state.db.pool.acquire().await?;
+    case_repo::get(&mut conn, case_id)
+        .await?
+        .filter(|c| super::case::can_see(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    load(&mut conn, case_id).await
+}
+
+/// Replaces a case's record (version-checked; the case's version moves on).
+pub async fn update(
+    state: &AppState,
+    actor: &CurrentUser,
+    case_id: &str,
+    input: RecordUpdate,
+) -> ServiceResult<CaseRecord> {
+    actor.require(WRITERS)?;
+    let mut tx = state.db.begin_write().await?;
+    let case = case_repo::get(&mut tx, case_id)
+        .await?
+        .filter(|c| super::case::can_see(actor, c))
+        .ok_or(ServiceError::NotFound { what: "案件" })?;
+    if case.version != input.expected_version {
+        return Err(ServiceError::VersionConflict {
+            current: case.version,
+        });
+    }
+    let mut record = input.record;
+    validate(&mut tx, case_id, &mut record).await?;
+    let now = state.clock.now();
+    let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
+    case_record_repo::put(&mut tx, case_id, &json, &actor.id, &to_db_time(now)).await?;
+    if !case_repo::bump(
+        &mut tx,
+        case_id,
+        case.version,
+        &case.stage,
+        case.open != 0,
+        &to_db_time(now),
+    )
+    .await?
+    {
+        return Err(ServiceError::VersionConflict {
+            current: case.version + 1,
+        });
+    }
+    // The texts may name people: all of them go into the chain as salted digests.
+    let salt = salt_of(&mut tx, "case", case_id).await?;
+    let party_json = record
+        .party
+        .as_ref()
+        .map(|p| serde_json::to_string(p).unwrap_or_default());
+    let place = record.place.as_ref().map(|p| p.address.clone());
+    let evidence_json = serde_json::to_string(&record.evidence).map_err(anyhow::Error::from)?;
+    let content = serde_json::json!({
+        "version": case.version + 1,
+        "party_kind": record.party.as_ref().map(|p| match p {
+            PartyDetails::Individual { .. } => "individual",
+            PartyDetails::Organisation { .. } => "organisation",
+        }),
+        "source": record.source.as_ref().map(|s| s.kind.code()),
+        "evidence_items": record.evidence.len(),
+        "personal": salt.digests(&[
+            ("party", party_json.as_deref()),
+            ("place", place.as_deref()),
+            ("facts", record.facts.as_deref()),
+            ("evidence", Some(evidence_json.as_str())),
+            ("discretion_reason", record.discretion_reason.as_deref()),
+        ]),
+    });
+    append(
+        &mut tx,
+        &Actor(actor.id.clone()),
+        now,
+        AuditEvent {
+            action: "case.record",
+            entity: "case",
+            entity_id: case_id,
+            content,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_numbers_are_checked() {
+        assert!(valid_resident_id("11010519491231002X"));
+        assert!(valid_resident_id("11010519491231002x"));
+        assert!(!valid_resident_id("110105194912310021"));
+        assert!(!valid_resident_id("1101051949123100"));
+        assert!(valid_credit_code("91350100M000100Y43"));
+        assert!(!valid_credit_code("91350100M000100Y44"));
+        assert!(!valid_credit_code("91350100M000100YI3"));
+        assert!(valid_phone("13800138000"));
+        assert!(valid_phone("0377-63123456"));
+        assert!(!valid_phone("12345"));
+    }
+}
