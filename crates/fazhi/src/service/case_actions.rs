@@ -255,7 +255,7 @@ pub async fn actions(
                             })
                             .cloned()
                             .collect(),
-                        // A calendar gap (year not loaded) is shown by the case page itself.
+                        // A date outside the calendar's years is shown by the case page itself.
                         Err(_) => Vec::new(),
                     }
                 }

@@ -536,8 +536,8 @@ pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
-/// When a complaint received at `received` is due under `limit`: `None` when the due time
-/// falls in a year the calendar has not loaded (never guessed).
+/// When a complaint received at `received` is due under `limit` (on the provisional calendar in
+/// a year whose notice is not loaded): `None` only past the calendar's supported years.
 pub fn expected_at(
     calendar: &Calendar,
     periods: &[(NaiveTime, NaiveTime)],
