@@ -416,7 +416,10 @@ async fn loading_a_year_recomputes_the_due_time_of_open_complaints() {
             .unwrap(),
     )
     .await;
-    let id = created[0]["service_request_id"].as_str().unwrap().to_string();
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let due = |v: &Value| v[0]["expected_datetime"].as_str().unwrap_or("").to_string();
     let before = open311_json(
         reqwest::get(o311(&format!("/requests/{id}.json")))
