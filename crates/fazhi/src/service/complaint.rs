@@ -1941,12 +1941,22 @@ mod tests {
             ),
             Some(dt("2026-06-02T09:30:00+08:00"))
         );
-        // A due date in an unloaded year is not guessed.
+        // Into 2027 (no notice loaded): the provisional calendar, 1 January (元旦) off.
         assert_eq!(
             expected_at(
                 &cal,
                 &s.working_periods,
                 dt("2026-12-30T12:00:00+08:00"),
+                wd
+            ),
+            Some(dt("2027-01-07T18:00:00+08:00"))
+        );
+        // Past the calendar's years there is no due time.
+        assert_eq!(
+            expected_at(
+                &cal,
+                &s.working_periods,
+                dt("2099-12-30T12:00:00+08:00"),
                 wd
             ),
             None
