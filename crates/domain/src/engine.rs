@@ -192,8 +192,8 @@ struct Decided {
 struct Served {
     /// The day of the service event.
     on: NaiveDate,
-    /// The day service takes effect (public notice: 30 days after the notice; may lie in a year
-    /// not loaded).
+    /// The day service takes effect (public notice: 30 days after the notice; may lie in a
+    /// provisional year).
     effective: NaiveDate,
 }
 

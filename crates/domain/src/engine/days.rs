@@ -19,7 +19,7 @@ use crate::timeline::CnDate;
 /// The last day of a legal period, exactly or as a lower bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Due {
-    /// The due date, or 1 January of the first year the calendar has not loaded.
+    /// The due date, or 1 January of the first year past the supported years.
     date: NaiveDate,
     /// Whether `date` is the due date itself.
     exact: bool,

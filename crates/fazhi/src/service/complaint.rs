@@ -536,8 +536,8 @@ pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
-/// When a complaint received at `received` is due under `limit`: `None` when the due time
-/// falls in a year the calendar has not loaded (never guessed).
+/// When a complaint received at `received` is due under `limit` (on the provisional calendar in
+/// a year whose notice is not loaded): `None` only past the calendar's supported years.
 pub fn expected_at(
     calendar: &Calendar,
     periods: &[(NaiveTime, NaiveTime)],
@@ -1989,8 +1989,7 @@ mod tests {
             ),
             Some(dt("2026-06-02T09:30:00+08:00"))
         );
-        // A due date in a year without a loaded notice is counted on the provisional calendar
-        // (元旦 rest day on Friday 2027-01-01): five working days end on Thursday 7 January.
+        // Into 2027 (no notice loaded): the provisional calendar, 1 January (元旦) off.
         assert_eq!(
             expected_at(
                 &cal,
@@ -1999,6 +1998,16 @@ mod tests {
                 wd
             ),
             Some(dt("2027-01-07T18:00:00+08:00"))
+        );
+        // Past the calendar's years there is no due time.
+        assert_eq!(
+            expected_at(
+                &cal,
+                &s.working_periods,
+                dt("2099-12-30T12:00:00+08:00"),
+                wd
+            ),
+            None
         );
     }
 

@@ -387,3 +387,66 @@ async fn from_1_november_admins_and_leaders_are_warned_until_next_year_is_loaded
     assert!(!warned(&admin_page.get("/workbench").await.body));
     assert!(!warned(&leader_page.get("/workbench").await.body));
 }
+
+async fn open311_json(r: reqwest::Response) -> Value {
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn loading_a_year_recomputes_the_due_time_of_open_complaints() {
+    // Wednesday 3 February 2027, noon; 噪声扰民 is due in 3 working days.
+    let app = TestApp::spawn_on("2027-02-03").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let (_, key) = fazhi::service::complaint::create_key(&app.state, None, "测试客户端")
+        .await
+        .unwrap();
+    let o311 = |path: &str| format!("http://{}/open311/v2{path}", app.addr);
+    let created = open311_json(
+        reqwest::Client::new()
+            .post(o311("/requests.json"))
+            .form(&[
+                ("api_key", key.expose()),
+                ("service_code", "zao_sheng_rao_min"),
+                ("address_string", "人民路"),
+                ("attribute[noise_source][]", "other"),
+                ("attribute[time_of_day]", "day"),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = created[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let due = |v: &Value| v[0]["expected_datetime"].as_str().unwrap_or("").to_string();
+    let before = open311_json(
+        reqwest::get(o311(&format!("/requests/{id}.json")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    // Provisional: 4 February, then 9 and 10 February (5–8 February are the statutory 春节).
+    assert_eq!(due(&before), "2027-02-10T18:00:00+08:00");
+    let (s, b) = parts(admin.put("/calendars/2027", &arrangement_2027()).await).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let moved: Vec<&Value> = b["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "complaint")
+        .collect();
+    assert_eq!(moved.len(), 1, "{b}");
+    assert_eq!(moved[0]["number"], id.as_str());
+    assert_eq!(moved[0]["old"], "2027年2月10日 18:00");
+    assert_eq!(moved[0]["new"], "2027年2月15日 18:00");
+    // The notice: 5–11 February off, so 4, 12 and 15 February.
+    let after = open311_json(
+        reqwest::get(o311(&format!("/requests/{id}.json")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(due(&after), "2027-02-15T18:00:00+08:00");
+}
