@@ -336,13 +336,7 @@ async fn probe_refusals(
     // Fails closed: a probe that cannot be judged (a database error, a date the calendar
     // cannot count) is an error of the page, never a step shown as allowed.
     let timeline = build_timeline(conn, case, with_probe, today).await?;
-    let report = run_check(
-        &timeline,
-        calendar,
-        &state.settings.rules,
-        catalogue,
-        today,
-    )?;
+    let report = run_check(&timeline, calendar, &state.settings.rules, catalogue, today)?;
     Ok(report
         .violations_at(index)
         .filter(|v| !CONTENT_RULES.contains(&v.rule.as_str()))

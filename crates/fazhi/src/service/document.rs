@@ -439,12 +439,11 @@ pub async fn generate(
             );
             // The same date the rule engine checks the decision against (pre_decision_notice).
             let calendar = state.calendar().await?;
-            let deadline = fazhi_domain::engine::statement_period_end(
-                &calendar,
-                &state.settings.rules,
-                e.on,
-            )
-            .map_err(|err| ServiceError::invalid("calendar_out_of_range", err.to_string()))?;
+            let deadline =
+                fazhi_domain::engine::statement_period_end(&calendar, &state.settings.rules, e.on)
+                    .map_err(|err| {
+                        ServiceError::invalid("calendar_out_of_range", err.to_string())
+                    })?;
             // A date counted across a year whose notice is not loaded says so in the document.
             let note = if calendar.crosses_provisional(e.on, deadline) {
                 crate::service::calendar::PROVISIONAL_NOTE
