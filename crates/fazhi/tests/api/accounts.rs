@@ -549,24 +549,12 @@ async fn failed_logins_slow_down_each_account_and_unknown_names_alike() {
         .cookie_store(true)
         .build()
         .unwrap();
-    let form = browser
-        .get(format!("{}/login", app.root()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let page = browser
-        .post(format!("{}/login", app.root()))
-        .form(&[
-            ("_csrf", crate::helpers::login_csrf_of(&form).as_str()),
-            ("username", "ghost"),
-            ("password", "whatever-1"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let page = crate::helpers::submit_login_form(
+        &browser,
+        &app.root(),
+        &[("username", "ghost"), ("password", "whatever-1")],
+    )
+    .await;
     assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(
         page.text()

@@ -4,7 +4,7 @@
 //! form answered 409 with a clear message, the intake form, and odd query strings that must
 //! not break the queue.
 
-use crate::helpers::{Client, PASSWORD, TestApp, login_csrf_of, parts};
+use crate::helpers::{Client, PASSWORD, TestApp, parts};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -59,18 +59,12 @@ impl Session {
 
     async fn login(app: &TestApp, username: &str) -> Session {
         let mut s = Self::anonymous(app);
-        let form = s.get("/login").await.body;
-        let r = s
-            .http
-            .post(format!("{}/login", s.root))
-            .form(&[
-                ("_csrf", login_csrf_of(&form).as_str()),
-                ("username", username),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("login");
+        let r = crate::helpers::submit_login_form(
+            &s.http,
+            &s.root,
+            &[("username", username), ("password", PASSWORD)],
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
         let page = s.get("/workbench").await;
         s.csrf = csrf_of(&page.body);

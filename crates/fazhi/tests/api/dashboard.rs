@@ -2,7 +2,7 @@
 //! page, the drill-down to the records behind them, the roles, bad input, and the XLSX export
 //! opened as a zip.
 
-use crate::helpers::{Client, PASSWORD, TestApp, login_csrf_of, officer, parts, record_with};
+use crate::helpers::{Client, PASSWORD, TestApp, officer, parts, record_with};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -240,25 +240,16 @@ pub async fn login(app: &TestApp, username: &str) -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap();
-    let form = http
-        .get(format!("{}/login", app.root()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = http
-        .post(format!("{}/login", app.root()))
-        .form(&[
-            ("_csrf", login_csrf_of(&form).as_str()),
+    let r = crate::helpers::submit_login_form(
+        &http,
+        &app.root(),
+        &[
             ("username", username),
             ("password", PASSWORD),
             ("next", "/workbench"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK, "login as {username}");
     assert!(r.url().path().ends_with("/workbench"), "{}", r.url());
     http

@@ -367,6 +367,31 @@ pub fn login_csrf_of(html: &str) -> String {
     html[start..start + end].to_string()
 }
 
+/// Submits the login form as a browser does: reads `/login` for the form's CSRF token, then
+/// posts `fields` with it. `http` keeps cookies (the token is bound to the pre-login cookie).
+pub async fn submit_login_form(
+    http: &reqwest::Client,
+    root: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let form = http
+        .get(format!("{root}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("login page text");
+    let csrf = login_csrf_of(&form);
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    http.post(format!("{root}/login"))
+        .form(&all)
+        .send()
+        .await
+        .expect("login")
+}
+
 pub fn csrf_of(html: &str) -> String {
     let marker = "<meta name=\"csrf-token\" content=\"";
     let start = html.find(marker).expect("csrf meta") + marker.len();
@@ -382,24 +407,12 @@ impl PageSession {
             .build()
             .expect("client");
         let root = app.root();
-        let form = http
-            .get(format!("{root}/login"))
-            .send()
-            .await
-            .expect("login page")
-            .text()
-            .await
-            .expect("login page text");
-        let r = http
-            .post(format!("{root}/login"))
-            .form(&[
-                ("_csrf", login_csrf_of(&form).as_str()),
-                ("username", username),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("login");
+        let r = submit_login_form(
+            &http,
+            &root,
+            &[("username", username), ("password", PASSWORD)],
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
         let mut s = PageSession {
             http,
@@ -426,24 +439,12 @@ impl PageSession {
             .build()
             .expect("client");
         let root = app.root();
-        let form = http
-            .get(format!("{root}/login"))
-            .send()
-            .await
-            .expect("login page")
-            .text()
-            .await
-            .expect("login page text");
-        let r = http
-            .post(format!("{root}/login"))
-            .form(&[
-                ("_csrf", login_csrf_of(&form).as_str()),
-                ("username", username),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("login");
+        let r = submit_login_form(
+            &http,
+            &root,
+            &[("username", username), ("password", PASSWORD)],
+        )
+        .await;
         let login = Self::answer(r).await;
         assert_eq!(login.status, StatusCode::SEE_OTHER, "login of {username}");
         assert!(

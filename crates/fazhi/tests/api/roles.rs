@@ -314,24 +314,15 @@ async fn the_demo_legal_officer_has_the_major_case_to_review() {
         .cookie_store(true)
         .build()
         .unwrap();
-    let form = page
-        .get(format!("{}/login", app.root()))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = page
-        .post(format!("{}/login", app.root()))
-        .form(&[
-            ("_csrf", crate::helpers::login_csrf_of(&form).as_str()),
+    let r = crate::helpers::submit_login_form(
+        &page,
+        &app.root(),
+        &[
             ("username", "fazhi"),
             ("password", fazhi::service::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     let body = r.text().await.unwrap();
     let queue: Value = page
         .get(app.url("/review-queue"))

@@ -506,6 +506,13 @@ async fn the_public_url_not_the_host_header_makes_links_and_secure_cookies() {
         "https://12345.wolong.gov.cn/api/v1"
     );
     // https:// makes the session cookies Secure without --secure-cookies.
+    assert_every_cookie_secure(&app).await;
+}
+
+/// Logs `leader` in through the API and through the login form and checks that every cookie
+/// set on the way (API session, the form's pre-login cookie, the page session) is `Secure`.
+/// Returns the login form's answer headers for further checks.
+async fn assert_every_cookie_secure(app: &TestApp) -> reqwest::header::HeaderMap {
     let r = reqwest::Client::new()
         .post(app.url("/sessions"))
         .json(&json!({"username": "leader", "password": PASSWORD}))
@@ -523,6 +530,7 @@ async fn the_public_url_not_the_host_header_makes_links_and_secure_cookies() {
         header(&r, "set-cookie").contains("Secure"),
         "login form cookie"
     );
+    let form_headers = r.headers().clone();
     let token = login_csrf_of(&r.text().await.unwrap());
     // (A real browser would not send the Secure cookie over http; this client does.)
     let r = http
@@ -544,6 +552,7 @@ async fn the_public_url_not_the_host_header_makes_links_and_secure_cookies() {
         .find(|c| c.starts_with("fazhi_session="))
         .unwrap();
     assert!(session.contains("Secure"), "{session}");
+    form_headers
 }
 
 #[tokio::test]
@@ -578,42 +587,9 @@ async fn secure_cookies_alone_still_make_every_cookie_secure() {
     })
     .await;
     app.user("leader", Role::Leader, &app.bureau).await;
-    let r = reqwest::Client::new()
-        .post(app.url("/sessions"))
-        .json(&json!({"username": "leader", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert!(header(&r, "set-cookie").contains("Secure"), "API login");
-    let http = browser();
-    let r = http
-        .get(format!("{}/login", app.root()))
-        .send()
-        .await
-        .unwrap();
-    assert!(header(&r, "set-cookie").contains("Secure"), "login form");
+    let form = assert_every_cookie_secure(&app).await;
     // No HSTS: the platform does not know that it is reached over https.
-    assert_eq!(header(&r, "strict-transport-security"), "");
-    let token = login_csrf_of(&r.text().await.unwrap());
-    let r = http
-        .post(format!("{}/login", app.root()))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("username", "leader"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let session = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("fazhi_session="))
-        .unwrap();
-    assert!(session.contains("Secure"), "{session}");
+    assert!(form.get("strict-transport-security").is_none());
 }
 
 // ---- the real client behind a trusted proxy --------------------------------------------------
