@@ -732,44 +732,6 @@ pub async fn generate(
     Ok((row, true))
 }
 
-/// A stored document's PDF rendering (404 when it has none).
-pub async fn pdf_file(
-    state: &AppState,
-    actor: &CurrentUser,
-    doc_id: &str,
-) -> ServiceResult<(DocumentRow, Vec<u8>)> {
-    actor.require(ROLES)?;
-    let mut conn = state.db.pool.acquire().await?;
-    let doc = document_repo::get(&mut conn, doc_id)
-        .await?
-        .ok_or(ServiceError::NotFound { what: "文书" })?;
-    case_repo::get(&mut conn, &doc.case_id)
-        .await?
-        .filter(|c| visible(actor, c))
-        .ok_or(ServiceError::NotFound { what: "文书" })?;
-    let sha = doc.pdf_sha256.clone().ok_or(ServiceError::NotFound {
-        what: "文书的PDF版本",
-    })?;
-    let path = state
-        .settings
-        .data_dir
-        .join("documents")
-        .join(format!("{sha}.pdf"));
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
-    drop(conn);
-    super::audit::record_read(
-        state,
-        &actor.id,
-        "document.read",
-        ("case", &doc.case_id),
-        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": "pdf"}),
-    )
-    .await?;
-    Ok((doc, bytes))
-}
-
 /// The documents generated for a case.
 pub async fn list(
     state: &AppState,
@@ -785,11 +747,40 @@ pub async fn list(
     Ok(document_repo::of_case(&mut conn, case_id).await?)
 }
 
+/// The two renderings a stored document has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rendering {
+    /// The DOCX, the record itself.
+    Docx,
+    /// The PDF made from it by LibreOffice (absent when none was configured or it failed).
+    Pdf,
+}
+
 /// A stored document and its bytes.
 pub async fn file(
     state: &AppState,
     actor: &CurrentUser,
     doc_id: &str,
+) -> ServiceResult<(DocumentRow, Vec<u8>)> {
+    stored(state, actor, doc_id, Rendering::Docx).await
+}
+
+/// A stored document's PDF rendering (404 when it has none).
+pub async fn pdf_file(
+    state: &AppState,
+    actor: &CurrentUser,
+    doc_id: &str,
+) -> ServiceResult<(DocumentRow, Vec<u8>)> {
+    stored(state, actor, doc_id, Rendering::Pdf).await
+}
+
+/// Reads one rendering of a document the actor may see; its download is a read of personal
+/// data (a document names the party) and is audited.
+async fn stored(
+    state: &AppState,
+    actor: &CurrentUser,
+    doc_id: &str,
+    rendering: Rendering,
 ) -> ServiceResult<(DocumentRow, Vec<u8>)> {
     actor.require(ROLES)?;
     let mut conn = state.db.pool.acquire().await?;
@@ -800,22 +791,26 @@ pub async fn file(
         .await?
         .filter(|c| visible(actor, c))
         .ok_or(ServiceError::NotFound { what: "文书" })?;
-    let path = state
-        .settings
-        .data_dir
-        .join("documents")
-        .join(format!("{}.docx", doc.sha256));
+    drop(conn);
+    let (name, kind) = match rendering {
+        Rendering::Docx => (format!("{}.docx", doc.sha256), "docx"),
+        Rendering::Pdf => {
+            let sha = doc.pdf_sha256.as_deref().ok_or(ServiceError::NotFound {
+                what: "文书的PDF版本",
+            })?;
+            (format!("{sha}.pdf"), "pdf")
+        }
+    };
+    let path = state.settings.data_dir.join("documents").join(name);
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
-    drop(conn);
-    // A document names the party: its download is a read of personal data.
     super::audit::record_read(
         state,
         &actor.id,
         "document.read",
         ("case", &doc.case_id),
-        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": "docx"}),
+        serde_json::json!({"document_id": doc.id, "doc_no": doc.doc_no, "as": kind}),
     )
     .await?;
     Ok((doc, bytes))
