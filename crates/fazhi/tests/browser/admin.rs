@@ -67,3 +67,58 @@ async fn discretion_check_asks_for_a_reason_on_a_phone() {
     b.screenshot("admin-calendar-phone").await;
     b.close().await;
 }
+
+/// An administrator loads next year's State Council arrangement on /calendars: the page first
+/// says the year is provisional (and a date counted into it is marked 暂定), a wrong line is a
+/// form error next to the field with the text kept, and after the load the year is effective.
+#[tokio::test]
+async fn admin_loads_next_years_holiday_arrangement() {
+    let app = TestApp::spawn_on("2026-12-01").await;
+    let _ = app.user("admin", Role::Admin, &app.bureau).await;
+    let Some(b) = Browser::start(&app.root(), Screen::Desktop).await else {
+        return;
+    };
+    b.login("admin", PASSWORD).await;
+    b.goto("/calendars").await;
+    assert!(
+        b.text("#not-loaded")
+            .await
+            .contains("2027年的节假日安排尚未载入")
+    );
+    b.fill("#from", "2027-02-01").await;
+    b.fill("#span", "7wd").await;
+    b.submit("#calculator button[type=submit]").await;
+    assert!(b.text("#result-provisional").await.contains("暂定"));
+
+    b.fill("#year", "2027").await;
+    b.fill("#source", "国务院办公厅关于2027年部分节假日安排的通知")
+        .await;
+    b.fill("#holidays", "春节 2027-02-05 到 2027-02-11").await;
+    b.submit("#load button[type=submit]").await;
+    assert!(b.text("#holidays-error").await.contains("格式不对"));
+    assert_eq!(
+        b.find("#source")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("国务院办公厅关于2027年部分节假日安排的通知")
+    );
+    b.fill(
+        "#holidays",
+        "元旦 2027-01-01 2027-01-03\n春节 2027-02-05 2027-02-11\n清明节 2027-04-03 2027-04-05\n\
+         劳动节 2027-05-01 2027-05-03\n端午节 2027-06-09\n中秋节 2027-09-15\n国庆节 2027-10-01 2027-10-07",
+    )
+    .await;
+    b.fill("#workdays", "2027-02-20").await;
+    b.submit("#load button[type=submit]").await;
+    assert!(
+        b.text("#load-result")
+            .await
+            .contains("已载入2027年的节假日安排")
+    );
+    assert!(!b.exists("#not-loaded").await);
+    b.screenshot("admin-calendar-loaded").await;
+    b.close().await;
+}
