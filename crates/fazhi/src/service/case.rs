@@ -7,6 +7,7 @@ use super::audit::{Actor, AuditEvent, append};
 use super::auth::{CurrentUser, Role};
 use super::personal_data::{self, Salt, insert_salts};
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
+use crate::infra::blob_store::Shelf;
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
 use crate::repo::case_repo::{self, CaseRow, EventRow, EvidenceRow};
@@ -756,21 +757,19 @@ pub async fn add_evidence(
         content_type = info.media_type.to_string();
     }
     let content_type = content_type.as_str();
-    let sha = crate::infra::secret::sha256_hex(bytes);
-    let dir = state.settings.data_dir.join("evidence");
-    tokio::fs::create_dir_all(&dir)
+    // The caller's right to the case is checked before any byte is stored.
+    {
+        let mut conn = state.db.pool.acquire().await?;
+        case_repo::get(&mut conn, id)
+            .await?
+            .filter(|c| can_see(actor, c))
+            .ok_or(ServiceError::NotFound { what: "案件" })?;
+    }
+    let sha = state
+        .blobs()
+        .put(Shelf::Evidence, None, bytes)
         .await
         .map_err(anyhow::Error::from)?;
-    let path = dir.join(&sha);
-    if tokio::fs::metadata(&path).await.is_err() {
-        let tmp = dir.join(format!("{sha}.part"));
-        tokio::fs::write(&tmp, bytes)
-            .await
-            .map_err(anyhow::Error::from)?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(anyhow::Error::from)?;
-    }
     let mut tx = state.db.begin_write().await?;
     let case = case_repo::get(&mut tx, id)
         .await?

@@ -20,7 +20,7 @@ use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::KeptConnection;
 use crate::infra::group_commit::GroupCommit;
-use crate::infra::secret::{Secret, random_token, sha256_hex, token_hash};
+use crate::infra::secret::{Secret, random_token, token_hash};
 use crate::repo::complaint_repo::{
     self, ComplaintRow, Filter, KeyRow, MediaRow, NoteRow, PublicRow,
 };
@@ -1502,24 +1502,13 @@ async fn write_batch_on(
         .collect())
 }
 
-/// Writes a file once under `<data-dir>/evidence/<sha256>` and returns its hash.
+/// Stores a photo or clip once in the file store (`evidence/<sha256>`) and returns its hash.
 pub(crate) async fn store_file(state: &AppState, bytes: &[u8]) -> ServiceResult<String> {
-    let sha = sha256_hex(bytes);
-    let dir = state.settings.data_dir.join("evidence");
-    tokio::fs::create_dir_all(&dir)
+    Ok(state
+        .blobs()
+        .put(crate::infra::blob_store::Shelf::Evidence, None, bytes)
         .await
-        .map_err(anyhow::Error::from)?;
-    let path = dir.join(&sha);
-    if tokio::fs::metadata(&path).await.is_err() {
-        let tmp = dir.join(format!("{sha}.{}.part", new_id()));
-        tokio::fs::write(&tmp, bytes)
-            .await
-            .map_err(anyhow::Error::from)?;
-        tokio::fs::rename(&tmp, &path)
-            .await
-            .map_err(anyhow::Error::from)?;
-    }
-    Ok(sha)
+        .map_err(anyhow::Error::from)?)
 }
 
 // ---- masking ----------------------------------------------------------------------------

@@ -684,6 +684,30 @@ pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResu
     view(state, actor, row).await
 }
 
+/// A verification photo of a complaint the actor may see: its media type and bytes
+/// (photos are staff evidence, never public). `NotFound` for a photo of another complaint
+/// or a missing file.
+pub async fn photo_file(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+    photo_id: &str,
+) -> ServiceResult<(String, Vec<u8>)> {
+    let complaint = get(state, actor, id).await?;
+    let photo = complaint
+        .photos
+        .into_iter()
+        .find(|p| p.id == photo_id && crate::infra::blob_store::is_key(&p.sha256))
+        .ok_or(ServiceError::NotFound { what: "照片" })?;
+    let bytes = state
+        .blobs()
+        .get(crate::infra::blob_store::BlobKey::evidence(&photo.sha256))
+        .await
+        .map_err(anyhow::Error::from)?
+        .ok_or(ServiceError::NotFound { what: "照片" })?;
+    Ok((photo.content_type, bytes))
+}
+
 /// The complaints the caller may see, newest first; `open_only` leaves out closed ones.
 pub async fn list(
     state: &AppState,
@@ -1277,6 +1301,12 @@ pub async fn verify(
             "after",
             format!("核查照片每次最多上传{MAX_VERIFY_PHOTOS}张"),
         ));
+    }
+    // The complaint must be one the actor may act on, and at a stage that allows the check,
+    // before any photo is stored (checked again in the write transaction below).
+    {
+        let mut conn = state.db.pool.acquire().await?;
+        stage_of(&find(&mut conn, actor, id).await?)?.verify()?;
     }
     let mut stored = Vec::new();
     for p in &photos {

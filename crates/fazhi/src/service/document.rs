@@ -14,6 +14,7 @@ pub mod schema;
 use super::audit::{Actor, AuditEvent, append};
 use super::auth::{CurrentUser, Role};
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
+use crate::infra::blob_store::{BlobKey, Shelf};
 use crate::infra::clock::to_db_time;
 use crate::repo::case_repo::{self, CaseRow};
 use crate::repo::document_repo::{self, DocumentRow};
@@ -660,17 +661,9 @@ pub async fn generate(
         layout: template.layout,
     };
     let bytes = render::to_docx(&filled)?;
-    let sha = crate::infra::secret::sha256_hex(&bytes);
-    let dir = state.settings.data_dir.join("documents");
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let path = dir.join(format!("{sha}.docx"));
-    let tmp = dir.join(format!("{sha}.docx.part"));
-    tokio::fs::write(&tmp, &bytes)
-        .await
-        .map_err(anyhow::Error::from)?;
-    tokio::fs::rename(&tmp, &path)
+    let sha = state
+        .blobs()
+        .put(Shelf::Documents, Some("docx"), &bytes)
         .await
         .map_err(anyhow::Error::from)?;
     let now = state.clock.now();
@@ -710,15 +703,12 @@ pub async fn generate(
     // runs. A failed conversion leaves the DOCX as the record (logged, `pdf_sha256` null).
     let mut row = row;
     if let Some(soffice) = &state.settings.soffice {
-        match pdf::convert(soffice, &dir, bytes).await {
+        let work_dir = state.settings.data_dir.join("documents");
+        match pdf::convert(soffice, &work_dir, bytes).await {
             Ok(pdf_bytes) => {
-                let pdf_sha = crate::infra::secret::sha256_hex(&pdf_bytes);
-                let pdf_path = dir.join(format!("{pdf_sha}.pdf"));
-                let tmp = dir.join(format!("{pdf_sha}.pdf.part"));
-                tokio::fs::write(&tmp, &pdf_bytes)
-                    .await
-                    .map_err(anyhow::Error::from)?;
-                tokio::fs::rename(&tmp, &pdf_path)
+                let pdf_sha = state
+                    .blobs()
+                    .put(Shelf::Documents, Some("pdf"), &pdf_bytes)
                     .await
                     .map_err(anyhow::Error::from)?;
                 let mut tx = state.db.begin_write().await?;
@@ -792,19 +782,22 @@ async fn stored(
         .filter(|c| visible(actor, c))
         .ok_or(ServiceError::NotFound { what: "文书" })?;
     drop(conn);
-    let (name, kind) = match rendering {
-        Rendering::Docx => (format!("{}.docx", doc.sha256), "docx"),
+    let key = match rendering {
+        Rendering::Docx => BlobKey::document(&doc.sha256, "docx"),
         Rendering::Pdf => {
             let sha = doc.pdf_sha256.as_deref().ok_or(ServiceError::NotFound {
                 what: "文书的PDF版本",
             })?;
-            (format!("{sha}.pdf"), "pdf")
+            BlobKey::document(sha, "pdf")
         }
     };
-    let path = state.settings.data_dir.join("documents").join(name);
-    let bytes = tokio::fs::read(&path)
+    let kind = key.extension.unwrap_or_default();
+    let bytes = state
+        .blobs()
+        .get(key)
         .await
-        .map_err(|e| anyhow::anyhow!("document file {} missing: {e}", path.display()))?;
+        .map_err(anyhow::Error::from)?
+        .ok_or_else(|| anyhow::anyhow!("document {} {kind} file missing", doc.id))?;
     super::audit::record_read(
         state,
         &actor.id,

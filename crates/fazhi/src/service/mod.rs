@@ -43,6 +43,13 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+impl AppState {
+    /// The file store for evidence, photos and documents (`infra::blob_store`).
+    pub fn blobs(&self) -> crate::infra::blob_store::BlobStore {
+        crate::infra::blob_store::BlobStore::on_disk(&self.settings.data_dir)
+    }
+}
+
 /// A new time-ordered id (UUID v7).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

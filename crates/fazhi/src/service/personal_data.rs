@@ -320,14 +320,15 @@ async fn delete_unreferenced_files(state: &AppState, shas: &[String]) -> Service
         .bind(sha)
         .fetch_one(&mut *conn)
         .await?;
-        let well_formed = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit());
-        if used == 0 && well_formed {
-            let path = state.settings.data_dir.join("evidence").join(sha);
-            match tokio::fs::remove_file(&path).await {
-                Ok(()) => deleted += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(anyhow::Error::from(e).into()),
-            }
+        if used == 0
+            && crate::infra::blob_store::is_key(sha)
+            && state
+                .blobs()
+                .delete(crate::infra::blob_store::BlobKey::evidence(sha))
+                .await
+                .map_err(anyhow::Error::from)?
+        {
+            deleted += 1;
         }
     }
     Ok(deleted)

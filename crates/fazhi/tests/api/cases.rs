@@ -214,6 +214,37 @@ async fn evidence_is_stored_with_its_sha256() {
 }
 
 #[tokio::test]
+async fn evidence_for_a_case_out_of_scope_is_refused_before_anything_is_stored() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let stranger = app.user("stranger", Role::Officer, &app.other_squad).await;
+    let (case_id, _) = new_case(&leader, &app.squad).await;
+    let bytes = crate::helpers::photo_png([10, 20, 30]);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.clone())
+            .file_name("现场照片.png")
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    let r = stranger
+        .http
+        .post(format!("{}/cases/{case_id}/evidence", stranger.base))
+        .bearer_auth(&stranger.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (s, b) = parts(r).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    let hash = fazhi::infra::secret::sha256_hex(&bytes);
+    assert!(
+        !app.data_dir.join("evidence").join(&hash).exists(),
+        "a refused upload leaves no file in the store"
+    );
+}
+
+#[tokio::test]
 async fn the_deadline_list_reacts_to_the_calendar() {
     let app = TestApp::spawn_on("2026-03-02").await;
     let admin = app.user("admin", Role::Admin, &app.bureau).await;

@@ -650,22 +650,14 @@ pub async fn photo(
     OfficeUser(user): OfficeUser,
     Path((id, photo_id)): Path<(String, String)>,
 ) -> PageResult {
-    let c = match wf::get(&state, &user, &id).await {
-        Ok(c) => c,
+    let (content_type, bytes) = match wf::photo_file(&state, &user, &id, &photo_id).await {
+        Ok(found) => found,
+        Err(ServiceError::NotFound { what: "照片" }) => return Err(PageError::not_found()),
         Err(e) => return Err(refusal(&state, &id, e).await),
     };
-    let p = c
-        .photos
-        .iter()
-        .find(|p| p.id == photo_id)
-        .filter(|p| !p.sha256.is_empty() && p.sha256.chars().all(|ch| ch.is_ascii_hexdigit()))
-        .ok_or_else(PageError::not_found)?;
-    let bytes = tokio::fs::read(state.settings.data_dir.join("evidence").join(&p.sha256))
-        .await
-        .map_err(|_| PageError::not_found())?;
     Ok((
         [
-            (header::CONTENT_TYPE, p.content_type.clone()),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
