@@ -135,6 +135,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                 },
                 remote: false,
                 handed_in_on: on_spot.then(|| paid_on + Days::new(rng.below(5))),
+                hard_to_collect_later: false,
             },
         ));
     } else {
@@ -247,6 +248,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                     _ => ServiceMethod::Direct,
                 },
                 consent: rng.chance(50),
+                posted_on: None,
             },
         ));
         if rng.chance(80) {
@@ -264,6 +266,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                     method: PaymentMethod::Bank,
                     remote: false,
                     handed_in_on: None,
+                    hard_to_collect_later: false,
                 },
             ));
             events.push(event(

@@ -212,6 +212,8 @@ struct Tracked {
     waived: bool,
     /// Reported only while the fine is unpaid or once the act happened.
     only_if_unpaid: bool,
+    /// The decision it belongs to was revoked: no longer reported (issue 10 part A).
+    void: bool,
 }
 
 /// The case as it stands after the events folded so far.
@@ -320,9 +322,13 @@ impl<'t, 'c> Case<'t, 'c> {
         if t.needs_two_officers() {
             self.min_two_certified(at, e);
         }
-        // The officers of a recusal are the ones withdrawing, not acting.
+        // The officers of a recusal are the ones withdrawing, not acting. Whoever reports a
+        // lead (a 协管员, an information collector of 数字城管) carries out no penalty act: the
+        // certificate is required of those who do (第四十二条; issue 10 part A).
         if t != EventType::Recusal {
-            self.certificates(at, e);
+            if t != EventType::Lead {
+                self.certificates(at, e);
+            }
             self.recusal(at, e);
         }
         let next = match &e.kind {
@@ -424,14 +430,27 @@ impl<'t, 'c> Case<'t, 'c> {
                 self.decision(at, outcome, facts)?;
                 Some(CaseStage::Decided)
             }
-            EventKind::Service { method, consent } => self.service(at, *method, *consent)?,
+            EventKind::Service {
+                method,
+                consent,
+                posted_on,
+            } => self.service(at, *method, *consent, *posted_on)?,
             EventKind::Payment {
                 amount,
                 surcharge,
                 method,
                 remote,
                 handed_in_on,
-            } => self.payment(at, *amount, *surcharge, *method, *remote, *handed_in_on)?,
+                hard_to_collect_later,
+            } => {
+                // issue 10 part A
+                let collection = OnSpot {
+                    remote: *remote,
+                    hard_to_collect_later: *hard_to_collect_later,
+                    handed_in_on: *handed_in_on,
+                };
+                self.payment(at, *amount, *surcharge, *method, collection)?
+            }
             EventKind::Demand => {
                 self.demand = Some(at);
                 None
@@ -488,6 +507,11 @@ impl<'t, 'c> Case<'t, 'c> {
                 self.enforcement = Some(at);
                 Some(CaseStage::Executed)
             }
+            // issue 10 part A
+            EventKind::Revocation { .. } => {
+                self.revocation(at);
+                None
+            }
         };
         if let Some(next) = next {
             self.stage = self.stage.max(next);
@@ -534,6 +558,7 @@ impl<'t, 'c> Case<'t, 'c> {
             optional: false,
             waived: false,
             only_if_unpaid: false,
+            void: false,
         });
         self.deadlines.len() - 1
     }
@@ -1077,56 +1102,11 @@ impl<'t, 'c> Case<'t, 'c> {
             self.flag(RuleId::HearingConduct, Basis::Rule, at, message);
         }
 
-        // no_aggravation_after_defense
-        if let (Some(decided), Some(notice)) = (penalty, self.notice) {
-            let proposed = notice.proposed;
-            let mut reasons = String::new();
-            if let (Some(f), Some(p)) = (decided.fine, proposed.fine)
-                && f > p
-            {
-                let _ = write!(reasons, "罚款{f}高于拟处罚的{p}");
-            }
-            if let (Some(c), Some(p)) = (decided.confiscation, proposed.confiscation)
-                && c > p
-            {
-                if !reasons.is_empty() {
-                    reasons.push('；');
-                }
-                let _ = write!(reasons, "没收价值{c}高于拟处罚的{p}");
-            }
-            // An added kind is heavier when it is one of the six that give a hearing right, or a
-            // fine or confiscation where only a warning or criticism was proposed.
-            let only_light = proposed
-                .kinds()
-                .all(|k| matches!(k, PenaltyKind::Warning | PenaltyKind::Criticism));
-            let mut added = decided
-                .kinds()
-                .filter(|k| {
-                    !proposed.has(*k)
-                        && (k.always_gives_hearing_right()
-                            || only_light
-                                && matches!(k, PenaltyKind::Fine | PenaltyKind::Confiscation))
-                })
-                .peekable();
-            if added.peek().is_some() {
-                if !reasons.is_empty() {
-                    reasons.push('；');
-                }
-                reasons.push_str("增加了事先告知中没有的、更重的处罚种类：");
-                for (n, k) in added.enumerate() {
-                    if n > 0 {
-                        reasons.push('、');
-                    }
-                    reasons.push_str(k.label());
-                }
-            }
-            if !reasons.is_empty() {
-                let message = format!(
-                    "处罚决定（{decided}）重于{}事先告知的拟处罚（{proposed}）：{reasons}",
-                    CnDate(notice.at.on)
-                );
-                self.flag(RuleId::NoAggravationAfterDefense, Basis::Rule, at, message);
-            }
+        // pre_decision_notice / no_aggravation_after_defense: nothing beyond the notice
+        // (issue 10 part A).
+        if let Some(decided) = penalty {
+            self.notice_content(at, decided);
+            self.one_fine_per_act(at, decided);
         }
 
         let in_hearing_scope = penalty.is_some_and(|p| gives_hearing_right(p, party, self.rules));
@@ -1362,6 +1342,8 @@ impl<'t, 'c> Case<'t, 'c> {
         }
         self.penalty_types(at, p, facts);
         self.no_penalty_conditions(at, facts);
+        // issue 10 part A
+        self.one_fine_per_act(at, p);
         // The decision is handed over on the spot (Art. 52): the payment period runs from it
         // unless a later service re-bases it.
         let payment_deadline = if p.fine.is_some() {
@@ -1460,6 +1442,7 @@ impl<'t, 'c> Case<'t, 'c> {
         at: At,
         method: ServiceMethod,
         consent: bool,
+        posted_on: Option<NaiveDate>,
     ) -> Result<Option<CaseStage>, CheckError> {
         let mut next = None;
         if let Some(mut d) = self.decided
@@ -1468,16 +1451,33 @@ impl<'t, 'c> Case<'t, 'c> {
             // service_deadline: within 7 working days of the decision.
             if let Some(k) = d.service_deadline {
                 let due = self.deadlines[k].due;
-                if due.is_missed_by(at.on)? {
-                    let message = format!(
-                        "处罚决定于{}作出，{}才送达，超过第{}个工作日（{due}）",
-                        CnDate(d.at.on),
-                        CnDate(at.on),
-                        self.rules.service_working_days
-                    );
-                    self.flag(RuleId::ServiceDeadline, Basis::Rule, at, message);
+                // Postal service: posted within the period is in time (the days in the post
+                // do not count, 民事诉讼法第八十五条); received is the service date (issue 10
+                // part A).
+                let sent = posted_on.filter(|_| method == ServiceMethod::Postal);
+                if due.is_missed_by(sent.unwrap_or(at.on))? {
+                    let message = match sent {
+                        Some(posted) => format!(
+                            "处罚决定于{}作出，{}才交邮寄送达，超过第{}个工作日（{due}）",
+                            CnDate(d.at.on),
+                            CnDate(posted),
+                            self.rules.service_working_days
+                        ),
+                        None => format!(
+                            "处罚决定于{}作出，{}才送达，超过第{}个工作日（{due}）",
+                            CnDate(d.at.on),
+                            CnDate(at.on),
+                            self.rules.service_working_days
+                        ),
+                    };
+                    let basis = if sent.is_some() {
+                        Basis::Art61CivilArt85
+                    } else {
+                        Basis::Rule
+                    };
+                    self.flag(RuleId::ServiceDeadline, basis, at, message);
                 }
-                self.complete(Some(k), at.on);
+                self.complete(Some(k), sent.unwrap_or(at.on));
             }
             // A public notice takes effect `public_notice_effect_days` later (not rolled); the
             // payment period runs from then.
@@ -1562,44 +1562,14 @@ impl<'t, 'c> Case<'t, 'c> {
         amount: Yuan,
         surcharge: Yuan,
         method: PaymentMethod,
-        remote: bool,
-        handed_in_on: Option<NaiveDate>,
+        collection: OnSpot,
     ) -> Result<Option<CaseStage>, CheckError> {
         let decided = self.decided;
         let fine = decided.and_then(|d| d.fine).unwrap_or(Yuan::ZERO);
 
-        // onsite_fine_collection
+        // onsite_fine_collection (issue 10 part A)
         if method == PaymentMethod::OnSpot {
-            let reason = match decided {
-                Some(d) if d.summary => (fine > self.rules.onsite_collection_max && !remote)
-                    .then(|| {
-                        format!(
-                            "当场收缴的罚款为{fine}，超过{}，且不属于边远、水上、交通不便地区当事人提出的当场缴纳",
-                            self.rules.onsite_collection_max
-                        )
-                    }),
-                Some(d) if d.fine.is_some() => (!remote).then(|| {
-                    "依普通程序作出的罚款决定，只有在边远、水上、交通不便地区经当事人提出才可以当场收缴".to_owned()
-                }),
-                _ => Some("没有可以当场收缴的罚款决定".to_owned()),
-            };
-            if let Some(reason) = reason {
-                let message = format!("{}当场收缴罚款不当：{reason}", CnDate(at.on));
-                self.flag(RuleId::OnsiteFineCollection, Basis::Rule, at, message);
-            }
-            // The officer hands the cash in within 2 working days.
-            if let Some(handed_in) = handed_in_on {
-                let n = self.rules.onsite_handin_working_days;
-                let due = self.days.working(at.on, n)?;
-                if due.is_missed_by(handed_in)? {
-                    let message = format!(
-                        "{}当场收缴的罚款应在第{n}个工作日（{due}）前交至行政机关，实际于{}交纳",
-                        CnDate(at.on),
-                        CnDate(handed_in)
-                    );
-                    self.flag(RuleId::OnsiteFineCollection, Basis::Art71, at, message);
-                }
-            }
+            self.onsite_collection(at, amount, collection)?;
         }
 
         // late_payment_surcharge
@@ -1854,7 +1824,7 @@ impl<'t, 'c> Case<'t, 'c> {
                 // The due date lies past the years the calendar supports.
                 continue;
             };
-            if d.only_if_unpaid && !unpaid && d.done.is_none() {
+            if d.only_if_unpaid && !unpaid && d.done.is_none() || d.void {
                 continue;
             }
             let status = match d.done {
@@ -1944,5 +1914,206 @@ impl<'t, 'c> Case<'t, 'c> {
         }
         let n = self.calendar.working_days_between(self.today, due)?;
         Ok(n <= i64::from(self.rules.near_due_working_days))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 10 part A: one fine per act, cash on the spot, notice content, revocation
+// ---------------------------------------------------------------------------------------------
+
+/// How cash was collected on the spot (the fields of a `payment` that matter only for
+/// `method: on_spot`).
+#[derive(Debug, Clone, Copy)]
+struct OnSpot {
+    /// A remote, water or badly connected area, on the party's request (第六十九条).
+    remote: bool,
+    /// Collecting later would be hard to execute (第六十八条第二项).
+    hard_to_collect_later: bool,
+    /// The day the officer handed the cash in (第七十一条).
+    handed_in_on: Option<NaiveDate>,
+}
+
+/// The penalty an event decided, if it is a penalty decision.
+fn decided_penalty(e: &Event) -> Option<&Penalty> {
+    match &e.kind {
+        EventKind::Decision {
+            outcome: DecisionOutcome::Penalty(p),
+            ..
+        }
+        | EventKind::SummaryPenalty { penalty: p, .. } => Some(p),
+        _ => None,
+    }
+}
+
+impl Case<'_, '_> {
+    /// `pre_decision_notice` / `no_aggravation_after_defense` at a penalty decision: every
+    /// kind and amount decided was announced by the latest advance notice (行政处罚法第四十四条);
+    /// anything more — a kind not announced (a warning or 通报批评 too), a higher fine or
+    /// confiscation — needs a new notice and its statement period. After the party stated and
+    /// defended (or was heard) on that notice it is the aggravation 第四十五条 forbids and is
+    /// reported as `no_aggravation_after_defense`; otherwise as `pre_decision_notice`. One
+    /// fact, one rule id.
+    fn notice_content(&mut self, at: At, decided: &Penalty) {
+        let Some(notice) = self.notice else {
+            // No notice at all: `pre_decision_notice` is already reported.
+            return;
+        };
+        let proposed = notice.proposed;
+        let mut reasons: Vec<String> = Vec::new();
+        if let (Some(f), Some(p)) = (decided.fine, proposed.fine)
+            && f > p
+        {
+            reasons.push(format!("罚款{f}高于拟处罚的{p}"));
+        }
+        if let (Some(c), Some(p)) = (decided.confiscation, proposed.confiscation)
+            && c > p
+        {
+            reasons.push(format!("没收价值{c}高于拟处罚的{p}"));
+        }
+        let added: Vec<&str> = decided
+            .kinds()
+            .filter(|k| !proposed.has(*k))
+            .map(PenaltyKind::label)
+            .collect();
+        if !added.is_empty() {
+            reasons.push(format!("增加了告知中没有的处罚种类：{}", added.join("、")));
+        }
+        if reasons.is_empty() {
+            return;
+        }
+        let defended = self.t.events[notice.at.index..at.index]
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Defence | EventKind::Hearing { .. }));
+        if defended {
+            let message = format!(
+                "当事人陈述、申辩后，处罚决定（{decided}）重于{}事先告知的拟处罚（{proposed}）：{}；不得因陈述、申辩加重处罚，另有新的事实须重新事先告知",
+                CnDate(notice.at.on),
+                reasons.join("；")
+            );
+            self.flag(RuleId::NoAggravationAfterDefense, Basis::Rule, at, message);
+        } else {
+            let message = format!(
+                "处罚决定（{decided}）含有{}事先告知未告知的内容（拟处罚：{proposed}）：{}；应重新事先告知并给予陈述、申辩期间后再作决定",
+                CnDate(notice.at.on),
+                reasons.join("；")
+            );
+            self.flag(
+                RuleId::PreDecisionNotice,
+                Basis::Art44Art45Art62,
+                at,
+                message,
+            );
+        }
+    }
+
+    /// `one_fine_per_act` at a penalty decision with a fine: an earlier fine decision of the
+    /// case (one act of one party) stands unless it was revoked (行政处罚法第二十九条).
+    fn one_fine_per_act(&mut self, at: At, decided: &Penalty) {
+        let Some(fine) = decided.fine else {
+            return;
+        };
+        let events = &self.t.events;
+        let earlier = self
+            .t
+            .penalty_decisions(at.index)
+            .into_iter()
+            .filter(|(_, revoked)| !*revoked)
+            .find_map(|(j, _)| {
+                decided_penalty(&events[j])
+                    .and_then(|p| p.fine)
+                    .map(|f| (j, f))
+            });
+        if let Some((j, earlier_fine)) = earlier {
+            let message = format!(
+                "对当事人的同一违法行为已于{}作出罚款{earlier_fine}的决定（事件#{j}），该决定未被撤销，{}不得再次罚款{fine}（一事不再罚）",
+                CnDate(events[j].on),
+                CnDate(at.on)
+            );
+            self.flag(RuleId::OneFinePerAct, Basis::Rule, at, message);
+        }
+    }
+
+    /// At `revocation`: the revoked decision is no longer executed; its open deadlines
+    /// (service, payment, court application) are no longer reported.
+    fn revocation(&mut self, at: At) {
+        let before = self.t.penalty_decisions(at.index);
+        let after = self.t.penalty_decisions(at.index + 1);
+        let target = before
+            .iter()
+            .zip(&after)
+            .find(|(b, a)| !b.1 && a.1)
+            .map(|(b, _)| b.0);
+        if let Some(d) = self.decided
+            && Some(d.at.index) == target
+        {
+            for k in [d.service_deadline, d.payment_deadline, d.court_deadline]
+                .into_iter()
+                .flatten()
+            {
+                if self.deadlines[k].done.is_none() {
+                    self.deadlines[k].void = true;
+                }
+            }
+            self.decided = None;
+        }
+    }
+
+    /// `onsite_fine_collection` at a `payment` with `method: on_spot`: a fine decided before
+    /// it and not yet paid covers the amount; a summary fine of at most 100 yuan
+    /// (第六十八条第一项), a summary fine that would be hard to collect later (第二项,
+    /// `hard_to_collect_later`) or any decided fine in a remote area on the party's request
+    /// (第六十九条, `remote`); the cash handed in within 2 working days (第七十一条).
+    fn onsite_collection(&mut self, at: At, amount: Yuan, c: OnSpot) -> Result<(), CheckError> {
+        let max = self.rules.onsite_collection_max;
+        let decided = self.decided.and_then(|d| d.fine.map(|f| (d, f)));
+        let mut reasons: Vec<String> = Vec::new();
+        match decided {
+            None => reasons.push(
+                "此前没有可以当场收缴的罚款决定（未作出罚款决定，或决定已被撤销）".to_owned(),
+            ),
+            Some((d, fine)) => {
+                if d.summary {
+                    if fine > max && !c.remote && !c.hard_to_collect_later {
+                        reasons.push(format!(
+                            "当场收缴的罚款为{fine}，超过{max}，既未载明不当场收缴事后难以执行，也不属于边远、水上、交通不便地区当事人提出的当场缴纳"
+                        ));
+                    }
+                } else if !c.remote {
+                    let also = if c.hard_to_collect_later {
+                        "（“不当场收缴事后难以执行”只适用于当场作出的处罚决定）"
+                    } else {
+                        ""
+                    };
+                    reasons.push(format!(
+                        "依普通程序作出的罚款决定，只有在边远、水上、交通不便地区经当事人提出才可以当场收缴{also}"
+                    ));
+                }
+                let unpaid = Yuan::from_fen(fine.fen().saturating_sub(d.paid.fen()));
+                if amount > unpaid {
+                    reasons.push(format!(
+                        "收缴{amount}超过决定的罚款{fine}尚未缴纳的部分{unpaid}（已缴{}）",
+                        d.paid
+                    ));
+                }
+            }
+        }
+        if !reasons.is_empty() {
+            let message = format!("{}当场收缴罚款不当：{}", CnDate(at.on), reasons.join("；"));
+            self.flag(RuleId::OnsiteFineCollection, Basis::Rule, at, message);
+        }
+        // The officer hands the cash in within 2 working days.
+        if let Some(handed_in) = c.handed_in_on {
+            let n = self.rules.onsite_handin_working_days;
+            let due = self.days.working(at.on, n)?;
+            if due.is_missed_by(handed_in)? {
+                let message = format!(
+                    "{}当场收缴的罚款应在第{n}个工作日（{due}）前交至行政机关，实际于{}交纳",
+                    CnDate(at.on),
+                    CnDate(handed_in)
+                );
+                self.flag(RuleId::OnsiteFineCollection, Basis::Art71, at, message);
+            }
+        }
+        Ok(())
     }
 }

@@ -78,11 +78,14 @@ pub enum RuleId {
     /// B22–B24, D4–D7 — a case is closed only when the decision is served and executed, or for
     /// a recorded reason that allows it.
     CaseClosing,
+    // issue 10 part A
+    /// B27 — one fine per act of a party (一事不再罚) unless the first decision was revoked.
+    OneFinePerAct,
 }
 
 impl RuleId {
     /// Every rule, in the order of `docs/rules-engine.md`.
-    pub const ALL: [RuleId; 31] = [
+    pub const ALL: [RuleId; 32] = [
         RuleId::OfficersMinTwoCertified,
         RuleId::CertificateRequired,
         RuleId::OfficerRecusal,
@@ -114,6 +117,8 @@ impl RuleId {
         RuleId::UrgentMeasureReport24h,
         RuleId::IllegalBuildingDemolition,
         RuleId::CaseClosing,
+        // issue 10 part A
+        RuleId::OneFinePerAct,
     ];
 
     /// The stable snake_case id.
@@ -150,6 +155,8 @@ impl RuleId {
             RuleId::UrgentMeasureReport24h => "urgent_measure_report_24h",
             RuleId::IllegalBuildingDemolition => "illegal_building_demolition",
             RuleId::CaseClosing => "case_closing",
+            // issue 10 part A
+            RuleId::OneFinePerAct => "one_fine_per_act",
         }
     }
 
@@ -192,6 +199,8 @@ impl RuleId {
             RuleId::UrgentMeasureReport24h => "紧急强制措施二十四小时内报告",
             RuleId::IllegalBuildingDemolition => "违法建筑强制拆除",
             RuleId::CaseClosing => "结案条件",
+            // issue 10 part A
+            RuleId::OneFinePerAct => "一事不再罚",
         }
     }
 
@@ -248,6 +257,8 @@ impl RuleId {
             RuleId::CaseClosing => {
                 format!("{XZCFF}第六十一条、第六十六条、第七十二条；{XZQZF}第四十条")
             }
+            // issue 10 part A
+            RuleId::OneFinePerAct => format!("{XZCFF}第二十九条"),
         }
     }
 }
@@ -292,6 +303,10 @@ pub enum Basis {
     Coercion18Item7,
     /// 行政强制法第二十七条 (seizure not decided within its period).
     Coercion27,
+    // issue 10 part A
+    /// 行政处罚法第六十一条；民事诉讼法第八十五条 (postal service posted late; the days in the
+    /// post do not count).
+    Art61CivilArt85,
 }
 
 impl Basis {
@@ -312,6 +327,10 @@ impl Basis {
             Basis::Art33Para1 => format!("{XZCFF}第三十三条第一款"),
             Basis::Coercion18Item7 => format!("{XZQZF}第十八条第七项"),
             Basis::Coercion27 => format!("{XZQZF}第二十七条"),
+            // issue 10 part A
+            Basis::Art61CivilArt85 => {
+                format!("{XZCFF}第六十一条；《中华人民共和国民事诉讼法》第八十五条")
+            }
         }
     }
 }

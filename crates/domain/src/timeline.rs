@@ -653,6 +653,10 @@ pub enum EventType {
     DemolitionAnnouncement,
     /// 强制拆除.
     ForcedDemolition,
+    // issue 10 part A
+    /// 撤销处罚决定 (the agency revokes its own penalty decision; 一事不再罚 allows a new fine
+    /// only after it).
+    Revocation,
 }
 
 impl EventType {
@@ -688,6 +692,8 @@ impl EventType {
             EventType::TransferHandover => "transfer_handover",
             EventType::DemolitionAnnouncement => "demolition_announcement",
             EventType::ForcedDemolition => "forced_demolition",
+            // issue 10 part A
+            EventType::Revocation => "revocation",
         }
     }
 
@@ -723,6 +729,8 @@ impl EventType {
             EventType::TransferHandover => "移送公安机关",
             EventType::DemolitionAnnouncement => "限期拆除公告",
             EventType::ForcedDemolition => "强制拆除",
+            // issue 10 part A
+            EventType::Revocation => "撤销处罚决定",
         }
     }
 
@@ -743,8 +751,18 @@ impl EventType {
                 "corrected",
                 "no_harm",
             ],
-            EventType::Service => &["method", "consent"],
-            EventType::Payment => &["amount", "surcharge", "method", "remote", "handed_in_on"],
+            // issue 10 part A: `posted_on` (postal service), `hard_to_collect_later` (Art. 68 (2))
+            EventType::Service => &["method", "consent", "posted_on"],
+            EventType::Payment => &[
+                "amount",
+                "surcharge",
+                "method",
+                "remote",
+                "handed_in_on",
+                "hard_to_collect_later",
+            ],
+            // issue 10 part A
+            EventType::Revocation => &["ground", "decision_on"],
             EventType::SummaryPenalty => &[
                 "penalty",
                 "mitigated",
@@ -944,6 +962,9 @@ pub enum EventKind {
         method: ServiceMethod,
         /// The party's signed consent to fax/e-mail service.
         consent: bool,
+        /// Postal service: the day the document was posted (交邮); the event date is the day of
+        /// receipt (issue 10 part A).
+        posted_on: Option<NaiveDate>,
     },
     /// 缴纳罚款.
     Payment {
@@ -957,6 +978,9 @@ pub enum EventKind {
         remote: bool,
         /// Day the officer handed the cash collected on the spot in to the agency (Art. 71).
         handed_in_on: Option<NaiveDate>,
+        /// On-the-spot collection of a summary fine because collecting it later would be hard
+        /// to execute (Art. 68 (2); issue 10 part A).
+        hard_to_collect_later: bool,
     },
     /// 催告.
     Demand,
@@ -1009,6 +1033,15 @@ pub enum EventKind {
     },
     /// 强制拆除.
     ForcedDemolition,
+    // issue 10 part A
+    /// 撤销处罚决定: the agency revokes a penalty decision of this case.
+    Revocation {
+        /// The legal ground of the revocation (required, not empty).
+        ground: String,
+        /// The date of the decision revoked; absent: the latest penalty decision not yet
+        /// revoked.
+        decision_on: Option<NaiveDate>,
+    },
 }
 
 /// One dated step of the case.
@@ -1058,6 +1091,8 @@ impl Event {
             EventKind::TransferHandover => EventType::TransferHandover,
             EventKind::DemolitionAnnouncement { .. } => EventType::DemolitionAnnouncement,
             EventKind::ForcedDemolition => EventType::ForcedDemolition,
+            // issue 10 part A
+            EventKind::Revocation { .. } => EventType::Revocation,
         }
     }
 
@@ -1192,11 +1227,18 @@ struct RawEvent {
     reason: Option<CloseReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ground: Option<String>,
+    // issue 10 part A
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    decision_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    posted_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hard_to_collect_later: Option<bool>,
 }
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 27] {
+    fn present_fields(&self) -> [(&'static str, bool); 30] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -1225,6 +1267,13 @@ impl RawEvent {
             ("record", self.record.is_some()),
             ("reason", self.reason.is_some()),
             ("ground", self.ground.is_some()),
+            // issue 10 part A
+            ("decision_on", self.decision_on.is_some()),
+            ("posted_on", self.posted_on.is_some()),
+            (
+                "hard_to_collect_later",
+                self.hard_to_collect_later.is_some(),
+            ),
         ]
     }
 
@@ -1320,9 +1369,29 @@ impl RawEvent {
                         ));
                     }
                 };
+                // issue 10 part A: the posting date only for postal service, not after receipt.
+                if let Some(posted) = self.posted_on {
+                    if method != ServiceMethod::Postal {
+                        return Err(invalid(
+                            "posted_on",
+                            "交邮日期（posted_on）只用于邮寄送达（method: postal）".to_owned(),
+                        ));
+                    }
+                    if posted > self.on {
+                        return Err(invalid(
+                            "posted_on",
+                            format!(
+                                "交邮日期{}晚于签收日期{}（邮寄送达的事件日期为签收日）",
+                                CnDate(posted),
+                                CnDate(self.on)
+                            ),
+                        ));
+                    }
+                }
                 EventKind::Service {
                     method,
                     consent: self.consent.unwrap_or(false),
+                    posted_on: self.posted_on,
                 }
             }
             EventType::Payment => {
@@ -1344,12 +1413,22 @@ impl RawEvent {
                         ));
                     }
                 };
+                // issue 10 part A
+                let hard_to_collect_later = self.hard_to_collect_later.unwrap_or(false);
+                if hard_to_collect_later && method != PaymentMethod::OnSpot {
+                    return Err(invalid(
+                        "hard_to_collect_later",
+                        "“不当场收缴事后难以执行”（hard_to_collect_later）只用于当场收缴的罚款（method: on_spot）"
+                            .to_owned(),
+                    ));
+                }
                 EventKind::Payment {
                     amount: self.amount.ok_or_else(|| missing("amount"))?,
                     surcharge: self.surcharge.unwrap_or(Yuan::ZERO),
                     method,
                     remote: self.remote.unwrap_or(false),
                     handed_in_on: self.handed_in_on,
+                    hard_to_collect_later,
                 }
             }
             EventType::Demand => EventKind::Demand,
@@ -1379,6 +1458,14 @@ impl RawEvent {
                 deadline: self.deadline.ok_or_else(|| missing("deadline"))?,
             },
             EventType::ForcedDemolition => EventKind::ForcedDemolition,
+            // issue 10 part A
+            EventType::Revocation => EventKind::Revocation {
+                ground: self
+                    .ground
+                    .filter(|g| !g.trim().is_empty())
+                    .ok_or_else(|| missing("ground"))?,
+                decision_on: self.decision_on,
+            },
         };
         Ok(Event {
             on: self.on,
@@ -1430,6 +1517,9 @@ impl From<Event> for RawEvent {
             record: None,
             reason: None,
             ground: None,
+            decision_on: None,
+            posted_on: None,
+            hard_to_collect_later: None,
         };
         match e.kind {
             EventKind::Lead
@@ -1468,7 +1558,12 @@ impl From<Event> for RawEvent {
                 }
                 raw.set_facts(facts);
             }
-            EventKind::Service { method, consent } => {
+            EventKind::Service {
+                method,
+                consent,
+                posted_on,
+            } => {
+                raw.posted_on = posted_on;
                 raw.method = Some(match method {
                     ServiceMethod::Direct => RawMethod::Direct,
                     ServiceMethod::Lodged => RawMethod::Lodged,
@@ -1486,8 +1581,10 @@ impl From<Event> for RawEvent {
                 method,
                 remote,
                 handed_in_on,
+                hard_to_collect_later,
             } => {
                 raw.handed_in_on = handed_in_on;
+                raw.hard_to_collect_later = hard_to_collect_later.then_some(true);
                 raw.amount = Some(amount);
                 raw.surcharge = Some(surcharge);
                 raw.method = Some(match method {
@@ -1519,6 +1616,14 @@ impl From<Event> for RawEvent {
             EventKind::Close { reason, ground } => {
                 raw.reason = (reason != CloseReason::Executed).then_some(reason);
                 raw.ground = ground;
+            }
+            // issue 10 part A
+            EventKind::Revocation {
+                ground,
+                decision_on,
+            } => {
+                raw.ground = Some(ground);
+                raw.decision_on = decision_on;
             }
         }
         raw
@@ -1856,6 +1961,10 @@ impl Timeline {
                         ));
                     }
                 }
+                // issue 10 part A
+                EventKind::Revocation { decision_on, .. } => {
+                    self.check_revocation_target(i, *decision_on)?;
+                }
                 EventKind::DemolitionAnnouncement { deadline } if *deadline < e.on => {
                     return Err(invalid(
                         "deadline",
@@ -1871,6 +1980,70 @@ impl Timeline {
         }
         Ok(())
     }
+}
+
+// issue 10 part A
+impl Timeline {
+    /// The penalty decisions (`decision` with outcome `penalty`, `summary_penalty`) before event
+    /// `before`, each with whether a revocation before `before` revoked it. A `revocation`
+    /// revokes the decision dated its `decision_on` (the latest not yet revoked that day), or
+    /// without it the latest decision not yet revoked.
+    pub fn penalty_decisions(&self, before: usize) -> Vec<(usize, bool)> {
+        penalty_decisions(&self.events, before)
+    }
+
+    /// A `revocation` at event `index` must find a penalty decision not yet revoked (dated
+    /// `decision_on` when given).
+    fn check_revocation_target(
+        &self,
+        index: usize,
+        decision_on: Option<NaiveDate>,
+    ) -> Result<(), TimelineError> {
+        let found = self
+            .penalty_decisions(index)
+            .iter()
+            .any(|(j, revoked)| !*revoked && decision_on.is_none_or(|d| self.events[*j].on == d));
+        if found {
+            return Ok(());
+        }
+        let (field, message) = match decision_on {
+            Some(d) => (
+                "decision_on",
+                format!("{}没有尚未撤销的行政处罚决定可撤销", CnDate(d)),
+            ),
+            None => ("ground", "此前没有尚未撤销的行政处罚决定可撤销".to_owned()),
+        };
+        Err(TimelineError::InvalidValue {
+            index: Some(index),
+            field,
+            message,
+        })
+    }
+}
+
+/// [`Timeline::penalty_decisions`] over a list of events (the case page judges which steps
+/// apply from the recorded events alone).
+pub fn penalty_decisions(events: &[Event], before: usize) -> Vec<(usize, bool)> {
+    let mut out: Vec<(usize, bool)> = Vec::new();
+    for (i, e) in events.iter().enumerate().take(before) {
+        match &e.kind {
+            EventKind::Decision {
+                outcome: DecisionOutcome::Penalty(_),
+                ..
+            }
+            | EventKind::SummaryPenalty { .. } => out.push((i, false)),
+            EventKind::Revocation { decision_on, .. } => {
+                let target = out.iter_mut().rev().find(|(j, revoked)| {
+                    !*revoked && decision_on.is_none_or(|d| events[*j].on == d)
+                });
+                if let Some(t) = target {
+                    t.1 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A decided penalty has at least one kind and positive amounts.

@@ -726,18 +726,19 @@ fn no_aggravation_after_defense() {
             .message
             .contains("罚款4000元高于拟处罚的3000元")
     );
-    // an added heavy kind (one that gives a hearing right) is heavier
+    // an added kind not announced needs a new notice; after the party's defence it is the
+    // aggravation 第四十五条 forbids (issue 10 part A)
     // (the suspension also puts the decision in the hearing scope: review and deliberation)
     let added = notice_then_decision("fine: 3000", "fine: 3000, licence_suspension: true");
     let v = of(&added, RuleId::NoAggravationAfterDefense);
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].event, Some(3));
     assert!(
-        v[0].message.contains("更重的处罚种类：暂扣许可证件"),
+        v[0].message
+            .contains("增加了告知中没有的处罚种类：暂扣许可证件"),
         "{}",
         v[0].message
     );
-    // a fine where only a warning or criticism was proposed is heavier
     let fined = notice_then_decision("warning: true", "warning: true, fine: 50");
     assert_eq!(
         found(&fined),
@@ -747,18 +748,19 @@ fn no_aggravation_after_defense() {
         found(&notice_then_decision("criticism: true", "confiscation: 50")),
         vec![("no_aggravation_after_defense", Some(3))]
     );
-    // adding a lighter kind, replacing a fine with a warning or dropping a kind is not heavier
-    assert_eq!(
-        found(&notice_then_decision(
-            "fine: 3000",
-            "fine: 3000, warning: true"
-        )),
-        vec![]
-    );
-    assert_eq!(
-        found(&notice_then_decision("fine: 3000", "warning: true")),
-        vec![]
-    );
+    // a warning, 通报批评 or confiscation the notice did not announce is no longer exempt
+    for decided in [
+        "fine: 3000, warning: true",
+        "warning: true",
+        "fine: 3000, criticism: true",
+        "fine: 3000, confiscation: 100",
+    ] {
+        assert_eq!(
+            found(&notice_then_decision("fine: 3000", decided)),
+            vec![("no_aggravation_after_defense", Some(3))],
+            "{decided}"
+        );
+    }
     // (the proposal lacks the hearing right: hearing_right_scope at the notice)
     assert!(
         of(
@@ -766,14 +768,6 @@ fn no_aggravation_after_defense() {
             RuleId::NoAggravationAfterDefense
         )
         .is_empty()
-    );
-    // a confiscation beside a proposed fine is not an added heavier kind (contract)
-    assert_eq!(
-        found(&notice_then_decision(
-            "fine: 3000",
-            "fine: 3000, confiscation: 100"
-        )),
-        vec![]
     );
     let confiscation = notice_then_decision(
         "fine: 100, confiscation: 200",
@@ -783,6 +777,7 @@ fn no_aggravation_after_defense() {
         found(&confiscation),
         vec![("no_aggravation_after_defense", Some(3))]
     );
+    // the same, a lower amount, or dropping a kind needs no new notice
     assert_eq!(
         found(&notice_then_decision("fine: 3000", "fine: 3000")),
         vec![]
@@ -798,6 +793,59 @@ fn no_aggravation_after_defense() {
         )),
         vec![]
     );
+    assert_eq!(
+        found(&notice_then_decision(
+            "fine: 3000, confiscation: 200",
+            "fine: 2000, confiscation: 100"
+        )),
+        vec![]
+    );
+}
+
+// issue 10 part A
+/// Without a statement or hearing since the notice, content the notice did not announce is a
+/// missing notice (`pre_decision_notice`), not aggravation after defence.
+#[test]
+fn content_beyond_the_notice_without_defence_needs_a_new_notice() {
+    let decide = |decided: &str| {
+        run(
+            &timeline(&format!(
+                "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 300 }}, rights: [statement, defence] }}\n  - {{ on: 2025-04-02, type: statement_waiver }}\n  - {{ on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: {{ {decided} }} }}\n"
+            )),
+            today(),
+        )
+    };
+    let r = decide("fine: 300, warning: true");
+    assert_eq!(found(&r), vec![("pre_decision_notice", Some(3))]);
+    assert!(
+        r.violations[0].message.contains("警告"),
+        "{}",
+        r.violations[0].message
+    );
+    assert!(r.violations[0].message.contains("重新事先告知"));
+    assert_eq!(
+        r.violations[0].basis,
+        "《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十二条"
+    );
+    assert_eq!(
+        found(&decide("fine: 500")),
+        vec![("pre_decision_notice", Some(3))]
+    );
+    assert_eq!(found(&decide("fine: 300")), vec![]);
+    // a new notice announcing the warning (with its statement) makes the same decision lawful
+    let renewed = run(
+        &timeline(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: { fine: 300 }, rights: [statement, defence] }
+  - { on: 2025-04-08, type: advance_notice, officers: [A, B], proposed: { fine: 300, warning: true }, rights: [statement, defence] }
+  - { on: 2025-04-09, type: defence }
+  - { on: 2025-04-15, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 300, warning: true } }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&renewed), vec![]);
 }
 
 #[test]
@@ -2497,6 +2545,8 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
                 ServiceMethod::Email,
             ][usize::from(flags % 7)],
             consent: flag(7),
+            posted_on: (flags % 7 == 2 && flag(6))
+                .then(|| on - chrono::Days::new(u64::from(days % 4))),
         },
         15 => EventKind::Payment {
             amount: Yuan::from_fen(u64::from(amount) * 11),
@@ -2508,6 +2558,7 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
             },
             remote: flag(2),
             handed_in_on: (flag(1) && flag(3)).then(|| on + chrono::Days::new(u64::from(days % 9))),
+            hard_to_collect_later: flag(1) && flag(4),
         },
         16 => EventKind::Demand,
         17 => EventKind::CourtEnforcementApplication,
@@ -2538,6 +2589,11 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
         25 => EventKind::DemolitionAnnouncement { deadline: later },
         26 => EventKind::ForcedDemolition,
         27 => EventKind::StatementWaiver,
+        // issue 10 part A
+        28 => EventKind::Revocation {
+            ground: "原决定认定事实不清，依法撤销".to_owned(),
+            decision_on: flag(5).then(|| on - chrono::Days::new(u64::from(days % 10))),
+        },
         _ => EventKind::SeizureDecision,
     };
     Event {
@@ -3134,5 +3190,279 @@ fn rules_from_a_switch_cite_the_bureaus_own_document() {
             v.basis
         );
         assert!(!v.message.contains("本局规定"), "{}", v.message);
+    }
+}
+
+// ---- issue 10 part A: certificates on leads, one fine per act, cash, postal service ------------
+
+#[test]
+fn whoever_reports_a_lead_needs_no_certificate() {
+    // C (协管员, no certificate) and E (expired) report the lead; A and B investigate.
+    let r = run(
+        &timeline(
+            r"
+  - { on: 2025-04-01, type: lead, officers: [C, E] }
+  - { on: 2025-04-02, type: register, officers: [A, B] }
+  - { on: 2025-04-02, type: evidence, officers: [A, B, C] }
+",
+        ),
+        today(),
+    );
+    // the lead is not a penalty act; C taking evidence is
+    assert_eq!(found(&r), vec![("certificate_required", Some(2))]);
+    // a recused officer still takes no part, even in a lead
+    let recused = run(
+        &timeline(
+            r"
+  - { on: 2025-04-01, type: recusal, officers: [D] }
+  - { on: 2025-04-02, type: lead, officers: [D] }
+",
+        ),
+        today(),
+    );
+    assert_eq!(found(&recused), vec![("officer_recusal", Some(1))]);
+}
+
+/// A served and paid fine decision of 300 yuan (events 0–4), then `rest`.
+fn fined_once(rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-03-03, type: register, officers: [A, B] }}\n  - {{ on: 2025-04-01, type: advance_notice, officers: [A, B], proposed: {{ fine: 300 }}, rights: [statement, defence] }}\n  - {{ on: 2025-04-01, type: defence }}\n  - {{ on: 2025-04-10, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 300 }} }}\n  - {{ on: 2025-04-11, type: service, method: direct }}\n{rest}"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn one_fine_per_act() {
+    let second = fined_once(
+        "  - { on: 2025-04-20, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 300 } }\n",
+    );
+    assert_eq!(found(&second), vec![("one_fine_per_act", Some(5))]);
+    let v = &second.violations[0];
+    assert_eq!(v.basis, "《中华人民共和国行政处罚法》第二十九条");
+    assert!(v.message.contains("2025年4月10日"), "{}", v.message);
+    assert!(v.message.contains("一事不再罚"));
+    // a warning as second decision is not a second fine
+    assert_eq!(
+        found(&fined_once(
+            "  - { on: 2025-04-20, type: advance_notice, officers: [A, B], proposed: { warning: true }, rights: [statement, defence] }\n  - { on: 2025-04-20, type: defence }\n  - { on: 2025-04-25, type: decision, officers: [A, B], outcome: penalty, penalty: { warning: true } }\n",
+        )),
+        vec![]
+    );
+    // after a summary fine too
+    let summary = run(
+        &timeline_with(
+            "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01",
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 50 } }\n  - { on: 2025-03-04, type: summary_penalty, officers: [A, B], penalty: { fine: 50 } }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&summary), vec![("one_fine_per_act", Some(1))]);
+}
+
+#[test]
+fn a_revoked_fine_allows_a_new_one_and_its_deadlines_end() {
+    let renewed = fined_once(
+        r"  - { on: 2025-04-15, type: revocation, ground: 原决定适用依据错误，经负责人批准撤销 }
+  - { on: 2025-04-16, type: advance_notice, officers: [A, B], proposed: { fine: 200 }, rights: [statement, defence] }
+  - { on: 2025-04-16, type: defence }
+  - { on: 2025-04-22, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 200 } }
+",
+    );
+    assert_eq!(found(&renewed), vec![]);
+    // the payment deadline of the revoked decision is gone; the new decision's service is due
+    let payment: Vec<_> = renewed
+        .deadlines
+        .iter()
+        .filter(|x| x.rule == "payment_deadline_15d")
+        .collect();
+    assert!(payment.is_empty(), "{payment:?}");
+    let service: Vec<_> = renewed
+        .deadlines
+        .iter()
+        .filter(|x| x.rule == "service_deadline")
+        .collect();
+    assert_eq!(service.len(), 2);
+    assert_eq!(service[1].from_event, Some(8));
+    assert_eq!(service[1].status, DeadlineStatus::Overdue);
+    // revoking by date: the decision of that day
+    let by_date = fined_once(
+        "  - { on: 2025-04-15, type: revocation, ground: 依法撤销, decision_on: 2025-04-10 }\n  - { on: 2025-04-22, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 300 } }\n",
+    );
+    assert_eq!(found(&by_date), vec![]);
+    // a cash payment after the revocation has no fine to collect
+    let cash = fined_once(
+        "  - { on: 2025-04-15, type: revocation, ground: 依法撤销 }\n  - { on: 2025-04-16, type: payment, amount: 300, method: on_spot, remote: true }\n",
+    );
+    assert_eq!(found(&cash), vec![("onsite_fine_collection", Some(6))]);
+}
+
+#[test]
+fn a_revocation_needs_a_ground_and_a_decision_to_revoke() {
+    let parse = |events: &str| {
+        Timeline::from_yaml(&format!("{INDIVIDUAL}\n{OFFICERS}events:\n{events}"))
+            .map(|_| ())
+            .map_err(|e| (e.code(), e.to_string()))
+    };
+    let decision =
+        "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 50 } }\n";
+    assert_eq!(
+        parse(&format!(
+            "{decision}  - {{ on: 2025-03-04, type: revocation }}\n"
+        ))
+        .map_err(|e| e.0),
+        Err("missing_field")
+    );
+    assert_eq!(
+        parse(&format!(
+            "{decision}  - {{ on: 2025-03-04, type: revocation, ground: \"  \" }}\n"
+        ))
+        .map_err(|e| e.0),
+        Err("missing_field")
+    );
+    let none = parse("  - { on: 2025-03-04, type: revocation, ground: 依法撤销 }\n").unwrap_err();
+    assert_eq!(none.0, "invalid_value");
+    assert!(none.1.contains("没有尚未撤销的行政处罚决定"), "{}", none.1);
+    let wrong_day = parse(&format!(
+        "{decision}  - {{ on: 2025-03-04, type: revocation, ground: 依法撤销, decision_on: 2025-03-02 }}\n"
+    ))
+    .unwrap_err();
+    assert!(wrong_day.1.contains("2025年3月2日"), "{}", wrong_day.1);
+    // twice the same decision: the second revocation finds nothing left
+    let twice = parse(&format!(
+        "{decision}  - {{ on: 2025-03-04, type: revocation, ground: 依法撤销 }}\n  - {{ on: 2025-03-05, type: revocation, ground: 依法撤销 }}\n"
+    ));
+    assert_eq!(twice.map_err(|e| e.0), Err("invalid_value"));
+    assert_eq!(
+        parse(&format!(
+            "{decision}  - {{ on: 2025-03-04, type: revocation, ground: 依法撤销, decision_on: 2025-03-03 }}\n"
+        )),
+        Ok(())
+    );
+}
+
+#[test]
+fn cash_on_the_spot_must_match_a_fine_decided_before_it() {
+    // 第六十八条第二项: a summary fine above 100 yuan that would be hard to collect later
+    assert_eq!(
+        found(&summary_paid(
+            "150",
+            "method: on_spot, hard_to_collect_later: true"
+        )),
+        vec![]
+    );
+    // more than the fine
+    let more = run(
+        &timeline_with(
+            "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01",
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 50 } }\n  - { on: 2025-03-03, type: payment, amount: 80, method: on_spot }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&more), vec![("onsite_fine_collection", Some(1))]);
+    assert!(
+        more.violations[0]
+            .message
+            .contains("收缴80元超过决定的罚款50元"),
+        "{}",
+        more.violations[0].message
+    );
+    // more than what is still unpaid after a first bank payment
+    let rest = run(
+        &timeline_with(
+            "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01",
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { fine: 100 } }\n  - { on: 2025-03-04, type: payment, amount: 60, method: bank }\n  - { on: 2025-03-05, type: payment, amount: 60, method: on_spot }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&rest), vec![("onsite_fine_collection", Some(2))]);
+    // no fine decided: a warning
+    let warning = run(
+        &timeline_with(
+            "party: { kind: individual, name: 李四 }\nprocedure: summary\nact_date: 2025-03-01",
+            "  - { on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: { warning: true } }\n  - { on: 2025-03-03, type: payment, amount: 50, method: on_spot }\n",
+        ),
+        today(),
+    );
+    assert_eq!(found(&warning), vec![("onsite_fine_collection", Some(1))]);
+    // 第六十八条第二项 is for on-the-spot decisions only
+    let ordinary = run(
+        &timeline(&format!(
+            "{LAWFUL_PREFIX}  - {{ on: 2025-04-28, type: service, method: direct }}\n  - {{ on: 2025-04-28, type: payment, amount: 500, method: on_spot, hard_to_collect_later: true }}\n"
+        )),
+        today(),
+    );
+    assert_eq!(found(&ordinary), vec![("onsite_fine_collection", Some(4))]);
+    assert!(
+        ordinary.violations[0]
+            .message
+            .contains("只适用于当场作出的处罚决定")
+    );
+    // the field belongs to cash collected on the spot
+    let err = Timeline::from_yaml(&format!(
+        "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: payment, amount: 50, method: bank, hard_to_collect_later: true }}\n"
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+}
+
+#[test]
+fn postal_service_is_in_time_when_posted_within_the_period() {
+    // Decision Fri 2025-04-25; 7th working day = Thu 05-08. Received later in each case.
+    let posted = |day: &str| {
+        decided_then_served(&format!(
+            "  - {{ on: 2025-05-12, type: service, method: postal, posted_on: {day} }}\n"
+        ))
+    };
+    // the day before and the day of the deadline: in time, although received after it
+    for day in ["2025-05-07", "2025-05-08"] {
+        let r = posted(day);
+        assert_eq!(found(&r), vec![], "{day}");
+        let x = deadline(&r, RuleId::ServiceDeadline);
+        assert_eq!(
+            (x.due, x.status),
+            (d(2025, 5, 8), DeadlineStatus::Met),
+            "{day}"
+        );
+    }
+    // the day after: late
+    let late = posted("2025-05-09");
+    assert_eq!(found(&late), vec![("service_deadline", Some(3))]);
+    assert!(
+        late.violations[0]
+            .message
+            .contains("2025年5月9日才交邮寄送达"),
+        "{}",
+        late.violations[0].message
+    );
+    assert_eq!(
+        late.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十一条；《中华人民共和国民事诉讼法》第八十五条"
+    );
+    assert_eq!(
+        deadline(&late, RuleId::ServiceDeadline).status,
+        DeadlineStatus::Missed
+    );
+    // without the posting date, the receipt date is judged
+    assert_eq!(
+        found(&decided_then_served(
+            "  - { on: 2025-05-12, type: service, method: postal }\n"
+        )),
+        vec![("service_deadline", Some(3))]
+    );
+    // the payment period runs from receipt (Tue 05-12 + 15 = Tue 05-27)
+    assert_eq!(
+        deadline(&posted("2025-05-08"), RuleId::PaymentDeadline15d).due,
+        d(2025, 5, 27)
+    );
+    // posting date only for postal service, never after receipt
+    for bad in [
+        "  - { on: 2025-05-12, type: service, method: direct, posted_on: 2025-05-08 }\n",
+        "  - { on: 2025-05-12, type: service, method: postal, posted_on: 2025-05-13 }\n",
+    ] {
+        let err =
+            Timeline::from_yaml(&format!("{INDIVIDUAL}\n{OFFICERS}events:\n{bad}")).unwrap_err();
+        assert_eq!(err.code(), "invalid_value", "{bad}");
     }
 }

@@ -133,6 +133,8 @@ pub(crate) fn roles_for(event: EventType) -> &'static [Role] {
         | EventType::TransferHandover
         | EventType::DemolitionAnnouncement
         | EventType::ForcedDemolition => &[Role::Leader, Role::Officer],
+        // issue 10 part A: revoking a decision is the head's act, prepared by the legal office.
+        EventType::Revocation => &[Role::Leader, Role::Legal],
     }
 }
 
@@ -590,7 +592,7 @@ pub async fn add_event_in(
     let only_late = !refused.is_empty()
         && refused.iter().all(|v| LATE_BUT_STILL_DUE.contains(&v.rule.as_str()))
         // A fax, e-mail or electronic service without consent is a service_deadline breach that is not lateness.
-        && !matches!(&input.event.kind, fazhi_domain::timeline::EventKind::Service { method, consent: false }
+        && !matches!(&input.event.kind, fazhi_domain::timeline::EventKind::Service { method, consent: false, .. }
             if matches!(method, fazhi_domain::timeline::ServiceMethod::Fax | fazhi_domain::timeline::ServiceMethod::Email | fazhi_domain::timeline::ServiceMethod::Electronic));
     let acknowledged = match (&input.late_reason, only_late) {
         (_, _) if refused.is_empty() => None,

@@ -93,6 +93,8 @@ const OCCASIONAL: &[EventType] = &[
     EventType::TransferHandover,
     EventType::DemolitionAnnouncement,
     EventType::ForcedDemolition,
+    // issue 10 part A
+    EventType::Revocation,
 ];
 
 /// The wire name of an event type (`hearing_notice`).
@@ -129,8 +131,23 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
     if !open {
         return t == EventType::Archive && !has(events, EventType::Archive);
     }
-    let decided = has(events, EventType::Decision) || has(events, EventType::SummaryPenalty);
+    // issue 10 part A: a revoked penalty decision no longer counts; the case goes back to a
+    // new notice and a new decision.
+    let penalty_decisions = fazhi_domain::timeline::penalty_decisions(events, events.len());
+    let live_penalty = penalty_decisions.iter().any(|(_, revoked)| !revoked);
+    let decided = live_penalty
+        || events.iter().any(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Decision {
+                    outcome: fazhi_domain::timeline::DecisionOutcome::NoPenalty
+                        | fazhi_domain::timeline::DecisionOutcome::Transfer,
+                    ..
+                }
+            )
+        });
     match t {
+        EventType::Revocation => live_penalty,
         EventType::Register => !has(events, EventType::Register),
         EventType::SummaryPenalty => !has(events, EventType::SummaryPenalty),
         EventType::PreservationDecision => {
@@ -208,6 +225,8 @@ pub(crate) fn probe(t: EventType, events: &[Event], today: chrono::NaiveDate) ->
             json!({"until": today.to_string(), "approved": true, "record": true})
         }
         EventType::DemolitionAnnouncement => json!({"deadline": today.to_string()}),
+        // issue 10 part A: the form asks for the ground.
+        EventType::Revocation => json!({"ground": "（办理时填写）"}),
         _ => json!({}),
     };
     if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {

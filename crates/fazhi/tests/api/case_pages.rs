@@ -205,3 +205,45 @@ async fn the_case_list_filters_and_searches() {
     let p = PageSession::login(&app, "zhujian").await;
     assert_eq!(p.get("/cases").await.status, StatusCode::FORBIDDEN);
 }
+
+// issue 10 part A
+#[tokio::test]
+async fn the_revocation_form_asks_for_its_ground() {
+    let app = TestApp::spawn_on("2026-04-01").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let leader_api = app.user("juzhang", Role::Leader, &app.bureau).await;
+    let (case_id, version) = new_case(&leader_api, &app.squad).await;
+    record(
+        &leader_api,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 500}, "rights": ["statement", "defence"]}),
+            json!({"on": "2026-03-10", "type": "defence"}),
+            json!({"on": "2026-03-16", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 500}}),
+        ],
+    )
+    .await;
+    let s = PageSession::login(&app, "juzhang").await;
+    let step = format!("/cases/{case_id}/steps/revocation");
+    let page = s.get(&step).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("撤销的理由和依据"), "{}", page.body);
+    let r = s.post(&step, &[("on", "2026-03-20")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请写明撤销的理由和依据"), "{}", r.body);
+    let r = s
+        .post(
+            &step,
+            &[
+                ("on", "2026-03-20"),
+                ("ground", "原决定罚款数额适用错误，经负责人批准撤销"),
+                ("decision_on", "2026-03-16"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}

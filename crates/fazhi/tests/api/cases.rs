@@ -475,3 +475,71 @@ async fn the_party_s_written_waiver_and_the_seizure_decision_have_their_roles() 
         (Some("2026-03-20"), Some("met"))
     );
 }
+
+// issue 10 part A
+#[tokio::test]
+async fn a_second_fine_is_refused_until_the_legal_office_or_head_revokes_the_first() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let version = record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 500}, "rights": ["statement", "defence"]}),
+            json!({"on": "2026-03-10", "type": "defence"}),
+            json!({"on": "2026-03-16", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 500}}),
+        ],
+    )
+    .await;
+    let post = |client: &Client, event: Value, version: i64| {
+        let case_id = case_id.clone();
+        let client = client.clone();
+        async move {
+            parts(
+                client
+                    .post(
+                        &format!("/cases/{case_id}/events"),
+                        &json!({"expected_version": version, "event": event}),
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    let second = json!({"on": "2026-03-20", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 400}});
+    let (s, v) = post(&leader, second.clone(), version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["violations"][0]["rule"], "one_fine_per_act");
+    assert!(
+        v["error"]["violations"][0]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("第二十九条"),
+        "{v}"
+    );
+    // A revocation needs its ground, and an officer may not record it.
+    let (s, v) = post(
+        &legal,
+        json!({"on": "2026-03-18", "type": "revocation"}),
+        version,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let revocation = json!({"on": "2026-03-18", "type": "revocation", "ground": "原决定罚款数额适用错误，经负责人批准撤销", "decision_on": "2026-03-16"});
+    let (s, _) = post(&officer_user, revocation.clone(), version).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = post(&legal, revocation, version).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let version = v["case"]["version"].as_i64().unwrap();
+    // After the revocation the new fine (lower than the notice) is accepted.
+    let (s, v) = post(&leader, second, version).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}

@@ -304,7 +304,10 @@ async fn case_checks_endpoint_takes_json_and_yaml() {
     let officer_user = app.user("officer", Role::Officer, &app.squad).await;
     let (path, expected) = fixtures()
         .into_iter()
-        .find(|(p, _)| p.to_string_lossy().contains("19-"))
+        .find(|(p, _)| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with("19-"))
+        })
         .unwrap();
     let yaml = std::fs::read_to_string(&path).unwrap();
     let r = officer_user
@@ -373,7 +376,10 @@ async fn case_checks_read_a_bom_and_refuse_bad_text_quickly_in_chinese() {
     // A UTF-8 byte-order mark before YAML and before JSON.
     let (path, _) = fixtures()
         .into_iter()
-        .find(|(p, _)| p.to_string_lossy().contains("01-"))
+        .find(|(p, _)| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with("01-"))
+        })
         .unwrap();
     let yaml = std::fs::read_to_string(&path).unwrap();
     let mut with_bom = "\u{feff}".as_bytes().to_vec();

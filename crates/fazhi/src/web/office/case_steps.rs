@@ -191,6 +191,11 @@ pub(super) fn fields_for(
                 "当事人已书面同意电子/传真/电子邮件送达",
                 Kind::Check,
             ));
+            // issue 10 part A
+            v.push(
+                Field::new("posted_on", "交邮日期", Kind::Date)
+                    .help("仅邮寄送达填写：交邮之日在送达期限内即不算逾期，签收日为送达日"),
+            );
         }
         EventType::Payment => {
             v.push(Field::new("amount", "缴纳罚款（元）", Kind::Amount).required());
@@ -208,6 +213,27 @@ pub(super) fn fields_for(
             v.push(
                 Field::new("handed_in_on", "当场收缴罚款交回机关日期", Kind::Date)
                     .help("仅当场收缴时填写（行政处罚法第七十一条）"),
+            );
+            // issue 10 part A
+            v.push(
+                Field::new(
+                    "hard_to_collect_later",
+                    "不当场收缴事后难以执行",
+                    Kind::Check,
+                )
+                .help("仅当场处罚、当场收缴超过一百元罚款时勾选（行政处罚法第六十八条第二项）"),
+            );
+        }
+        // issue 10 part A
+        EventType::Revocation => {
+            v.push(
+                Field::new("ground", "撤销的理由和依据", Kind::Text)
+                    .required()
+                    .help("如：原决定认定事实不清，经负责人批准依法撤销"),
+            );
+            v.push(
+                Field::new("decision_on", "被撤销决定的日期", Kind::Date)
+                    .help("不填则撤销最近一次尚未撤销的处罚决定"),
             );
         }
         EventType::CoerciveMeasure => {
@@ -437,6 +463,10 @@ pub(super) fn build_event(
             if p.checked("consent") {
                 o.insert("consent".into(), Value::Bool(true));
             }
+            // issue 10 part A
+            if let Some(d) = date(p, fields, "posted_on", false) {
+                o.insert("posted_on".into(), Value::String(d));
+            }
         }
         EventType::Payment => {
             match amount(p, fields, "amount") {
@@ -455,6 +485,26 @@ pub(super) fn build_event(
             }
             if let Some(d) = date(p, fields, "handed_in_on", false) {
                 o.insert("handed_in_on".into(), Value::String(d));
+            }
+            // issue 10 part A
+            if p.checked("hard_to_collect_later") {
+                o.insert("hard_to_collect_later".into(), Value::Bool(true));
+            }
+        }
+        // issue 10 part A
+        EventType::Revocation => {
+            let ground = p.get("ground");
+            let ground = ground.trim();
+            if ground.is_empty() {
+                fields.error("ground", "请写明撤销的理由和依据");
+            } else {
+                o.insert(
+                    "ground".into(),
+                    Value::String(ground.chars().take(500).collect()),
+                );
+            }
+            if let Some(d) = date(p, fields, "decision_on", false) {
+                o.insert("decision_on".into(), Value::String(d));
             }
         }
         EventType::CoerciveMeasure => {

@@ -372,6 +372,14 @@ pub fn describe(e: &Event) -> String {
         EventKind::DemolitionAnnouncement { deadline } => {
             format!("限期自行拆除至{}", cn_date(*deadline))
         }
+        // issue 10 part A
+        EventKind::Revocation {
+            ground,
+            decision_on,
+        } => match decision_on {
+            Some(d) => format!("撤销{}作出的处罚决定：{ground}", cn_date(*d)),
+            None => format!("撤销理由：{ground}"),
+        },
         _ => String::new(),
     }
 }
