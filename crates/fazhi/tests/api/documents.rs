@@ -1360,3 +1360,74 @@ async fn the_new_kinds_are_pdfs_and_the_file_index_counts_their_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_record_page_takes_the_later_steps_sections() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let page = PageSession::login(&app, "leader").await;
+    let path = format!("/cases/{case_id}/record");
+    let form = page.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for needle in [
+        r#"name="preservation_items""#,
+        "先行登记保存物品清单",
+        r#"name="hearing_place""#,
+        "听证主持人对案件的处理意见",
+        r#"name="legal_review_subject""#,
+        "法制审核人员",
+        r#"name="deliberation_conclusion""#,
+        "讨论结论",
+    ] {
+        assert!(form.body.contains(needle), "record page lacks {needle}");
+    }
+    let version = version.to_string();
+    let long = "张".repeat(51);
+    // Too long a name: the error is shown beside its input, what was typed is kept.
+    let refused = page
+        .post(
+            &path,
+            &[
+                ("version", version.as_str()),
+                ("hearing_place", "第一听证室"),
+                ("hearing_recorder", "周某"),
+                ("deliberation_presiding", long.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    let field = refused
+        .body
+        .split(r#"id="field-deliberation_presiding""#)
+        .nth(1)
+        .expect("the presiding field");
+    let field = &field[..field.find("</div>").unwrap()];
+    assert!(field.contains("主持人不超过50个字"), "{field}");
+    assert!(refused.body.contains("第一听证室"), "typed text kept");
+    // Accepted: kept in the record, read back by the API.
+    let saved = page
+        .post(
+            &path,
+            &[
+                ("version", version.as_str()),
+                ("hearing_place", "第一听证室"),
+                ("hearing_recorder", "周某"),
+                ("deliberation_presiding", "张局长"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (_, record) = parts(leader.get(&path).await).await;
+    assert_eq!(record["hearing"]["place"], "第一听证室", "{record}");
+    assert_eq!(record["hearing"]["recorder"], "周某", "{record}");
+    assert!(record["hearing"]["time"].is_null(), "{record}");
+    assert_eq!(record["deliberation"]["presiding"], "张局长", "{record}");
+    assert!(
+        record["preservation"].is_null() && record["legal_review"].is_null(),
+        "{record}"
+    );
+    // The page shows what was saved.
+    let form = page.get(&path).await;
+    assert!(form.body.contains("张局长") && form.body.contains("第一听证室"));
+}

@@ -131,7 +131,7 @@ fn chars_in(width: u32) -> u32 {
 /// characters; a half-width (ASCII) character counts half.
 fn lines(text: &str, indent: u32, per_line: u32) -> u32 {
     let halves: u32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    let chars = (halves + 1) / 2 + indent;
+    let chars = halves.div_ceil(2) + indent;
     chars.div_ceil(per_line).max(1)
 }
 
