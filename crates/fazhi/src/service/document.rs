@@ -915,6 +915,15 @@ pub async fn generate(
             }
             set("hearing_date", CnDate(*hearing_on).to_string());
             set("earliest_hearing", CnDate(earliest).to_string());
+            // The place from the record's hearing section, else a line to fill in by hand.
+            set(
+                "hearing_place",
+                record
+                    .hearing
+                    .as_ref()
+                    .and_then(|h| h.place.clone())
+                    .unwrap_or_else(|| "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿".into()),
+            );
             (*seq, e.on)
         }
         "summary_decision" => {

@@ -995,6 +995,7 @@ fn new_kind_needles(kind: &str) -> &'static [&'static str] {
             "2026年7月9日",
             "卧龙区人民政府",
         ],
+        "hearing_notice" => &["听证通知书", "听证地点：卧龙区城市管理局第一听证室"],
         "hearing_record" => &[
             "听证笔录",
             "2026年7月27日9时00分至10时20分",
@@ -1155,7 +1156,7 @@ async fn check_case_file(
 
 #[tokio::test]
 async fn every_kind_of_a_complete_case_file_generates_from_the_demo_case() {
-    let (_app, leader, legal, case_id) = demo_case(None).await;
+    let (app, leader, legal, case_id) = demo_case(None).await;
     let docs = check_case_file(&leader, &legal, &case_id).await;
     // Without PDFs, the pages are estimated from the DOCX layout: one page for each of the
     // short documents, more for none of them here.
@@ -1169,6 +1170,39 @@ async fn every_kind_of_a_complete_case_file_generates_from_the_demo_case() {
     let (s, again) = generate(&leader, &case_id, "file_index").await;
     assert_eq!(s, StatusCode::OK, "{again}");
     assert_eq!(again["id"], docs["file_index"]["id"]);
+    // The print page draws the list as a table, header first.
+    let page = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    submit_login_form(
+        &page,
+        &app.root(),
+        &[
+            ("username", "juzhang"),
+            ("password", fazhi::service::demo::DEMO_PASSWORD),
+        ],
+    )
+    .await;
+    let html = page
+        .get(format!(
+            "{}/documents/{}",
+            app.root(),
+            docs["file_index"]["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let register_no = docs["register_approval"]["doc_no"].as_str().unwrap();
+    assert!(
+        html.contains("<table class=\"form index\">")
+            && html.contains("<th>页号</th>")
+            && html.contains(&format!("<td>{register_no}</td>")),
+        "{html}"
+    );
 }
 
 #[tokio::test]
