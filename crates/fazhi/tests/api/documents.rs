@@ -1464,4 +1464,28 @@ async fn the_record_page_takes_the_later_steps_sections() {
     // The page shows what was saved.
     let form = page.get(&path).await;
     assert!(form.body.contains("张局长") && form.body.contains("第一听证室"));
+    // The OpenAPI document describes the sections.
+    let doc: Value = reqwest::get(app.url("/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (section, schema, element) in [
+        ("preservation", "PreservationRecord", "keeping_place"),
+        ("hearing", "HearingRecord", "chair_opinion"),
+        ("legal_review", "LegalReviewRecord", "discretion"),
+        ("deliberation", "DeliberationRecord", "conclusion"),
+    ] {
+        assert!(
+            !schemas["CaseRecord"]["properties"][section].is_null(),
+            "CaseRecord lacks {section}"
+        );
+        assert!(
+            !schemas[schema]["properties"][element].is_null(),
+            "{schema} lacks {element}: {}",
+            schemas[schema]
+        );
+    }
 }
