@@ -1256,3 +1256,30 @@ pub async fn content(
     .await?;
     Ok((doc, filled))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_pages_counts_page_objects_not_the_page_tree() {
+        let pdf = b"%PDF-1.6\n1 0 obj<</Type/Pages/Kids[2 0 R 3 0 R]/Count 2>>endobj\n\
+2 0 obj<</Type/Page/Parent 1 0 R>>endobj\n3 0 obj<< /Type /Page /Parent 1 0 R>>endobj\n\
+4 0 obj<</Type/Catalog/Pages 1 0 R>>endobj\n%%EOF";
+        assert_eq!(pdf_pages(pdf), 2);
+        assert_eq!(pdf_pages(b"%PDF-1.6 /Type"), 0);
+    }
+
+    #[test]
+    fn the_case_file_follows_the_k3_order() {
+        let mut kinds: Vec<&str> = FILE_ORDER.to_vec();
+        kinds.reverse();
+        kinds.sort_by_key(|k| (file_stage(k), file_rank(k)));
+        assert_eq!(kinds, FILE_ORDER);
+        assert!(file_stage("register_approval") < file_stage("inquiry_record"));
+        assert!(file_stage("preservation_decision") < file_stage("advance_notice"));
+        assert!(file_stage("deliberation_record") < file_stage("decision"));
+        assert!(file_stage("decision") < file_stage("service_receipt"));
+        assert!(file_stage("service_receipt") < file_stage("demand"));
+    }
+}
