@@ -2,7 +2,10 @@
 //! identity (an individual's 身份证件 and phone, an organisation's 统一社会信用代码 and
 //! 法定代表人, and the address), the 案件来源, the place of the act, the 违法事实 found by
 //! the officer, the 证据目录 (each item one of the eight kinds of evidence of 行政处罚法
-//! 第四十六条) and the 裁量理由. B19 (决定书: party name/address, facts and evidence) and
+//! 第四十六条) and the 裁量理由; and, for the later steps, the 先行登记保存 items and handling,
+//! the hearing (place, time, recorder, participants, both sides, the chair's opinion), the
+//! 法制审核 findings and opinion, and the 集体讨论 (presiding head, participants, discussion,
+//! conclusion). B19 (决定书: party name/address, facts and evidence) and
 //! 案卷评查 K2/K3 (identity proof, facts clear, evidence sufficient) judge these; the
 //! documents refuse to generate when an element they print is missing.
 //!
@@ -264,6 +267,121 @@ pub struct EvidenceItem {
     pub file_id: Option<String>,
 }
 
+/// Defines a section of the record made of optional texts, each with its JSON name, its
+/// Chinese label (used in refusals that name a missing element) and its length limit.
+macro_rules! text_section {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $label:literal, $max:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fmeta])* #[serde(default)] pub $field: Option<String>,)+
+        }
+
+        impl $name {
+            /// Each element's JSON name and Chinese label.
+            pub const LABELS: &'static [(&'static str, &'static str)] =
+                &[$((stringify!($field), $label)),+];
+
+            /// Each element: JSON name, Chinese label, the text when written.
+            pub fn elements(&self) -> Vec<(&'static str, &'static str, Option<&str>)> {
+                vec![$((
+                    stringify!($field),
+                    $label,
+                    self.$field.as_deref().map(str::trim).filter(|t| !t.is_empty()),
+                ),)+]
+            }
+
+            /// Trims every text (an empty one becomes absent) and checks its length.
+            fn normalise(&mut self, section: &str) -> ServiceResult<()> {
+                $(optional_text(
+                    &mut self.$field,
+                    &format!("{section}.{}", stringify!($field)),
+                    $label,
+                    $max,
+                )?;)+
+                Ok(())
+            }
+
+            /// Whether nothing was written.
+            pub fn is_empty(&self) -> bool {
+                self.elements().iter().all(|(_, _, t)| t.is_none())
+            }
+        }
+    };
+}
+
+text_section! {
+    /// 先行登记保存 (行政处罚法第五十六条): what was preserved, where it is kept, and the
+    /// handling decided within 7 working days.
+    PreservationRecord {
+        /// 先行登记保存物品清单 (name, quantity, condition of each item).
+        items: "先行登记保存物品清单", 2000;
+        /// 保存地点.
+        keeping_place: "保存地点", 200;
+        /// 处理决定 (e.g. returned, transferred, confiscated), for the 处理决定书.
+        handling: "先行登记保存物品的处理决定", 2000;
+    }
+}
+
+text_section! {
+    /// 听证 (行政处罚法第六十四条、第六十五条): what the 听证笔录 and the chair's 听证报告 print.
+    HearingRecord {
+        /// 听证地点.
+        place: "听证地点", 200;
+        /// Start and end time on the hearing day, e.g. 「9时00分至10时30分」.
+        time: "听证起止时间", 50;
+        /// 记录人.
+        recorder: "听证记录人", 50;
+        /// 参加人员: the party or agents, the investigators, others.
+        participants: "听证参加人", 1000;
+        /// 调查人员提出的违法事实、证据和行政处罚建议.
+        investigators_case: "调查人员提出的违法事实、证据和处罚建议", 5000;
+        /// 当事人的陈述、申辩和质证意见, and the evidence the party brought.
+        party_statement: "当事人的陈述、申辩、质证意见和证据", 5000;
+        /// The chair's opinion on the case (听证报告).
+        chair_opinion: "听证主持人对案件的处理意见", 3000;
+    }
+}
+
+text_section! {
+    /// 法制审核 (行政处罚法第五十八条): the reviewer and the findings on 主体、事实、证据、
+    /// 依据、程序、裁量, and the opinion.
+    LegalReviewRecord {
+        /// 审核人 (name).
+        reviewer: "法制审核人员", 50;
+        /// 执法主体是否合法、执法人员是否具备执法资格.
+        subject: "执法主体审核意见", 1000;
+        /// 案件事实是否清楚.
+        facts: "案件事实审核意见", 1000;
+        /// 证据是否确实充分.
+        evidence: "证据审核意见", 1000;
+        /// 适用法律依据是否准确.
+        basis: "适用依据审核意见", 1000;
+        /// 程序是否合法.
+        procedure: "程序审核意见", 1000;
+        /// 裁量基准运用是否适当.
+        discretion: "裁量审核意见", 1000;
+        /// 审核意见 (the conclusion and any changes asked for).
+        opinion: "法制审核结论意见", 3000;
+    }
+}
+
+text_section! {
+    /// 集体讨论 (行政处罚法第五十七条第二款): who presided and took part, the discussion and
+    /// the conclusion.
+    DeliberationRecord {
+        /// 主持人 (the presiding head of the agency).
+        presiding: "主持人", 50;
+        /// 参加人员.
+        participants: "参加人员", 1000;
+        /// 讨论情况.
+        discussion: "讨论情况", 5000;
+        /// 讨论结论.
+        conclusion: "讨论结论", 2000;
+    }
+}
+
 /// The record. Every part is optional while the case is being investigated; the documents
 /// say which part they still need.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -284,6 +402,18 @@ pub struct CaseRecord {
     /// 裁量理由: why this tier of the benchmark (shown beside it on the 事先告知书).
     #[serde(default)]
     pub discretion_reason: Option<String>,
+    /// 先行登记保存: items, keeping place, handling.
+    #[serde(default)]
+    pub preservation: Option<PreservationRecord>,
+    /// 听证: place, time, recorder, participants, both sides, the chair's opinion.
+    #[serde(default)]
+    pub hearing: Option<HearingRecord>,
+    /// 法制审核: reviewer, findings, opinion.
+    #[serde(default)]
+    pub legal_review: Option<LegalReviewRecord>,
+    /// 集体讨论: presiding head, participants, discussion, conclusion.
+    #[serde(default)]
+    pub deliberation: Option<DeliberationRecord>,
 }
 
 impl CaseRecord {
@@ -538,6 +668,40 @@ async fn validate(
         "裁量理由",
         2000,
     )?;
+    if let Some(p) = &mut r.preservation {
+        p.normalise("preservation")?;
+    }
+    if let Some(h) = &mut r.hearing {
+        h.normalise("hearing")?;
+    }
+    if let Some(l) = &mut r.legal_review {
+        l.normalise("legal_review")?;
+    }
+    if let Some(d) = &mut r.deliberation {
+        d.normalise("deliberation")?;
+    }
+    // A section with nothing written is no section.
+    if r.preservation
+        .as_ref()
+        .is_some_and(PreservationRecord::is_empty)
+    {
+        r.preservation = None;
+    }
+    if r.hearing.as_ref().is_some_and(HearingRecord::is_empty) {
+        r.hearing = None;
+    }
+    if r.legal_review
+        .as_ref()
+        .is_some_and(LegalReviewRecord::is_empty)
+    {
+        r.legal_review = None;
+    }
+    if r.deliberation
+        .as_ref()
+        .is_some_and(DeliberationRecord::is_empty)
+    {
+        r.deliberation = None;
+    }
     if r.evidence.len() > 200 {
         return bad("evidence", "证据目录不超过200项".into());
     }
@@ -635,6 +799,14 @@ pub async fn update(
         .map(|p| serde_json::to_string(p).unwrap_or_default());
     let place = record.place.as_ref().map(|p| p.address.clone());
     let evidence_json = serde_json::to_string(&record.evidence).map_err(anyhow::Error::from)?;
+    // The hearing, review and deliberation sections name people and hold statements.
+    let sections = [
+        record.preservation.as_ref().map(serde_json::to_string),
+        record.hearing.as_ref().map(serde_json::to_string),
+        record.legal_review.as_ref().map(serde_json::to_string),
+        record.deliberation.as_ref().map(serde_json::to_string),
+    ]
+    .map(|s| s.transpose().ok().flatten());
     let content = serde_json::json!({
         "version": case.version + 1,
         "party_kind": record.party.as_ref().map(|p| match p {
@@ -649,6 +821,10 @@ pub async fn update(
             ("facts", record.facts.as_deref()),
             ("evidence", Some(evidence_json.as_str())),
             ("discretion_reason", record.discretion_reason.as_deref()),
+            ("preservation", sections[0].as_deref()),
+            ("hearing", sections[1].as_deref()),
+            ("legal_review", sections[2].as_deref()),
+            ("deliberation", sections[3].as_deref()),
         ]),
     });
     append(

@@ -235,6 +235,39 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
                 format!(r#"{{"on":"2026-09-16","type":"evidence","officers":["{c}","{b}"]}}"#),
             ],
         ),
+        // A complete file: goods preserved and returned, a hearing chaired by an officer of
+        // the other squad, legal review, deliberation, decision, payment and close; every
+        // kind of document generates from it.
+        (
+            "陈某某",
+            "individual",
+            "zhan_dao_jing_ying",
+            "2026-07-01",
+            &squad1.id,
+            false,
+            vec![
+                format!(r#"{{"on":"2026-07-02","type":"register","officers":["{a}","{b}"]}}"#),
+                format!(r#"{{"on":"2026-07-03","type":"evidence","officers":["{a}","{b}"]}}"#),
+                format!(r#"{{"on":"2026-07-03","type":"preservation","officers":["{a}","{b}"]}}"#),
+                format!(
+                    r#"{{"on":"2026-07-09","type":"preservation_decision","officers":["{a}","{b}"]}}"#
+                ),
+                format!(
+                    r#"{{"on":"2026-07-10","type":"advance_notice","officers":["{a}","{b}"],"proposed":{{"fine":6000}},"rights":["statement","defence","hearing"]}}"#
+                ),
+                r#"{"on":"2026-07-14","type":"hearing_request"}"#.into(),
+                r#"{"on":"2026-07-15","type":"hearing_notice","hearing_on":"2026-07-27"}"#.into(),
+                format!(r#"{{"on":"2026-07-27","type":"hearing","chair":"{c}"}}"#),
+                r#"{"on":"2026-07-29","type":"legal_review","result":"pass"}"#.into(),
+                r#"{"on":"2026-07-30","type":"deliberation"}"#.into(),
+                format!(
+                    r#"{{"on":"2026-07-31","type":"decision","officers":["{a}","{b}"],"outcome":"penalty","penalty":{{"fine":6000}}}}"#
+                ),
+                r#"{"on":"2026-07-31","type":"service","method":"direct"}"#.into(),
+                r#"{"on":"2026-08-05","type":"payment","amount":6000}"#.into(),
+                r#"{"on":"2026-08-06","type":"close"}"#.into(),
+            ],
+        ),
     ];
     for (i, (party, kind, violation, act, unit, major, events)) in cases.into_iter().enumerate() {
         let created = case::create(
@@ -337,6 +370,50 @@ fn demo_record(i: usize) -> serde_json::Value {
                 {"kind": "audio_visual", "description": "现场照片4张", "source": "执法人员现场拍摄", "date": "2026-08-25"}
             ],
             "discretion_reason": "损毁面积较小，当事人已配合清理，拟按从轻档次处罚。"
+        }),
+        4 => json!({
+            "party": {"kind": "individual", "id_type": "resident_id_card", "id_no": "11010519491231002X",
+                      "address": "南阳市卧龙区中州路56号", "phone": "13703775678"},
+            "source": {"kind": "patrol", "detail": "卧龙岗中队日常巡查"},
+            "place": {"address": "南阳市卧龙区中州路与人民路交叉口西北角人行道", "longitude": 112.5312, "latitude": 32.9935},
+            "facts": "2026年7月1日10时许，当事人陈某某在中州路与人民路交叉口西北角人行道上设置摊位销售日用百货，占用人行道约12平方米，经执法人员两次劝阻仍未改正，影响行人通行。",
+            "evidence": [
+                {"kind": "inspection_record", "description": "现场检查笔录一份", "source": "执法人员王强、李娜现场制作", "date": "2026-07-03"},
+                {"kind": "party_statement", "description": "询问笔录一份", "source": "当事人陈某某", "date": "2026-07-03"},
+                {"kind": "audio_visual", "description": "现场照片6张及执法记录仪视频一段", "source": "执法人员现场拍摄", "date": "2026-07-01"},
+                {"kind": "physical", "description": "先行登记保存的货架2个、遮阳棚1顶", "source": "执法人员先行登记保存", "date": "2026-07-03"}
+            ],
+            "discretion_reason": "占道面积较大，经两次劝阻仍未改正，无从轻、减轻情节，按裁量基准一般档次拟处罚款。",
+            "preservation": {
+                "items": "货架2个（铁质，八成新）、遮阳棚1顶（蓝色，3米×4米）",
+                "keeping_place": "卧龙区城市管理局卧龙岗中队暂扣物品仓库",
+                "handling": "经调查，上述物品系当事人经营用具，已无保存必要，予以退还当事人。"
+            },
+            "hearing": {
+                "place": "卧龙区城市管理局第一听证室",
+                "time": "9时00分至10时20分",
+                "recorder": "周某",
+                "participants": "当事人陈某某；调查人员王强、李娜",
+                "investigators_case": "当事人于2026年7月1日在中州路与人民路交叉口西北角人行道占道经营约12平方米，经两次劝阻未改正，有现场检查笔录、询问笔录、现场照片及视频为证，建议罚款人民币6000元。",
+                "party_statement": "当事人对占道事实无异议，称系初次经营、不了解规定，请求从轻处罚；未提交新的证据。",
+                "chair_opinion": "违法事实清楚，证据确实充分，当事人所称初次经营不属于法定从轻情节，建议维持拟作出的处罚。"
+            },
+            "legal_review": {
+                "reviewer": "陈法制",
+                "subject": "本机关具有城市管理行政处罚权，执法人员均持有有效执法证件。",
+                "facts": "当事人占道经营的时间、地点、面积清楚。",
+                "evidence": "现场检查笔录、询问笔录、照片及视频相互印证，证据确实充分。",
+                "basis": "适用依据准确。",
+                "procedure": "立案、调查、先行登记保存、事先告知、听证程序合法。",
+                "discretion": "拟处罚款在裁量基准一般档次内，裁量适当。",
+                "opinion": "同意拟作出的行政处罚决定。"
+            },
+            "deliberation": {
+                "presiding": "张局长",
+                "participants": "张局长、分管副局长、法制科负责人、卧龙岗中队中队长",
+                "discussion": "与会人员听取了案件调查情况、听证情况和法制审核意见，一致认为违法事实清楚、证据充分、程序合法。",
+                "conclusion": "决定对当事人陈某某罚款人民币6000元。"
+            }
         }),
         _ => json!({
             "party": {"kind": "organisation", "credit_code": "91411303MA40C8D15N",

@@ -1,5 +1,8 @@
-//! Enforcement documents (执法文书) generated from a live case's record: 行政处罚事先告知书,
-//! 行政处罚决定书, 送达回证, 催告书, 立案审批表, 听证通知书, 当场处罚决定书 and 结案审批表, as DOCX laid out like official documents. The fixed
+//! Enforcement documents (执法文书) generated from a live case's record: 询问笔录, 现场检查笔录,
+//! 先行登记保存通知书 and its 处理决定书, 行政处罚事先告知书, 听证通知书, 听证笔录, 听证报告,
+//! 法制审核意见书, 集体讨论记录, 行政处罚决定书, 送达回证, 催告书, 立案审批表, 当场处罚决定书,
+//! 结案审批表, and the 案卷封面 and 卷内目录 that bind them into a case file, as DOCX laid out
+//! like official documents. The fixed
 //! texts are data (`data/documents/templates.toml`, editable by the bureau); the values come
 //! from the case, its recorded events and the violation catalogue. Each document gets a
 //! number (文号) per kind and year, taken inside the write transaction that stores it, so
@@ -86,14 +89,167 @@ pub const KINDS: &[&str] = &[
     "hearing_notice",
     "summary_decision",
     "closing_approval",
+    "preservation_notice",
+    "preservation_decision",
+    "hearing_record",
+    "hearing_report",
+    "legal_review_opinion",
+    "deliberation_record",
+    "file_cover",
+    "file_index",
 ];
+
+/// The 案卷评查 order of a case file (K3: 立案→调查→审查→决定→送达→执行), as the stage a
+/// kind of document belongs to; the 卷内目录 lists the documents stage by stage, and within a
+/// stage in the order of the steps they were made for.
+pub fn file_stage(kind: &str) -> u8 {
+    match kind {
+        "register_approval" => 0,
+        "inquiry_record"
+        | "inspection_record"
+        | "preservation_notice"
+        | "preservation_decision" => 1,
+        "advance_notice"
+        | "hearing_notice"
+        | "hearing_record"
+        | "hearing_report"
+        | "legal_review_opinion"
+        | "deliberation_record" => 2,
+        "decision" | "summary_decision" => 3,
+        "service_receipt" => 4,
+        _ => 5,
+    }
+}
+
+/// The order of the kinds inside a case file where two documents are made for the same
+/// step (the 询问笔录 before the 现场检查笔录 of one 调查取证, the 听证笔录 before the 听证报告).
+const FILE_ORDER: &[&str] = &[
+    "register_approval",
+    "inquiry_record",
+    "inspection_record",
+    "preservation_notice",
+    "preservation_decision",
+    "advance_notice",
+    "hearing_notice",
+    "hearing_record",
+    "hearing_report",
+    "legal_review_opinion",
+    "deliberation_record",
+    "decision",
+    "summary_decision",
+    "service_receipt",
+    "demand",
+    "closing_approval",
+];
+
+fn file_rank(kind: &str) -> usize {
+    FILE_ORDER
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(FILE_ORDER.len())
+}
+
+/// The number of pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
+pub fn pdf_pages(pdf: &[u8]) -> u32 {
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(at) = pdf[i..].windows(5).position(|w| w == b"/Type") {
+        let mut j = i + at + 5;
+        while pdf.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if pdf[j..].starts_with(b"/Page") && !pdf[j..].starts_with(b"/Pages") {
+            n += 1;
+        }
+        i = j;
+    }
+    n
+}
+
+/// One document of the case file as the 卷内目录 lists it.
+#[derive(Debug, Clone)]
+struct FileEntry {
+    title: String,
+    doc_no: String,
+    date: NaiveDate,
+    pages: u32,
+}
+
+/// The documents issued in a case, in the K3 order, with their page counts: from the PDF
+/// when there is one, else estimated from the DOCX layout (22 lines × 28 characters a
+/// page). The cover and the list itself are not listed.
+async fn case_file(
+    conn: &mut sqlx::AnyConnection,
+    dir: &std::path::Path,
+    templates: &Templates,
+    events: &[(i64, Event)],
+    case_id: &str,
+) -> ServiceResult<Vec<FileEntry>> {
+    let mut docs: Vec<DocumentRow> = document_repo::of_case(&mut *conn, case_id)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind != "file_cover" && d.kind != "file_index")
+        .collect();
+    docs.sort_by_key(|d| {
+        (
+            file_stage(&d.kind),
+            d.event_seq,
+            file_rank(&d.kind),
+            d.doc_no.clone(),
+        )
+    });
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let pdf = match &d.pdf_sha256 {
+            Some(sha) => tokio::fs::read(dir.join(format!("{sha}.pdf"))).await.ok(),
+            None => None,
+        };
+        let pages = match pdf.map(|b| pdf_pages(&b)).filter(|n| *n > 0) {
+            Some(n) => n,
+            None => document_repo::content(&mut *conn, &d.id)
+                .await?
+                .and_then(|json| serde_json::from_str::<render::Filled>(&json).ok())
+                .map_or(1, |f| f.estimated_pages()),
+        };
+        let date = events
+            .iter()
+            .find(|(seq, _)| *seq == d.event_seq)
+            .map_or_else(
+                || {
+                    NaiveDate::parse_from_str(d.created_at.get(..10).unwrap_or(""), "%Y-%m-%d")
+                        .unwrap_or_default()
+                },
+                |(_, e)| e.on,
+            );
+        out.push(FileEntry {
+            title: templates
+                .kinds
+                .get(&d.kind)
+                .map_or_else(|| d.kind.clone(), |t| t.title.clone()),
+            doc_no: d.doc_no,
+            date,
+            pages,
+        });
+    }
+    Ok(out)
+}
+
+/// The officer's name from the register (the hearing's chair).
+async fn officer_name(conn: &mut sqlx::AnyConnection, id: &str) -> ServiceResult<String> {
+    Ok(officer_repo::get(conn, id)
+        .await?
+        .map_or_else(|| id.to_string(), |o| o.name))
+}
 
 /// A request to generate a document.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDocument {
-    /// `advance_notice`, `decision`, `service_receipt`, `demand`, `register_approval`,
-    /// `hearing_notice`, `summary_decision` or `closing_approval`.
+    /// `inquiry_record`, `inspection_record`, `advance_notice`, `decision`,
+    /// `service_receipt`, `demand`, `register_approval`, `hearing_notice`,
+    /// `summary_decision`, `closing_approval`, `preservation_notice`,
+    /// `preservation_decision`, `hearing_record`, `hearing_report`, `legal_review_opinion`,
+    /// `deliberation_record`, `file_cover` or `file_index`.
     pub kind: String,
 }
 
@@ -149,8 +305,58 @@ fn not_available(step: &str) -> ServiceError {
 }
 
 /// The record elements a kind prints that are still empty, named in Chinese (B12, B19,
-/// K2/K3: identity, facts, evidence, reasons, source).
+/// K2/K3: identity, facts, evidence, reasons, source; the preservation, hearing, review and
+/// deliberation sections for their documents).
 pub fn missing_elements(kind: &str, r: &super::case_record::CaseRecord) -> Vec<&'static str> {
+    // The named elements of a section that are empty (all of them when the section is).
+    fn section(
+        elements: Vec<(&'static str, &'static str, Option<&str>)>,
+        needed: &[&str],
+    ) -> Vec<&'static str> {
+        elements
+            .into_iter()
+            .filter(|(name, _, text)| {
+                text.is_none() && (needed.is_empty() || needed.contains(name))
+            })
+            .map(|(_, label, _)| label)
+            .collect()
+    }
+    let hearing = r.hearing.clone().unwrap_or_default();
+    match kind {
+        "preservation_notice" => {
+            return section(
+                r.preservation.clone().unwrap_or_default().elements(),
+                &["items", "keeping_place"],
+            );
+        }
+        "preservation_decision" => {
+            return section(
+                r.preservation.clone().unwrap_or_default().elements(),
+                &["items", "handling"],
+            );
+        }
+        "hearing_record" => {
+            return section(
+                hearing.elements(),
+                &[
+                    "place",
+                    "time",
+                    "recorder",
+                    "participants",
+                    "investigators_case",
+                    "party_statement",
+                ],
+            );
+        }
+        "hearing_report" => return section(hearing.elements(), &[]),
+        "legal_review_opinion" => {
+            return section(r.legal_review.clone().unwrap_or_default().elements(), &[]);
+        }
+        "deliberation_record" => {
+            return section(r.deliberation.clone().unwrap_or_default().elements(), &[]);
+        }
+        _ => {}
+    }
     let mut missing = Vec::new();
     let needs: &[&str] = match kind {
         "advance_notice" => &["facts", "discretion_reason"],
@@ -399,7 +605,189 @@ pub async fn generate(
     };
     set("evidence", evidence_text);
 
+    // Elements a kind needs from its event rather than from the record (the hearing's chair).
+    let mut event_missing: Vec<&'static str> = Vec::new();
     let (seq, doc_date) = match kind {
+        "preservation_notice" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Preservation))
+                .ok_or_else(|| not_available("先行登记保存"))?;
+            let p = record.preservation.clone().unwrap_or_default();
+            set("preservation_items", p.items.unwrap_or_default());
+            set("keeping_place", p.keeping_place.unwrap_or_default());
+            set("preservation_date", CnDate(e.on).to_string());
+            set("officers", officers_text(&mut tx, e).await?);
+            // B9 evidence_preservation_7wd: the handling is decided within 7 working days.
+            let days = state.settings.rules.preservation_decision_working_days;
+            let deadline = state
+                .calendar()
+                .await?
+                .add_working_days(e.on, days)
+                .map_err(|err| ServiceError::invalid("calendar_out_of_range", err.to_string()))?;
+            set("preservation_days", days.to_string());
+            set("preservation_deadline", CnDate(deadline).to_string());
+            (*seq, e.on)
+        }
+        "preservation_decision" => {
+            let (seq, e) = latest(&events, |e| {
+                matches!(e.kind, EventKind::PreservationDecision)
+            })
+            .ok_or_else(|| not_available("先行登记保存的处理决定"))?;
+            let preserved = events
+                .iter()
+                .rev()
+                .find(|(s, p)| *s < *seq && matches!(p.kind, EventKind::Preservation))
+                .map(|(_, p)| p.on)
+                .ok_or_else(|| not_available("先行登记保存"))?;
+            let p = record.preservation.clone().unwrap_or_default();
+            set("preservation_items", p.items.unwrap_or_default());
+            set("keeping_place", p.keeping_place.unwrap_or_default());
+            set("handling", p.handling.unwrap_or_default());
+            set("preservation_date", CnDate(preserved).to_string());
+            (*seq, e.on)
+        }
+        "hearing_record" | "hearing_report" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Hearing { .. }))
+                .ok_or_else(|| not_available("听证"))?;
+            let EventKind::Hearing { chair } = &e.kind else {
+                return Err(not_available("听证"));
+            };
+            match chair {
+                Some(id) => set("chair", officer_name(&mut tx, id).await?),
+                None => event_missing.push("听证主持人（在“听证”步骤中指定）"),
+            }
+            let h = record.hearing.clone().unwrap_or_default();
+            set("hearing_date", CnDate(e.on).to_string());
+            set("hearing_time", h.time.unwrap_or_default());
+            set("hearing_place", h.place.unwrap_or_default());
+            set("recorder", h.recorder.unwrap_or_default());
+            set("hearing_participants", h.participants.unwrap_or_default());
+            set(
+                "investigators_case",
+                h.investigators_case.unwrap_or_default(),
+            );
+            set("party_statement", h.party_statement.unwrap_or_default());
+            set("chair_opinion", h.chair_opinion.unwrap_or_default());
+            (*seq, e.on)
+        }
+        "legal_review_opinion" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::LegalReview { .. }))
+                .ok_or_else(|| not_available("法制审核"))?;
+            let EventKind::LegalReview { result } = &e.kind else {
+                return Err(not_available("法制审核"));
+            };
+            let l = record.legal_review.clone().unwrap_or_default();
+            // What was put to the reviewer: the penalty proposed in the latest 事先告知.
+            let proposed = events.iter().rev().find_map(|(s, n)| match &n.kind {
+                EventKind::AdvanceNotice { proposed, .. } if *s < *seq => {
+                    Some(penalty_text(proposed))
+                }
+                _ => None,
+            });
+            set(
+                "penalty",
+                proposed.unwrap_or_else(|| "（尚未事先告知）".into()),
+            );
+            set(
+                "review_result",
+                match result {
+                    fazhi_domain::timeline::ReviewResult::Pass => "审核通过",
+                    fazhi_domain::timeline::ReviewResult::Fail => "审核未通过",
+                }
+                .into(),
+            );
+            set("review_date", CnDate(e.on).to_string());
+            set("reviewer", l.reviewer.unwrap_or_default());
+            set("review_subject", l.subject.unwrap_or_default());
+            set("review_facts", l.facts.unwrap_or_default());
+            set("review_evidence", l.evidence.unwrap_or_default());
+            set("review_basis", l.basis.unwrap_or_default());
+            set("review_procedure", l.procedure.unwrap_or_default());
+            set("review_discretion", l.discretion.unwrap_or_default());
+            set("review_opinion", l.opinion.unwrap_or_default());
+            (*seq, e.on)
+        }
+        "deliberation_record" => {
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Deliberation))
+                .ok_or_else(|| not_available("集体讨论"))?;
+            let d = record.deliberation.clone().unwrap_or_default();
+            set("deliberation_date", CnDate(e.on).to_string());
+            set("presiding", d.presiding.unwrap_or_default());
+            set(
+                "deliberation_participants",
+                d.participants.unwrap_or_default(),
+            );
+            set("discussion", d.discussion.unwrap_or_default());
+            set("conclusion", d.conclusion.unwrap_or_default());
+            (*seq, e.on)
+        }
+        "file_cover" | "file_index" => {
+            // The case file is bound when the case is closed (结案).
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Close { .. }))
+                .ok_or_else(|| not_available("结案"))?;
+            let dir = state.settings.data_dir.join("documents");
+            let entries = case_file(
+                &mut tx,
+                &dir,
+                &state.settings.document_templates,
+                &events,
+                case_id,
+            )
+            .await?;
+            if entries.is_empty() {
+                event_missing.push("已生成的执法文书（先生成本案各步骤的文书）");
+            }
+            let mut first = 1u32;
+            let mut rows = Vec::with_capacity(entries.len());
+            for (i, f) in entries.iter().enumerate() {
+                let last = first + f.pages - 1;
+                let pages = if last == first {
+                    first.to_string()
+                } else {
+                    format!("{first}—{last}")
+                };
+                rows.push(format!(
+                    "{}｜{}｜{}｜{}｜{pages}",
+                    i + 1,
+                    f.title,
+                    f.doc_no,
+                    f.date.format("%Y.%m.%d")
+                ));
+                first = last + 1;
+            }
+            set("index_rows", rows.join("\n"));
+            set("document_count", entries.len().to_string());
+            set("page_count", (first - 1).to_string());
+            let registered = latest(&events, |e| matches!(e.kind, EventKind::Register));
+            set(
+                "register_date",
+                registered.map_or_else(|| "（未立案）".into(), |(_, r)| CnDate(r.on).to_string()),
+            );
+            set(
+                "officers",
+                match registered {
+                    Some((_, r)) => officers_text(&mut tx, r).await?,
+                    None => "（未记录）".into(),
+                },
+            );
+            set("close_date", CnDate(e.on).to_string());
+            let outcome = events.iter().rev().find_map(|(_, d)| match &d.kind {
+                EventKind::Decision {
+                    outcome: DecisionOutcome::Penalty(p),
+                    ..
+                }
+                | EventKind::SummaryPenalty { penalty: p, .. } => Some(penalty_text(p)),
+                EventKind::Decision { .. } => Some("不予行政处罚".to_string()),
+                _ => None,
+            });
+            set(
+                "outcome",
+                outcome.unwrap_or_else(|| match &e.kind {
+                    EventKind::Close { reason, .. } => reason.label().to_string(),
+                    _ => String::new(),
+                }),
+            );
+            (*seq, e.on)
+        }
         "advance_notice" => {
             let (seq, e) = latest(&events, |e| {
                 matches!(e.kind, EventKind::AdvanceNotice { .. })
@@ -528,6 +916,15 @@ pub async fn generate(
             }
             set("hearing_date", CnDate(*hearing_on).to_string());
             set("earliest_hearing", CnDate(earliest).to_string());
+            // The place from the record's hearing section, else a line to fill in by hand.
+            set(
+                "hearing_place",
+                record
+                    .hearing
+                    .as_ref()
+                    .and_then(|h| h.place.clone())
+                    .unwrap_or_else(|| "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿".into()),
+            );
             (*seq, e.on)
         }
         "summary_decision" => {
@@ -635,7 +1032,8 @@ pub async fn generate(
     };
     set("date", CnDate(doc_date).to_string());
     // The step is on record; the record must hold what this document prints.
-    let missing = missing_elements(kind, &record);
+    let mut missing = missing_elements(kind, &record);
+    missing.extend(event_missing);
     if !missing.is_empty() {
         return Err(ServiceError::invalid(
             "document_incomplete",
@@ -656,7 +1054,19 @@ pub async fn generate(
     let filled = render::Filled {
         title: template.title.clone(),
         doc_no: doc_no.clone(),
-        paragraphs: template.paragraphs.iter().map(|p| fill(p, &v)).collect(),
+        // A list (卷内目录) gets one row per line of its filled-in text.
+        paragraphs: template
+            .paragraphs
+            .iter()
+            .map(|p| fill(p, &v))
+            .flat_map(|p| {
+                if template.layout == render::Layout::Index {
+                    p.split('\n').map(str::to_string).collect()
+                } else {
+                    vec![p]
+                }
+            })
+            .collect(),
         closing: template.closing.iter().map(|p| fill(p, &v)).collect(),
         layout: template.layout,
     };
@@ -838,4 +1248,31 @@ pub async fn content(
     )
     .await?;
     Ok((doc, filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_pages_counts_page_objects_not_the_page_tree() {
+        let pdf = b"%PDF-1.6\n1 0 obj<</Type/Pages/Kids[2 0 R 3 0 R]/Count 2>>endobj\n\
+2 0 obj<</Type/Page/Parent 1 0 R>>endobj\n3 0 obj<< /Type /Page /Parent 1 0 R>>endobj\n\
+4 0 obj<</Type/Catalog/Pages 1 0 R>>endobj\n%%EOF";
+        assert_eq!(pdf_pages(pdf), 2);
+        assert_eq!(pdf_pages(b"%PDF-1.6 /Type"), 0);
+    }
+
+    #[test]
+    fn the_case_file_follows_the_k3_order() {
+        let mut kinds: Vec<&str> = FILE_ORDER.to_vec();
+        kinds.reverse();
+        kinds.sort_by_key(|k| (file_stage(k), file_rank(k)));
+        assert_eq!(kinds, FILE_ORDER);
+        assert!(file_stage("register_approval") < file_stage("inquiry_record"));
+        assert!(file_stage("preservation_decision") < file_stage("advance_notice"));
+        assert!(file_stage("deliberation_record") < file_stage("decision"));
+        assert!(file_stage("decision") < file_stage("service_receipt"));
+        assert!(file_stage("service_receipt") < file_stage("demand"));
+    }
 }

@@ -931,3 +931,571 @@ async fn a_case_closes_only_when_executed_or_for_a_recorded_reason() {
         "closing approval lacks the reason"
     );
 }
+
+/// The demo seeded on a bare app (optionally with LibreOffice); the leader's and the legal
+/// officer's clients and the id of the complete demo case (陈某某).
+async fn demo_case(soffice: Option<std::path::PathBuf>) -> (TestApp, Client, Client, String) {
+    let app = TestApp::spawn_bare_with("2026-12-03", |s, _| s.soffice = soffice).await;
+    assert!(fazhi::service::demo::seed(&app.state).await.unwrap());
+    let password = fazhi::service::demo::DEMO_PASSWORD;
+    let (s, e, leader) = token_for(&app, "juzhang", password).await;
+    let leader = leader.unwrap_or_else(|| panic!("{s}: {e}"));
+    let (s, e, legal) = token_for(&app, "fazhi", password).await;
+    let legal = legal.unwrap_or_else(|| panic!("{s}: {e}"));
+    let (_, cases) = parts(leader.get("/cases?open=false").await).await;
+    let id = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["party_name"] == "陈某某")
+        .unwrap_or_else(|| panic!("no complete demo case: {cases}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (app, leader, legal, id)
+}
+
+/// The kinds of the complete demo case, in the order a case file binds them (K3).
+const CASE_FILE_KINDS: &[(&str, &str)] = &[
+    ("register_approval", "立案审批表"),
+    ("inquiry_record", "询问笔录"),
+    ("inspection_record", "现场检查笔录"),
+    ("preservation_notice", "先行登记保存通知书"),
+    ("preservation_decision", "先行登记保存物品处理决定书"),
+    ("advance_notice", "行政处罚事先告知书"),
+    ("hearing_notice", "听证通知书"),
+    ("hearing_record", "听证笔录"),
+    ("hearing_report", "听证报告"),
+    ("legal_review_opinion", "法制审核意见书"),
+    ("deliberation_record", "集体讨论记录"),
+    ("decision", "行政处罚决定书"),
+    ("service_receipt", "送达回证"),
+    ("closing_approval", "结案审批表"),
+];
+
+/// What each new kind must print from the demo case's record and events.
+fn new_kind_needles(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "preservation_notice" => &[
+            "先行登记保存通知书",
+            "陈某某",
+            "第五十六条",
+            "2026年7月3日",
+            "货架2个（铁质，八成新）、遮阳棚1顶",
+            "保存地点：卧龙区城市管理局卧龙岗中队暂扣物品仓库",
+            // 7 working days after 7-03 (Fri): 7-14.
+            "7个工作日内（即2026年7月14日前）",
+            "王强（执法证号：",
+        ],
+        "preservation_decision" => &[
+            "先行登记保存物品处理决定书",
+            "2026年7月3日",
+            "货架2个",
+            "予以退还当事人",
+            "2026年7月9日",
+            "卧龙区人民政府",
+        ],
+        "hearing_notice" => &["听证通知书", "听证地点：卧龙区城市管理局第一听证室"],
+        "hearing_record" => &[
+            "听证笔录",
+            "2026年7月27日9时00分至10时20分",
+            "听证地点：卧龙区城市管理局第一听证室",
+            "听证主持人：孙敏",
+            "记录人：周某",
+            "参加人员：当事人陈某某；调查人员王强、李娜",
+            "建议罚款人民币6000元",
+            "请求从轻处罚；未提交新的证据",
+            "当事人（代理人）签名",
+            "记录人签名",
+        ],
+        "hearing_report" => &[
+            "听证报告",
+            "听证主持人：孙敏",
+            "卧龙区城市管理局第一听证室",
+            "调查人员提出：当事人于2026年7月1日",
+            "当事人陈述、申辩：当事人对占道事实无异议",
+            "听证主持人意见：违法事实清楚，证据确实充分",
+            "第六十五条",
+            "根据听证笔录",
+        ],
+        "legal_review_opinion" => &[
+            "法制审核意见书",
+            "罚款人民币6000元",
+            "执法主体",
+            "本机关具有城市管理行政处罚权",
+            "时间、地点、面积清楚",
+            "相互印证，证据确实充分",
+            "适用依据准确",
+            "先行登记保存、事先告知、听证程序合法",
+            "裁量基准一般档次内",
+            "审核通过",
+            "第五十八条",
+            "同意拟作出的行政处罚决定",
+            "陈法制",
+            "2026年7月29日",
+        ],
+        "deliberation_record" => &[
+            "集体讨论记录",
+            "2026年7月30日",
+            "主持人",
+            "张局长",
+            "张局长、分管副局长、法制科负责人、卧龙岗中队中队长",
+            "一致认为违法事实清楚",
+            "决定对当事人陈某某罚款人民币6000元",
+            "第五十七条第二款",
+        ],
+        _ => &[],
+    }
+}
+
+/// The 卷内目录's data rows: (序号, 文书名称, 文号, 日期, 页号) from the table's cells.
+fn index_rows(xml: &str) -> Vec<Vec<String>> {
+    xml.split("<w:tr>")
+        .skip(2) // before the table, and the header row
+        .map(|row| {
+            row.split("<w:tc>")
+                .skip(1)
+                .map(|cell| {
+                    cell.split("<w:t xml:space=\"preserve\">")
+                        .nth(1)
+                        .and_then(|t| t.split("</w:t>").next())
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Pages `a` or `a—b` as (first, last).
+fn page_span(cell: &str) -> (u32, u32) {
+    match cell.split_once('—') {
+        Some((a, b)) => (a.parse().unwrap(), b.parse().unwrap()),
+        None => {
+            let n = cell.parse().unwrap();
+            (n, n)
+        }
+    }
+}
+
+/// Generates every kind of the demo case's file, checks each new kind's text against the
+/// record, then the cover and the list: every document once, in the K3 order, numbered
+/// pages without gaps. Returns the documents by kind.
+async fn check_case_file(
+    leader: &Client,
+    legal: &Client,
+    case_id: &str,
+) -> BTreeMap<String, Value> {
+    let mut docs = BTreeMap::new();
+    for (kind, title) in CASE_FILE_KINDS {
+        // The legal office generates its own opinion; the leader the others.
+        let client = if *kind == "legal_review_opinion" {
+            legal
+        } else {
+            leader
+        };
+        let (s, d) = generate(client, case_id, kind).await;
+        assert_eq!(s, StatusCode::CREATED, "{kind}: {d}");
+        let xml = download(client, &d).await;
+        assert!(xml.contains(title), "{kind} lacks its title");
+        for needle in new_kind_needles(kind) {
+            assert!(xml.contains(needle), "{kind} lacks {needle}");
+        }
+        if matches!(*kind, "legal_review_opinion" | "deliberation_record") {
+            assert_form(&xml);
+        }
+        docs.insert(kind.to_string(), d);
+    }
+    let (s, index) = generate(leader, case_id, "file_index").await;
+    assert_eq!(s, StatusCode::CREATED, "{index}");
+    let xml = download(leader, &index).await;
+    assert!(xml.contains("卷内目录"));
+    for header in ["序号", "文书名称", "文号", "日期", "页号"] {
+        assert!(xml.contains(&format!(">{header}<")), "index lacks {header}");
+    }
+    let rows = index_rows(&xml);
+    assert_eq!(rows.len(), CASE_FILE_KINDS.len(), "{rows:?}");
+    let mut next_page = 1;
+    for (i, ((kind, title), row)) in CASE_FILE_KINDS.iter().zip(&rows).enumerate() {
+        assert_eq!(row[0], (i + 1).to_string(), "{row:?}");
+        assert_eq!(row[1], *title, "K3 order: {rows:?}");
+        assert_eq!(row[2], docs[*kind]["doc_no"].as_str().unwrap(), "{row:?}");
+        let (first, last) = page_span(&row[4]);
+        assert_eq!(first, next_page, "pages run on: {rows:?}");
+        assert!(last >= first, "{row:?}");
+        next_page = last + 1;
+    }
+    assert_eq!(rows[0][3], "2026.07.02", "register date: {rows:?}");
+    assert_eq!(rows[13][3], "2026.08.06", "close date: {rows:?}");
+    let total = next_page - 1;
+    let summary = format!("本卷共{}件{total}页", CASE_FILE_KINDS.len());
+    assert!(xml.contains(&summary), "index lacks {summary}");
+
+    let (s, cover) = generate(leader, case_id, "file_cover").await;
+    assert_eq!(s, StatusCode::CREATED, "{cover}");
+    let xml = download(leader, &cover).await;
+    assert_form(&xml);
+    for needle in [
+        "行政处罚案卷",
+        "陈某某",
+        "立案日期",
+        "2026年7月2日",
+        "结案日期",
+        "2026年8月6日",
+        "罚款人民币6000元",
+        "王强（执法证号：",
+        summary.as_str(),
+        "保管期限",
+    ] {
+        assert!(xml.contains(needle), "cover lacks {needle}");
+    }
+    docs.insert("file_index".into(), index);
+    docs.insert("file_cover".into(), cover);
+    docs
+}
+
+#[tokio::test]
+async fn every_kind_of_a_complete_case_file_generates_from_the_demo_case() {
+    let (app, leader, legal, case_id) = demo_case(None).await;
+    let docs = check_case_file(&leader, &legal, &case_id).await;
+    // Without PDFs, the pages are estimated from the DOCX layout: one page for each of the
+    // short documents, more for none of them here.
+    assert!(docs.values().all(|d| d["pdf_sha256"].is_null()));
+    // The record page shows the new sections, filled in.
+    let (s, record) = parts(leader.get(&format!("/cases/{case_id}/record")).await).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(record["hearing"]["recorder"], "周某", "{record}");
+    assert_eq!(record["legal_review"]["reviewer"], "陈法制", "{record}");
+    // Generating the list again returns the stored one.
+    let (s, again) = generate(&leader, &case_id, "file_index").await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], docs["file_index"]["id"]);
+    // The print page draws the list as a table, header first.
+    let page = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    submit_login_form(
+        &page,
+        &app.root(),
+        &[
+            ("username", "juzhang"),
+            ("password", fazhi::service::demo::DEMO_PASSWORD),
+        ],
+    )
+    .await;
+    let html = page
+        .get(format!(
+            "{}/documents/{}",
+            app.root(),
+            docs["file_index"]["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let register_no = docs["register_approval"]["doc_no"].as_str().unwrap();
+    assert!(
+        html.contains("<table class=\"form index\">")
+            && html.contains("<th>页号</th>")
+            && html.contains(&format!("<td>{register_no}</td>")),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_new_kinds_are_refused_naming_the_missing_step_or_element() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    // No step on record: each kind names its step.
+    for (kind, step) in [
+        ("preservation_notice", "先行登记保存"),
+        ("preservation_decision", "先行登记保存的处理决定"),
+        ("hearing_record", "听证"),
+        ("hearing_report", "听证"),
+        ("legal_review_opinion", "法制审核"),
+        ("deliberation_record", "集体讨论"),
+        ("file_cover", "结案"),
+        ("file_index", "结案"),
+    ] {
+        let (s, e) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {e}");
+        assert_eq!(e["error"]["code"], "document_not_available", "{kind}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.contains(step), "{kind}: {message}");
+        assert!(
+            !message.is_ascii() && !message.contains('_'),
+            "{kind}: {message}"
+        );
+    }
+    let version = write_record(&leader, &case_id).await.max(version);
+    record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+            json!({"on": "2026-03-03", "type": "preservation", "officers": [a, b]}),
+            json!({"on": "2026-03-09", "type": "preservation_decision", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 6000}, "rights": ["statement", "defence", "hearing"]}),
+            json!({"on": "2026-03-12", "type": "hearing_request"}),
+            json!({"on": "2026-03-13", "type": "hearing_notice", "hearing_on": "2026-03-25"}),
+            json!({"on": "2026-03-25", "type": "hearing"}),
+            json!({"on": "2026-03-27", "type": "deliberation"}),
+        ],
+    )
+    .await;
+    // The steps are on record, the record lacks what the documents print: every missing
+    // element is named, and no number is used up.
+    for (kind, elements) in [
+        (
+            "preservation_notice",
+            &["先行登记保存物品清单", "保存地点"][..],
+        ),
+        (
+            "preservation_decision",
+            &["先行登记保存物品清单", "先行登记保存物品的处理决定"][..],
+        ),
+        (
+            "hearing_record",
+            &[
+                "听证主持人",
+                "听证地点",
+                "听证起止时间",
+                "听证记录人",
+                "听证参加人",
+                "调查人员提出的违法事实、证据和处罚建议",
+                "当事人的陈述、申辩、质证意见和证据",
+            ][..],
+        ),
+        (
+            "hearing_report",
+            &["听证主持人", "听证地点", "听证主持人对案件的处理意见"][..],
+        ),
+        (
+            "deliberation_record",
+            &["主持人", "参加人员", "讨论情况", "讨论结论"][..],
+        ),
+    ] {
+        let (s, e) = generate(&leader, &case_id, kind).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {e}");
+        assert_eq!(e["error"]["code"], "document_incomplete", "{kind}: {e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        for element in elements {
+            assert!(
+                message.contains(element),
+                "{kind}: {message} lacks {element}"
+            );
+        }
+    }
+    // Part of a section written: only the rest is named; the hearing record still lacks its
+    // chair, who is named on the hearing step, not in the record.
+    let (_, case) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
+    let version = case["case"]["version"].as_i64().unwrap();
+    let mut partial = complete_record();
+    partial["hearing"] = json!({"place": "第一听证室", "time": "  ", "recorder": "周某"});
+    partial["preservation"] = json!({"items": "货架2个", "keeping_place": "中队仓库"});
+    let (s, v) = parts(
+        leader
+            .put(
+                &format!("/cases/{case_id}/record"),
+                &json!({"expected_version": version, "record": partial}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["hearing"]["time"].is_null(), "blank is absent: {v}");
+    let (s, e) = generate(&leader, &case_id, "hearing_record").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("听证主持人") && message.contains("听证起止时间"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("听证地点") && !message.contains("听证记录人"),
+        "{message}"
+    );
+    let (s, n) = generate(&leader, &case_id, "preservation_notice").await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    assert_eq!(n["doc_no"], "卧城管保通〔2026〕1号");
+    let (s, e) = generate(&leader, &case_id, "preservation_decision").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("先行登记保存物品的处理决定"),
+        "{e}"
+    );
+    // A section element too long is refused, naming the field.
+    let mut long = complete_record();
+    long["deliberation"] = json!({"presiding": "张".repeat(51)});
+    let (s, e) = parts(
+        leader
+            .put(
+                &format!("/cases/{case_id}/record"),
+                &json!({"expected_version": version + 1, "record": long}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["code"], "invalid_case_record");
+    assert_eq!(e["error"]["field"], "deliberation.presiding", "{e}");
+}
+
+#[tokio::test]
+async fn the_new_kinds_are_pdfs_and_the_file_index_counts_their_pages() {
+    let Some(soffice) = libreoffice() else {
+        return;
+    };
+    let (app, leader, legal, case_id) = demo_case(Some(soffice)).await;
+    let docs = check_case_file(&leader, &legal, &case_id).await;
+    for (kind, d) in &docs {
+        let sha = d["pdf_sha256"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind}: no PDF: {d}"));
+        let bytes =
+            std::fs::read(app.data_dir.join("documents").join(format!("{sha}.pdf"))).unwrap();
+        let text = pdf_text(&bytes);
+        let needles = new_kind_needles(kind)
+            .iter()
+            .map(|n| n.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+        for needle in needles.chain([d["doc_no"].as_str().unwrap().to_string()]) {
+            assert!(text.contains(&needle), "{kind} PDF lacks {needle}: {text}");
+        }
+    }
+    // The list counts each document's PDF pages.
+    let r = leader
+        .get(&format!(
+            "/documents/{}/file",
+            docs["file_index"]["id"].as_str().unwrap()
+        ))
+        .await;
+    let parts = unzip(&r.bytes().await.unwrap());
+    let rows = index_rows(&parts["word/document.xml"]);
+    for ((kind, _), row) in CASE_FILE_KINDS.iter().zip(&rows) {
+        let sha = docs[*kind]["pdf_sha256"].as_str().unwrap();
+        let pdf = std::fs::read(app.data_dir.join("documents").join(format!("{sha}.pdf"))).unwrap();
+        let (first, last) = page_span(&row[4]);
+        // The page count poppler's pdfinfo reads from the same PDF.
+        let path = app.data_dir.join("documents").join(format!("{sha}.pdf"));
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let pages: u32 = String::from_utf8_lossy(&info.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap_or_else(|| panic!("pdfinfo: {info:?}"))
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(fazhi::service::document::pdf_pages(&pdf), pages, "{kind}");
+        assert_eq!(last - first + 1, pages, "{kind}: {row:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_record_page_takes_the_later_steps_sections() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let page = PageSession::login(&app, "leader").await;
+    let path = format!("/cases/{case_id}/record");
+    let form = page.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    for needle in [
+        r#"name="preservation_items""#,
+        "先行登记保存物品清单",
+        r#"name="hearing_place""#,
+        "听证主持人对案件的处理意见",
+        r#"name="legal_review_subject""#,
+        "法制审核人员",
+        r#"name="deliberation_conclusion""#,
+        "讨论结论",
+    ] {
+        assert!(form.body.contains(needle), "record page lacks {needle}");
+    }
+    let version = version.to_string();
+    let long = "张".repeat(51);
+    // Too long a name: the error is shown beside its input, what was typed is kept.
+    let refused = page
+        .post(
+            &path,
+            &[
+                ("version", version.as_str()),
+                ("hearing_place", "第一听证室"),
+                ("hearing_recorder", "周某"),
+                ("deliberation_presiding", long.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    let field = refused
+        .body
+        .split(r#"id="field-deliberation_presiding""#)
+        .nth(1)
+        .expect("the presiding field");
+    let field = &field[..field.find("</div>").unwrap()];
+    assert!(field.contains("主持人不超过50个字"), "{field}");
+    assert!(refused.body.contains("第一听证室"), "typed text kept");
+    // Accepted: kept in the record, read back by the API.
+    let saved = page
+        .post(
+            &path,
+            &[
+                ("version", version.as_str()),
+                ("hearing_place", "第一听证室"),
+                ("hearing_recorder", "周某"),
+                ("deliberation_presiding", "张局长"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let (_, record) = parts(leader.get(&path).await).await;
+    assert_eq!(record["hearing"]["place"], "第一听证室", "{record}");
+    assert_eq!(record["hearing"]["recorder"], "周某", "{record}");
+    assert!(record["hearing"]["time"].is_null(), "{record}");
+    assert_eq!(record["deliberation"]["presiding"], "张局长", "{record}");
+    assert!(
+        record["preservation"].is_null() && record["legal_review"].is_null(),
+        "{record}"
+    );
+    // The page shows what was saved.
+    let form = page.get(&path).await;
+    assert!(form.body.contains("张局长") && form.body.contains("第一听证室"));
+    // The OpenAPI document describes the sections.
+    let doc: Value = reqwest::get(app.url("/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (section, schema, element) in [
+        ("preservation", "PreservationRecord", "keeping_place"),
+        ("hearing", "HearingRecord", "chair_opinion"),
+        ("legal_review", "LegalReviewRecord", "discretion"),
+        ("deliberation", "DeliberationRecord", "conclusion"),
+    ] {
+        assert!(
+            !schemas["CaseRecord"]["properties"][section].is_null(),
+            "CaseRecord lacks {section}"
+        );
+        assert!(
+            !schemas[schema]["properties"][element].is_null(),
+            "{schema} lacks {element}: {}",
+            schemas[schema]
+        );
+    }
+}

@@ -58,7 +58,16 @@ impl TestApp {
     /// A running app on a fresh database with no org unit and no account: what a bureau
     /// gets at its first `fazhi serve`.
     pub async fn spawn_bare(today: &str) -> TestApp {
-        let (state, clock, database_url, data_dir) = Self::fresh_state(today, |_, _| {}).await;
+        Self::spawn_bare_with(today, |_, _| {}).await
+    }
+
+    /// [`TestApp::spawn_bare`] with settings changed by `configure` (e.g. to seed the demo
+    /// with LibreOffice set).
+    pub async fn spawn_bare_with(
+        today: &str,
+        configure: impl FnOnce(&mut Settings, &std::path::Path),
+    ) -> TestApp {
+        let (state, clock, database_url, data_dir) = Self::fresh_state(today, configure).await;
         Self::serve(
             state,
             clock,

@@ -26,6 +26,9 @@ pub enum Layout {
     /// A bordered form: each `标签：内容` line is a row; a label holding 签名 gives a
     /// signature row with a date cell.
     Form,
+    /// A ruled list (卷内目录): each line is a row of cells separated by 「｜」, the first
+    /// line the header; five columns 序号, 文书名称, 文号, 日期, 页号.
+    Index,
 }
 
 /// A filled-in document ready to lay out (kept with the record for the HTML view).
@@ -49,6 +52,95 @@ impl Filled {
     pub fn form_rows(&self) -> Vec<FormRow> {
         form_rows(&self.paragraphs)
     }
+
+    /// Whether the document is a ruled list (for the HTML view).
+    pub fn is_index(&self) -> bool {
+        self.layout == Layout::Index
+    }
+
+    /// The list's rows, the header first (for the HTML view).
+    pub fn index_rows(&self) -> Vec<Vec<String>> {
+        index_rows(&self.paragraphs)
+    }
+
+    /// The number of A4 pages the DOCX takes, estimated from its layout: every line of the
+    /// body is 28 磅 high and a page holds 22 of them (GB/T 9704 §5.2.2); a running-text line
+    /// holds 28 characters (a half-width character counts half), a table cell as many as
+    /// its width holds, and a table row is at least its minimum height. Used for the 卷内目录
+    /// when a document has no PDF to count.
+    pub fn estimated_pages(&self) -> u32 {
+        // Title, 文号 and a blank line; a blank line and the closing lines after the body.
+        let mut height = 4 * LINE + self.closing.len() as u32 * LINE;
+        match self.layout {
+            Layout::Letter => {
+                for p in &self.paragraphs {
+                    height += lines(p, 2, CHARS_PER_LINE) * LINE;
+                }
+            }
+            Layout::Form => {
+                let cols = form_columns();
+                for row in form_rows(&self.paragraphs) {
+                    height += match row {
+                        FormRow::Full(text) => {
+                            (lines(&text, 0, chars_in(text_width())) * LINE).max(LINE + 120)
+                        }
+                        FormRow::Field { label, value } => {
+                            let min = if label.ends_with("意见") {
+                                3 * LINE
+                            } else {
+                                LINE + 120
+                            };
+                            let rest = cols[1] + cols[2] + cols[3];
+                            (lines(&value, 0, chars_in(rest)).max(lines(
+                                &label,
+                                0,
+                                chars_in(cols[0]),
+                            )) * LINE)
+                                .max(min)
+                        }
+                        FormRow::Signature { label } => {
+                            (lines(&label, 0, chars_in(cols[0])) * LINE).max(LINE + 240)
+                        }
+                    };
+                }
+            }
+            Layout::Index => {
+                let cols = index_columns();
+                for row in index_rows(&self.paragraphs) {
+                    let n = row
+                        .iter()
+                        .zip(cols)
+                        .map(|(c, w)| lines(c, 0, chars_in(w)))
+                        .max()
+                        .unwrap_or(1);
+                    height += (n * LINE).max(LINE + 120);
+                }
+            }
+        }
+        height.div_ceil(LINES_PER_PAGE * LINE).max(1)
+    }
+}
+
+/// Characters of the body size a width (twips, less the cell margins) holds.
+fn chars_in(width: u32) -> u32 {
+    let pitch = text_width() / CHARS_PER_LINE;
+    (width.saturating_sub(216) / pitch).max(1)
+}
+
+/// Lines a text takes at `per_line` characters a line after an indent of `indent`
+/// characters; a half-width (ASCII) character counts half.
+fn lines(text: &str, indent: u32, per_line: u32) -> u32 {
+    let halves: u32 = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let chars = halves.div_ceil(2) + indent;
+    chars.div_ceil(per_line).max(1)
+}
+
+/// Splits a list's lines into cells at 「｜」.
+pub fn index_rows(paragraphs: &[String]) -> Vec<Vec<String>> {
+    paragraphs
+        .iter()
+        .map(|p| p.split('｜').map(str::to_string).collect())
+        .collect()
 }
 
 /// One row of a form, as the DOCX and the HTML view lay it out.
@@ -313,8 +405,17 @@ fn row_start(out: &mut String, min_height: u32) {
     );
 }
 
-fn form_table(out: &mut String, rows: &[FormRow]) {
-    let cols = form_columns();
+/// List table geometry (卷内目录): 序号, 文书名称, 文号, 日期, 页号.
+fn index_columns() -> [u32; 5] {
+    let w = text_width();
+    let (no, date, pages) = (800, 1900, 1100);
+    let rest = w - no - date - pages;
+    [no, rest / 2, rest - rest / 2, date, pages]
+}
+
+/// The table start with its properties and grid (CT_TblPr order: tblW, jc, tblBorders,
+/// tblLayout, tblCellMar; then tblGrid).
+fn table_start(out: &mut String, cols: &[u32]) {
     let total: u32 = cols.iter().sum();
     let border =
         |side: &str| format!(r#"<w:{side} w:val="single" w:sz="8" w:space="0" w:color="000000"/>"#);
@@ -333,6 +434,31 @@ fn form_table(out: &mut String, rows: &[FormRow]) {
         let _ = write!(out, r#"<w:gridCol w:w="{c}"/>"#);
     }
     out.push_str("</w:tblGrid>");
+}
+
+/// A ruled list: the header row centred, then one row per line; 序号 and 页号 centred.
+fn index_table(out: &mut String, rows: &[Vec<String>]) {
+    let cols = index_columns();
+    table_start(out, &cols);
+    for (i, row) in rows.iter().enumerate() {
+        row_start(out, LINE + 120);
+        for (j, w) in cols.iter().enumerate() {
+            let jc = if i == 0 || j == 0 || j == 4 {
+                Jc::Center
+            } else {
+                Jc::Left
+            };
+            cell(out, *w, 1, jc, row.get(j).map_or("", String::as_str));
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+}
+
+fn form_table(out: &mut String, rows: &[FormRow]) {
+    let cols = form_columns();
+    let total: u32 = cols.iter().sum();
+    table_start(out, &cols);
     let rest = cols[1] + cols[2] + cols[3];
     for r in rows {
         match r {
@@ -387,6 +513,9 @@ pub fn document_xml(doc: &Filled) -> String {
         }
         Layout::Form => {
             form_table(&mut out, &form_rows(&doc.paragraphs));
+        }
+        Layout::Index => {
+            index_table(&mut out, &index_rows(&doc.paragraphs));
         }
     }
     paragraph(&mut out, PPr::plain(Jc::Left), "");
@@ -541,7 +670,7 @@ mod tests {
 
     #[test]
     fn every_part_is_in_schema_order() {
-        for layout in [Layout::Letter, Layout::Form] {
+        for layout in [Layout::Letter, Layout::Form, Layout::Index] {
             for (path, xml) in parts(&sample(layout)) {
                 super::super::schema::check_order(&xml)
                     .unwrap_or_else(|e| panic!("{path}: {e:#?}"));
@@ -578,5 +707,47 @@ mod tests {
             to_docx(&sample(Layout::Form)).unwrap(),
             "reproducible"
         );
+    }
+
+    #[test]
+    fn an_index_is_a_five_column_table_with_a_header() {
+        let mut doc = sample(Layout::Index);
+        doc.paragraphs = vec![
+            "序号｜文书名称｜文号｜日期｜页号".into(),
+            "1｜立案审批表｜卧城管立〔2026〕1号｜2026.03.02｜1".into(),
+            "2｜询问笔录｜卧城管询〔2026〕1号｜2026.03.03｜2—3".into(),
+        ];
+        let xml = document_xml(&doc);
+        assert_eq!(xml.matches("<w:tr>").count(), 3);
+        assert_eq!(xml.matches("<w:gridCol ").count(), 5);
+        assert!(xml.contains(">页号<") && xml.contains(">2—3<"));
+        assert_eq!(
+            doc.index_rows()[2],
+            vec!["2", "询问笔录", "卧城管询〔2026〕1号", "2026.03.03", "2—3"]
+        );
+    }
+
+    #[test]
+    fn pages_are_estimated_on_the_22_by_28_grid() {
+        let letter = |paragraphs: Vec<String>| Filled {
+            layout: Layout::Letter,
+            paragraphs,
+            ..sample(Layout::Letter)
+        };
+        // Title, 文号, blank, blank, two closing lines: 6 lines; 16 one-line paragraphs
+        // fill the page, the 17th starts a second one.
+        let one_line = "字".repeat(26);
+        assert_eq!(letter(vec![one_line.clone(); 16]).estimated_pages(), 1);
+        assert_eq!(letter(vec![one_line; 17]).estimated_pages(), 2);
+        // 26 characters after the two-character indent fill a line; 27 take two.
+        assert_eq!(lines(&"字".repeat(26), 2, 28), 1);
+        assert_eq!(lines(&"字".repeat(27), 2, 28), 2);
+        // Half-width characters count half.
+        assert_eq!(lines(&"a".repeat(52), 2, 28), 1);
+        assert_eq!(lines(&"a".repeat(54), 2, 28), 2);
+        // A long text runs over several pages: 22 × 28 characters a page.
+        let long = "字".repeat(28 * 22 * 3);
+        assert_eq!(letter(vec![long]).estimated_pages(), 4);
+        assert_eq!(sample(Layout::Form).estimated_pages(), 1);
     }
 }

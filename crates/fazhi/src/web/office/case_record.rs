@@ -1,12 +1,13 @@
 //! `/cases/{id}/record`: the case record the documents are written from (party identity,
-//! 案件来源, place, 违法事实, 证据目录, 裁量理由), as one form. Calls the same service as
+//! 案件来源, place, 违法事实, 证据目录, 裁量理由, and the 先行登记保存, 听证, 法制审核 and
+//! 集体讨论 sections), as one form. Calls the same service as
 //! `PUT /api/v1/cases/{id}/record`; a refused field is shown next to its input with what the
 //! user typed kept.
 
 use super::form::{Field, Fields, Kind, Posted};
 use crate::service::case_record::{
-    self, CaseRecord, CaseSource, EvidenceItem, EvidenceKind, IdType, PartyDetails, Place,
-    RecordUpdate, SourceKind,
+    self, CaseRecord, CaseSource, DeliberationRecord, EvidenceItem, EvidenceKind, HearingRecord,
+    IdType, LegalReviewRecord, PartyDetails, Place, PreservationRecord, RecordUpdate, SourceKind,
 };
 use crate::service::{AppState, ServiceError, case};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render};
@@ -105,7 +106,214 @@ fn fields(organisation: bool) -> Vec<Field> {
         Field::new("discretion_reason", "裁量理由", Kind::TextArea)
             .help("选择裁量档次的理由，与裁量基准一并写入事先告知书"),
     );
+    v.extend(section_fields());
     v
+}
+
+/// The texts of the later steps' sections: form field, section, element, whether it is a
+/// short line (else a text area), and the help shown on a section's first field.
+const SECTION_FIELDS: &[(&str, &str, &str, bool, &str)] = &[
+    (
+        "preservation_items",
+        "preservation",
+        "items",
+        false,
+        "先行登记保存通知书、处理决定书依据本栏生成：物品名称、数量、状况",
+    ),
+    (
+        "preservation_keeping_place",
+        "preservation",
+        "keeping_place",
+        true,
+        "",
+    ),
+    (
+        "preservation_handling",
+        "preservation",
+        "handling",
+        false,
+        "如：退还当事人、予以没收、移送有关部门",
+    ),
+    (
+        "hearing_place",
+        "hearing",
+        "place",
+        true,
+        "听证笔录、听证报告依据本栏生成",
+    ),
+    (
+        "hearing_time",
+        "hearing",
+        "time",
+        true,
+        "如：9时00分至10时30分",
+    ),
+    ("hearing_recorder", "hearing", "recorder", true, ""),
+    (
+        "hearing_participants",
+        "hearing",
+        "participants",
+        false,
+        "当事人或其代理人、调查人员及其他参加人",
+    ),
+    (
+        "hearing_investigators_case",
+        "hearing",
+        "investigators_case",
+        false,
+        "",
+    ),
+    (
+        "hearing_party_statement",
+        "hearing",
+        "party_statement",
+        false,
+        "",
+    ),
+    (
+        "hearing_chair_opinion",
+        "hearing",
+        "chair_opinion",
+        false,
+        "写入听证报告",
+    ),
+    (
+        "legal_review_reviewer",
+        "legal_review",
+        "reviewer",
+        true,
+        "法制审核意见书依据本栏生成",
+    ),
+    (
+        "legal_review_subject",
+        "legal_review",
+        "subject",
+        false,
+        "执法主体是否合法、执法人员是否具备执法资格",
+    ),
+    (
+        "legal_review_facts",
+        "legal_review",
+        "facts",
+        false,
+        "案件事实是否清楚",
+    ),
+    (
+        "legal_review_evidence",
+        "legal_review",
+        "evidence",
+        false,
+        "证据是否确实充分",
+    ),
+    (
+        "legal_review_basis",
+        "legal_review",
+        "basis",
+        false,
+        "适用法律依据是否准确",
+    ),
+    (
+        "legal_review_procedure",
+        "legal_review",
+        "procedure",
+        false,
+        "程序是否合法",
+    ),
+    (
+        "legal_review_discretion",
+        "legal_review",
+        "discretion",
+        false,
+        "裁量基准运用是否适当",
+    ),
+    ("legal_review_opinion", "legal_review", "opinion", false, ""),
+    (
+        "deliberation_presiding",
+        "deliberation",
+        "presiding",
+        true,
+        "集体讨论记录依据本栏生成",
+    ),
+    (
+        "deliberation_participants",
+        "deliberation",
+        "participants",
+        false,
+        "",
+    ),
+    (
+        "deliberation_discussion",
+        "deliberation",
+        "discussion",
+        false,
+        "",
+    ),
+    (
+        "deliberation_conclusion",
+        "deliberation",
+        "conclusion",
+        false,
+        "",
+    ),
+];
+
+/// The Chinese label of a section's element.
+fn section_label(section: &str, element: &str) -> &'static str {
+    let labels = match section {
+        "preservation" => PreservationRecord::LABELS,
+        "hearing" => HearingRecord::LABELS,
+        "legal_review" => LegalReviewRecord::LABELS,
+        _ => DeliberationRecord::LABELS,
+    };
+    labels
+        .iter()
+        .find(|(name, _)| *name == element)
+        .map_or("", |(_, label)| label)
+}
+
+fn section_fields() -> Vec<Field> {
+    SECTION_FIELDS
+        .iter()
+        .map(|(name, section, element, short, help)| {
+            let kind = if *short { Kind::Text } else { Kind::TextArea };
+            Field::new(name, section_label(section, element), kind).help(*help)
+        })
+        .collect()
+}
+
+/// A section as JSON (its elements by name), for reading and writing the form.
+fn section_json(r: &CaseRecord, section: &str) -> serde_json::Value {
+    let value = match section {
+        "preservation" => serde_json::to_value(&r.preservation),
+        "hearing" => serde_json::to_value(&r.hearing),
+        "legal_review" => serde_json::to_value(&r.legal_review),
+        _ => serde_json::to_value(&r.deliberation),
+    };
+    value.unwrap_or(serde_json::Value::Null)
+}
+
+/// The sections from the posted form (a section with nothing typed is left out).
+fn read_sections(p: &Posted, r: &mut CaseRecord) {
+    let mut maps: std::collections::BTreeMap<&str, serde_json::Map<String, serde_json::Value>> =
+        std::collections::BTreeMap::new();
+    for (name, section, element, _, _) in SECTION_FIELDS {
+        let v = p.get(name);
+        if !v.is_empty() {
+            maps.entry(section)
+                .or_default()
+                .insert((*element).to_string(), serde_json::Value::String(v));
+        }
+    }
+    for (section, map) in maps {
+        let value = serde_json::Value::Object(map);
+        // The keys are the sections' own element names, so these cannot fail.
+        match section {
+            "preservation" => r.preservation = serde_json::from_value(value).ok(),
+            "hearing" => r.hearing = serde_json::from_value(value).ok(),
+            "legal_review" => r.legal_review = serde_json::from_value(value).ok(),
+            _ => r.deliberation = serde_json::from_value(value).ok(),
+        }
+    }
 }
 
 fn values_of(r: &CaseRecord) -> Vec<(&'static str, String)> {
@@ -157,6 +365,11 @@ fn values_of(r: &CaseRecord) -> Vec<(&'static str, String)> {
         "discretion_reason",
         r.discretion_reason.clone().unwrap_or_default(),
     ));
+    for (name, section, element, _, _) in SECTION_FIELDS {
+        if let Some(text) = section_json(r, section)[*element].as_str() {
+            v.push((*name, text.to_string()));
+        }
+    }
     v
 }
 
@@ -338,14 +551,17 @@ fn read_record(p: &Posted, page: &mut RecordPage) -> Option<CaseRecord> {
     if page.fields.has_errors() || page.form_error.is_some() {
         return None;
     }
-    Some(CaseRecord {
+    let mut record = CaseRecord {
         party,
         source,
         place,
         facts: opt(p.get("facts")),
         evidence,
         discretion_reason: opt(p.get("discretion_reason")),
-    })
+        ..CaseRecord::default()
+    };
+    read_sections(p, &mut record);
+    Some(record)
 }
 
 async fn submit(
@@ -392,9 +608,10 @@ async fn submit(
                 "source.detail" => "source_detail",
                 "place.address" => "place_address",
                 "place.longitude" => "longitude",
+                // preservation.items → preservation_items, hearing.place → hearing_place, …
                 other => other,
             }
-            .to_string();
+            .replace('.', "_");
             if page.fields.has(&name) {
                 page.fields.error(&name, message);
                 page.form_error = Some("请更正标出的内容后再提交".into());

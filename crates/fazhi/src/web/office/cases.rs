@@ -400,13 +400,21 @@ pub const DOCUMENT_KINDS: &[(&str, &str)] = &[
     ("register_approval", "立案审批表"),
     ("inquiry_record", "询问笔录"),
     ("inspection_record", "现场检查笔录"),
+    ("preservation_notice", "先行登记保存通知书"),
+    ("preservation_decision", "先行登记保存物品处理决定书"),
     ("advance_notice", "行政处罚事先告知书"),
     ("hearing_notice", "听证通知书"),
+    ("hearing_record", "听证笔录"),
+    ("hearing_report", "听证报告"),
+    ("legal_review_opinion", "法制审核意见书"),
+    ("deliberation_record", "集体讨论记录"),
     ("decision", "行政处罚决定书"),
     ("service_receipt", "送达回证"),
     ("summary_decision", "当场行政处罚决定书"),
     ("demand", "催告书"),
     ("closing_approval", "结案审批表"),
+    ("file_cover", "案卷封面"),
+    ("file_index", "卷内目录"),
 ];
 
 pub fn document_label(kind: &str) -> &'static str {
