@@ -12,7 +12,8 @@ pub mod render;
 pub mod schema;
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::clock::to_db_time;
 use crate::repo::case_repo::{self, CaseRow};
@@ -99,8 +100,6 @@ pub struct NewDocument {
 fn visible(actor: &CurrentUser, case: &CaseRow) -> bool {
     actor.sees(&case.org_unit_id)
 }
-
-const ROLES: &[Role] = &[Role::Leader, Role::Legal, Role::Officer];
 
 /// Money the Chinese way without the unit: `6000`, `60.50`.
 fn yuan_number(fen: u64) -> String {
@@ -265,7 +264,7 @@ pub async fn generate(
     case_id: &str,
     input: NewDocument,
 ) -> ServiceResult<(DocumentRow, bool)> {
-    actor.require(ROLES)?;
+    actor.require(Action::GenerateDocuments)?;
     let kind = input.kind.as_str();
     let template = state
         .settings
@@ -738,7 +737,7 @@ pub async fn list(
     actor: &CurrentUser,
     case_id: &str,
 ) -> ServiceResult<Vec<DocumentRow>> {
-    actor.require(ROLES)?;
+    actor.require(Action::ViewDocuments)?;
     let mut conn = state.db.pool.acquire().await?;
     case_repo::get(&mut conn, case_id)
         .await?
@@ -782,7 +781,7 @@ async fn stored(
     doc_id: &str,
     rendering: Rendering,
 ) -> ServiceResult<(DocumentRow, Vec<u8>)> {
-    actor.require(ROLES)?;
+    actor.require(Action::ViewDocuments)?;
     let mut conn = state.db.pool.acquire().await?;
     let doc = document_repo::get(&mut conn, doc_id)
         .await?
@@ -823,7 +822,7 @@ pub async fn content(
     actor: &CurrentUser,
     doc_id: &str,
 ) -> ServiceResult<(DocumentRow, Option<render::Filled>)> {
-    actor.require(ROLES)?;
+    actor.require(Action::ViewDocuments)?;
     let mut conn = state.db.pool.acquire().await?;
     let doc = document_repo::get(&mut conn, doc_id)
         .await?
