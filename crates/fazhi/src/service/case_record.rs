@@ -573,8 +573,6 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str) -> ServiceResult<Case
     })
 }
 
-/// Who writes the record: the officers investigating and their leaders.
-
 /// Reads a case's record.
 pub async fn get(
     state: &AppState,

@@ -1170,8 +1170,6 @@ pub struct TextInput {
     pub text: String,
 }
 
-/// Roles that handle and answer: the squad's officers and leaders, the partner's users.
-
 pub async fn handle(
     state: &AppState,
     actor: &CurrentUser,

@@ -37,8 +37,8 @@ pub enum Access {
     Public,
     SignedIn,
     Use(Action),
-    /// The case step named by the path's `{step}` ([`Action::RecordCaseEvent`]); an unknown
-    /// step is refused to everyone.
+    /// The case step named by the path's `{step}` ([`Action::RecordCaseEvent`]); a step that
+    /// does not exist is left to the handler, which answers 404.
     CaseStep,
 }
 
@@ -48,7 +48,7 @@ impl Access {
         match self {
             Access::Public | Access::SignedIn => true,
             Access::Use(action) => action.allows(role),
-            Access::CaseStep => step_action(step).is_some_and(|a| a.allows(role)),
+            Access::CaseStep => step_action(step).is_none_or(|a| a.allows(role)),
         }
     }
 }
@@ -430,10 +430,9 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
     if refused && !answer_elsewhere {
         let e = match access {
             Use(action) => action.refusal(),
-            CaseStep => match step_action(step.as_deref()) {
-                Some(action) => action.refusal(),
-                None => ServiceError::Forbidden,
-            },
+            CaseStep => {
+                step_action(step.as_deref()).map_or(ServiceError::Forbidden, Action::refusal)
+            }
             Public | SignedIn => ServiceError::Forbidden,
         };
         return refuse(e);
