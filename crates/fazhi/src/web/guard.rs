@@ -10,7 +10,8 @@
 //!   posts that record the step named in the path (`/cases/{id}/steps/{step}`).
 //!
 //! A route that is not in the list is refused to everyone (403), so a new route cannot be
-//! reached before it is given its use case here. A request without a valid session passes on
+//! reached before it is given its use case here (a method a listed route does not have is
+//! left to the router's 405). A request without a valid session passes on
 //! to the handler, which answers 401 or sends the browser to the login page as before; so do
 //! a user who must first change their password and a cookie write without its CSRF header
 //! (the handler gives those their own answers). The user loaded here is kept in the request
@@ -391,6 +392,10 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
         }
     };
     let Some(access) = access(request.method(), &route) else {
+        if ROUTES.iter().any(|(_, p, _)| *p == route) {
+            // A method the route does not have: the router answers 405.
+            return next.run(request).await;
+        }
         tracing::warn!(route = %route, method = %request.method(), "route missing from the permission list");
         return refuse(ServiceError::Forbidden);
     };

@@ -266,6 +266,18 @@ async fn a_route_missing_from_the_list_is_refused_and_the_navigation_follows_the
     // The list answers only for its own routes: anything else is refused by the guard.
     assert!(access(&axum::http::Method::GET, "/cases/{id}/nothing").is_none());
     assert!(access(&axum::http::Method::PATCH, "/api/v1/cases/{id}").is_none());
+    let app = TestApp::spawn_on("2026-04-01").await;
+    let admin = app.user("u_admin", Role::Admin, &app.bureau).await;
+    // A method the route does not have stays the router's 405 (the API contract's
+    // "unsupported method" check), it is not turned into a refusal.
+    let r = admin
+        .http
+        .patch(app.url("/cases"))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     // The navigation asks the same table: 统计 for the posts that may see the figures.
     for role in Role::ALL {
         assert_eq!(
@@ -275,7 +287,6 @@ async fn a_route_missing_from_the_list_is_refused_and_the_navigation_follows_the
         );
         assert!(page_open_to("/workbench", role));
     }
-    let app = TestApp::spawn_on("2026-04-01").await;
     app.user("u_legal", Role::Legal, &app.squad).await;
     let legal = PageSession::login(&app, "u_legal").await;
     let bench = legal.get("/workbench").await;
