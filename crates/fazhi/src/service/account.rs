@@ -11,6 +11,7 @@ use super::auth::{
     ACCOUNT_LIMIT, CurrentUser, CurrentUserSummary, Role, account_key, check_display_name,
     check_not_blocked, check_officer_link, summary,
 };
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
@@ -77,7 +78,7 @@ async fn managed(
     id: &str,
 ) -> ServiceResult<user_repo::UserRow> {
     if let Some(a) = actor {
-        a.require(&[Role::Admin])?;
+        a.require(Action::ManageUsers)?;
     }
     user_repo::by_id(conn, id)
         .await?

@@ -761,7 +761,7 @@ pub async fn overview(
     state: &super::AppState,
     actor: &super::auth::CurrentUser,
 ) -> super::ServiceResult<Overview> {
-    actor.require(&[super::auth::Role::Admin])?;
+    actor.require(super::permissions::Action::AuditOverview)?;
     let mut conn = state.db.pool.acquire().await?;
     let (entries, _) = audit::head(&mut conn).await?;
     drop(conn);
@@ -784,7 +784,7 @@ pub async fn take_now(
     state: &super::AppState,
     actor: &super::auth::CurrentUser,
 ) -> super::ServiceResult<Taken> {
-    actor.require(&[super::auth::Role::Admin])?;
+    actor.require(super::permissions::Action::AuditCheckpoint)?;
     let settings = state.settings.audit_checkpoints.as_ref().ok_or_else(|| {
         super::ServiceError::invalid(
             "checkpoints_not_configured",
@@ -808,7 +808,7 @@ pub async fn verify_configured(
     state: &super::AppState,
     actor: &super::auth::CurrentUser,
 ) -> super::ServiceResult<audit::AuditReport> {
-    actor.require(&[super::auth::Role::Admin, super::auth::Role::Legal])?;
+    actor.require(super::permissions::Action::VerifyAudit)?;
     let mut conn = state.db.pool.acquire().await?;
     match &state.settings.audit_checkpoints {
         Some(s) => Ok(verify_against(&mut conn, &s.dir, &[s.key.verifying_key()]).await?),

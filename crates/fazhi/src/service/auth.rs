@@ -10,6 +10,7 @@
 //! resets and password changes are in `account.rs`.
 
 use super::audit::{Actor, AuditEvent, append};
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::infra::secret::{Secret, hash_password, random_token, token_hash, verify_password};
@@ -19,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-/// The roles of design.md; permissions are granted per role on the route table.
+/// The roles of design.md; what each may do is the permission table (`permissions.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -108,22 +109,18 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn require(&self, roles: &[Role]) -> ServiceResult<()> {
-        if roles.contains(&self.role) {
+    /// Refuses unless the permission table grants `action` to this user's post; a refused
+    /// step of a procedure names the post(s) that must act instead ("法制审核需由法制审核员办理").
+    pub fn require(&self, action: Action) -> ServiceResult<()> {
+        if self.may(action) {
             Ok(())
         } else {
-            Err(ServiceError::Forbidden)
+            Err(action.refusal())
         }
     }
-    /// Like [`Self::require`], but a refusal names the post(s) that must act instead:
-    /// "法制审核需由法制审核员办理".
-    pub fn require_post(&self, roles: &[Role], what: &str) -> ServiceResult<()> {
-        if roles.contains(&self.role) {
-            return Ok(());
-        }
-        Err(ServiceError::WrongPost {
-            message: format!("{what}需由{}办理", posts(roles)),
-        })
+    /// Whether the permission table grants `action` to this user's post (what a page offers).
+    pub fn may(&self, action: Action) -> bool {
+        action.allows(self.role)
     }
     /// Whether a record of org unit `unit` is visible to this user.
     pub fn sees(&self, unit: &str) -> bool {
@@ -131,15 +128,7 @@ impl CurrentUser {
     }
 }
 
-/// "局领导或执法队员": the Chinese names of the posts, joined.
-pub fn posts(roles: &[Role]) -> String {
-    let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-    match names.split_last() {
-        None => "相关岗位".into(),
-        Some((last, [])) => (*last).to_string(),
-        Some((last, rest)) => format!("{}或{last}", rest.join("、")),
-    }
-}
+pub use super::permissions::posts;
 
 /// The unit itself and every unit below it in the org tree.
 pub fn subtree(units: &[org_unit_repo::OrgUnit], root: &str) -> Vec<String> {
@@ -573,7 +562,7 @@ pub async fn create_user_as(
     must_change_password: bool,
 ) -> ServiceResult<CurrentUserSummary> {
     if let Some(a) = actor {
-        a.require(&[Role::Admin])?;
+        a.require(Action::ManageUsers)?;
     }
     let username = input.username.trim().to_string();
     check_username(&username)?;
@@ -723,7 +712,7 @@ pub async fn list_users(
     state: &AppState,
     actor: &CurrentUser,
 ) -> ServiceResult<Vec<CurrentUserSummary>> {
-    actor.require(&[Role::Admin])?;
+    actor.require(Action::ManageUsers)?;
     let mut conn = state.db.pool.acquire().await?;
     let units = org_unit_repo::all(&mut conn).await?;
     let rows = user_repo::all(&mut conn).await?;

@@ -25,7 +25,8 @@ use fazhi_calendar::{Calendar, CalendarError};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, case, complaint};
 use crate::infra::clock::to_db_time;
 use crate::repo::{calendar_repo, complaint_repo};
@@ -271,9 +272,6 @@ pub struct LoadOutcome {
     pub moved: Vec<Moved>,
 }
 
-/// Who may load a year: the system administrator and the legal office.
-pub const LOADERS: [Role; 2] = [Role::Admin, Role::Legal];
-
 /// Loads the arrangement(s) of a data file (format of `data/calendar/cn.toml`; one or more
 /// years) into the database; a year already stored is replaced.
 pub async fn load_toml(
@@ -282,7 +280,7 @@ pub async fn load_toml(
     text: &str,
     via: &str,
 ) -> ServiceResult<LoadOutcome> {
-    actor.require_post(&LOADERS, "载入节假日安排")?;
+    actor.require(Action::LoadCalendars)?;
     let parsed = Calendar::from_toml_str(text).map_err(calendar_error)?;
     let years: Vec<i32> = parsed.loaded_years().collect();
     let old = state.calendar().await?;
@@ -379,7 +377,7 @@ pub async fn load_arrangement(
     arrangement: &Arrangement,
     via: &str,
 ) -> ServiceResult<LoadOutcome> {
-    actor.require_post(&LOADERS, "载入节假日安排")?;
+    actor.require(Action::LoadCalendars)?;
     let text = arrangement.to_toml(year)?;
     load_toml(state, actor, &text, via).await
 }
@@ -483,7 +481,7 @@ pub async fn next_year_warning(
     state: &AppState,
     actor: &CurrentUser,
 ) -> ServiceResult<Option<String>> {
-    if !matches!(actor.role, Role::Admin | Role::Leader) {
+    if !actor.may(Action::CalendarWarning) {
         return Ok(None);
     }
     let today = state.clock.today();

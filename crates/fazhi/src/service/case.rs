@@ -4,7 +4,8 @@
 //! engine attaches a violation to it. What the check flags, the live API refuses.
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::personal_data::{self, Salt, insert_salts};
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::blob_store::Shelf;
@@ -92,50 +93,7 @@ pub struct CaseView {
 }
 
 pub(crate) fn can_see(actor: &CurrentUser, case: &CaseRow) -> bool {
-    matches!(
-        actor.role,
-        Role::Admin | Role::Leader | Role::Legal | Role::Officer
-    ) && actor.sees(&case.org_unit_id)
-}
-
-/// Which roles may record which kind of event. Exhaustive on purpose: a new event type must be
-/// given its roles here, it never falls to officers by default.
-pub(crate) fn roles_for(event: EventType) -> &'static [Role] {
-    match event {
-        EventType::LegalReview => &[Role::Legal],
-        // Decisions of the agency: the head's.
-        EventType::Deliberation
-        | EventType::Decision
-        | EventType::Register
-        | EventType::SeizureDecision => &[Role::Leader],
-        EventType::Close | EventType::Archive => &[Role::Leader, Role::Legal],
-        // Investigation and enforcement acts of the officers, and the party's acts (statement,
-        // waivers, hearing request) that the officers record from the party's signed papers.
-        EventType::Lead
-        | EventType::Evidence
-        | EventType::Preservation
-        | EventType::PreservationDecision
-        | EventType::AdvanceNotice
-        | EventType::Defence
-        | EventType::StatementWaiver
-        | EventType::HearingRequest
-        | EventType::HearingNotice
-        | EventType::Hearing
-        | EventType::HearingWaiver
-        | EventType::Service
-        | EventType::Payment
-        | EventType::Demand
-        | EventType::CourtEnforcementApplication
-        | EventType::SummaryPenalty
-        | EventType::CoerciveMeasure
-        | EventType::Recusal
-        | EventType::TransferReport
-        | EventType::TransferHandover
-        | EventType::DemolitionAnnouncement
-        | EventType::ForcedDemolition => &[Role::Leader, Role::Officer],
-        // issue 10 part A: revoking a decision is the head's act, prepared by the legal office.
-        EventType::Revocation => &[Role::Leader, Role::Legal],
-    }
+    actor.may(Action::ViewCases) && actor.sees(&case.org_unit_id)
 }
 
 /// Opens a case file and commits.
@@ -184,7 +142,7 @@ pub async fn create_in(
     actor: &CurrentUser,
     input: NewCase,
 ) -> ServiceResult<CaseRow> {
-    actor.require_post(&[Role::Leader, Role::Officer], "新建案件")?;
+    actor.require(Action::OpenCase)?;
     if !actor.sees(&input.org_unit_id) {
         return Err(ServiceError::Forbidden);
     }
@@ -304,7 +262,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> ServiceResult<Vec<CaseRow>> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewCases)?;
     let mut conn = state.db.pool.acquire().await?;
     let rows = case_repo::list(
         &mut conn,
@@ -326,7 +284,7 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> ServiceResult<(Vec<CaseRow>, i64)> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewCases)?;
     let mut conn = state.db.pool.acquire().await?;
     if filter.state.as_deref() == Some(AWAITING_REVIEW) {
         // The same set as the legal office's queue: the engine decides, not a SQL guess.
@@ -379,7 +337,7 @@ pub struct ReviewItem {
 /// a passed legal review (a major case, a hearing held, a penalty that gives a hearing
 /// right, or an earlier review that failed). Oldest registration first.
 pub async fn review_queue(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<ReviewItem>> {
-    actor.require(&[Role::Legal, Role::Leader])?;
+    actor.require(Action::ReviewQueue)?;
     let mut conn = state.db.pool.acquire().await?;
     review_queue_in(&mut conn, state, actor).await
 }
@@ -490,7 +448,7 @@ pub async fn read(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceRes
 }
 
 pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<CaseView> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewCases)?;
     let mut conn = state.db.pool.acquire().await?;
     let case = case_repo::get(&mut conn, id)
         .await?
@@ -550,7 +508,7 @@ pub async fn add_event_in(
     input: NewEvent,
 ) -> ServiceResult<()> {
     let event_type = input.event.event_type();
-    actor.require_post(roles_for(event_type), event_type.label())?;
+    actor.require(Action::RecordCaseEvent(event_type))?;
     let today = state.clock.today();
     let calendar = state.calendar().await?;
     if input.event.on > today {
@@ -597,7 +555,7 @@ pub async fn add_event_in(
     let acknowledged = match (&input.late_reason, only_late) {
         (_, _) if refused.is_empty() => None,
         (Some(reason), true) => {
-            actor.require(&[Role::Leader])?;
+            actor.require(Action::AcceptLateStep)?;
             let reason = reason.trim();
             if reason.chars().count() < 5 {
                 return Err(ServiceError::invalid_field(
@@ -737,7 +695,7 @@ pub async fn add_evidence(
     content_type: &str,
     bytes: &[u8],
 ) -> ServiceResult<EvidenceRow> {
-    actor.require_post(&[Role::Leader, Role::Officer], "上传证据")?;
+    actor.require(Action::UploadEvidence)?;
     if bytes.is_empty() {
         return Err(ServiceError::invalid_field(
             "empty_file",
@@ -833,7 +791,7 @@ pub async fn deadlines_on(
     actor: &CurrentUser,
     calendar: &fazhi_calendar::Calendar,
 ) -> ServiceResult<Vec<CaseDeadlines>> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewCases)?;
     let mut conn = state.db.pool.acquire().await?;
     let catalogue = catalogue::load(&mut conn).await?;
     let today = state.clock.today();

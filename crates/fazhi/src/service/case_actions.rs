@@ -9,7 +9,8 @@
 //! user fills anything in.
 
 use super::auth::CurrentUser;
-use super::case::{CaseView, build_timeline, parse_events, roles_for, run_check};
+use super::case::{CaseView, build_timeline, parse_events, run_check};
+use super::permissions::case_event_roles;
 use super::{AppState, ServiceResult, catalogue};
 use crate::repo::case_repo;
 use fazhi_domain::Violation;
@@ -300,8 +301,8 @@ pub async fn actions(
             label: t.label(),
             refusals,
             late_only,
-            role_ok: roles_for(t).contains(&actor.role),
-            post: super::auth::posts(roles_for(t)),
+            role_ok: case_event_roles(t).contains(&actor.role),
+            post: super::permissions::posts(case_event_roles(t)),
             main,
         });
     }

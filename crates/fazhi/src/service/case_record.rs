@@ -14,7 +14,8 @@
 //! digests of the personal fields, never their text (issue 11).
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::personal_data::salt_of;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
@@ -736,16 +737,13 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str) -> ServiceResult<Case
     })
 }
 
-/// Who writes the record: the officers investigating and their leaders.
-const WRITERS: &[Role] = &[Role::Leader, Role::Officer];
-
 /// Reads a case's record.
 pub async fn get(
     state: &AppState,
     actor: &CurrentUser,
     case_id: &str,
 ) -> ServiceResult<CaseRecord> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewCases)?;
     let mut conn = state.db.pool.acquire().await?;
     case_repo::get(&mut conn, case_id)
         .await?
@@ -761,7 +759,7 @@ pub async fn update(
     case_id: &str,
     input: RecordUpdate,
 ) -> ServiceResult<CaseRecord> {
-    actor.require(WRITERS)?;
+    actor.require(Action::EditCaseRecord)?;
     let mut tx = state.db.begin_write().await?;
     let case = case_repo::get(&mut tx, case_id)
         .await?

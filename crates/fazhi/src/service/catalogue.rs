@@ -3,7 +3,8 @@
 //! every edit is validated by the domain's `Catalogue` before it is stored.
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
 use crate::repo::violation_repo;
@@ -58,7 +59,7 @@ pub async fn put(
     code: &str,
     mut entry: serde_json::Value,
 ) -> ServiceResult<ViolationEntry> {
-    actor.require(&[Role::Admin, Role::Legal])?;
+    actor.require(Action::EditCatalogue)?;
     if let Some(obj) = entry.as_object_mut() {
         obj.insert("code".into(), serde_json::Value::String(code.to_string()));
     } else {

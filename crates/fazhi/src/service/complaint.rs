@@ -1848,7 +1848,7 @@ pub async fn create_key(
     name: &str,
 ) -> ServiceResult<(KeyRow, Secret)> {
     if let Some(a) = actor {
-        a.require(&[super::auth::Role::Admin])?;
+        a.require(super::permissions::Action::ManageOpen311Keys)?;
     }
     let key = random_token()?;
     let row = insert_key_by(state, actor, name, key.expose()).await?;

@@ -28,6 +28,7 @@ use super::complaint::{
     self, Channel, MediaUpload, NewComplaint, china, expected_at, mask_email, mask_name,
     mask_numbers_in_text, mask_phone, store_file,
 };
+use super::permissions::Action;
 use super::personal_data;
 use super::{AppState, ServiceError, ServiceResult, new_id, upload};
 use crate::infra::clock::to_db_time;
@@ -355,26 +356,15 @@ pub fn public_stage_note(row: &ComplaintRow) -> Option<String> {
 
 // ---- roles and scope ---------------------------------------------------------------------
 
-/// The roles that work with complaints at all; the others (法制审核员, 窗口, 调解员) are
-/// refused the lists instead of being shown empty ones.
-const VIEWERS: &[Role] = &[
-    Role::Admin,
-    Role::Dispatcher,
-    Role::Leader,
-    Role::Officer,
-    Role::Partner,
-];
-
-/// Admin and dispatcher (指挥中心) see every complaint; leaders, officers and partner users
-/// only those routed to a unit in their scope; other roles none.
+/// Whether the caller may see this complaint: the posts that see every complaint (指挥中心,
+/// administrators) see it; the other posts that work with complaints (leaders, officers,
+/// partner users) only when it is routed to a unit in their scope; the rest (法制审核员, 窗口,
+/// 调解员) none, and are refused the lists instead of being shown empty ones.
 pub(crate) fn can_see(actor: &CurrentUser, row: &ComplaintRow) -> bool {
-    match actor.role {
-        Role::Admin | Role::Dispatcher => true,
-        Role::Leader | Role::Officer | Role::Partner => {
-            row.org_unit_id.as_deref().is_some_and(|u| actor.sees(u))
-        }
-        Role::Legal | Role::Clerk | Role::Mediator => false,
+    if actor.may(Action::SeeEveryComplaint) {
+        return true;
     }
+    actor.may(Action::ViewComplaints) && row.org_unit_id.as_deref().is_some_and(|u| actor.sees(u))
 }
 
 /// By internal id or by `service_request_id`; 404 when not visible.
@@ -715,7 +705,7 @@ pub async fn list(
     open_only: bool,
     limit: i64,
 ) -> ServiceResult<Vec<ComplaintSummary>> {
-    actor.require(VIEWERS)?;
+    actor.require(Action::ViewComplaints)?;
     let mut conn = state.db.pool.acquire().await?;
     let now = to_db_time(state.clock.now());
     let rows = complaint_repo::list(&mut conn, open_only, None, None, 5000).await?;
@@ -920,7 +910,7 @@ pub async fn intake(
     actor: &CurrentUser,
     input: PhoneIntake,
 ) -> ServiceResult<IntakeResult> {
-    actor.require_post(&[Role::Dispatcher, Role::Admin], "受理投诉")?;
+    actor.require(Action::ComplaintIntake)?;
     let attributes = input
         .attributes
         .into_iter()
@@ -1031,7 +1021,7 @@ pub async fn duplicates(
     actor: &CurrentUser,
     id: &str,
 ) -> ServiceResult<Vec<DuplicateCandidate>> {
-    actor.require(&[Role::Dispatcher, Role::Admin, Role::Leader])?;
+    actor.require(Action::ComplaintDuplicates)?;
     let mut conn = state.db.pool.acquire().await?;
     let row = find(&mut conn, actor, id).await?;
     duplicate_candidates(state, &mut conn, &row).await
@@ -1055,7 +1045,7 @@ pub async fn dispatch(
     id: &str,
     input: DispatchInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Dispatcher, Role::Admin], "派单")?;
+    actor.require(Action::DispatchComplaint)?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
     let stage = stage_of(&row)?;
     let next = stage.dispatch()?;
@@ -1146,7 +1136,7 @@ pub async fn recategorise(
     id: &str,
     input: RecategoriseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Dispatcher, Role::Admin], "更改投诉类别")?;
+    actor.require(Action::RecategoriseComplaint)?;
     let category = complaint::category(state, input.service_code.trim()).await?;
     let reason = required_text("reason", &input.reason, 2, "改类理由")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
@@ -1204,16 +1194,13 @@ pub struct TextInput {
     pub text: String,
 }
 
-/// Roles that handle and answer: the squad's officers and leaders, the partner's users.
-const HANDLERS: &[Role] = &[Role::Officer, Role::Leader, Role::Partner];
-
 pub async fn handle(
     state: &AppState,
     actor: &CurrentUser,
     id: &str,
     input: TextInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(HANDLERS, "办理")?;
+    actor.require(Action::HandleComplaint)?;
     let text = required_text("text", &input.text, 2, "办理情况")?;
     let (mut tx, row) = open_for_write(state, actor, id, input.expected_version).await?;
     let next = stage_of(&row)?.handle()?;
@@ -1242,7 +1229,7 @@ pub async fn reply(
     id: &str,
     input: TextInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(HANDLERS, "答复")?;
+    actor.require(Action::ReplyComplaint)?;
     let text = required_text("text", &input.text, 5, "答复内容")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
     let next = stage_of(&row)?.reply()?;
@@ -1283,10 +1270,7 @@ pub async fn verify(
     text: &str,
     photos: Vec<Photo>,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(
-        &[Role::Officer, Role::Leader, Role::Dispatcher, Role::Admin],
-        "现场核查",
-    )?;
+    actor.require(Action::VerifyComplaint)?;
     let text = required_text("note", text, 2, "核查情况")?;
     if !photos.iter().any(|p| p.kind == "before") || !photos.iter().any(|p| p.kind == "after") {
         return Err(ServiceError::invalid_field(
@@ -1379,7 +1363,7 @@ pub async fn close(
     id: &str,
     input: CloseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Dispatcher, Role::Leader, Role::Admin], "办结")?;
+    actor.require(Action::CloseComplaint)?;
     let f = input.final_state;
     if f == FinalState::NotOurResponsibility && actor.role == Role::Leader {
         return Err(ServiceError::invalid(
@@ -1521,7 +1505,7 @@ pub async fn follow_up(
     id: &str,
     input: TextInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Dispatcher, Role::Admin], "回访")?;
+    actor.require(Action::FollowUpComplaint)?;
     let text = required_text("text", &input.text, 2, "回访记录")?;
     let (mut tx, mut row) = open_for_write(state, actor, id, input.expected_version).await?;
     let next = stage_of(&row)?.follow_up()?;
@@ -1635,7 +1619,7 @@ pub async fn rate(
     id: &str,
     input: RatingInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Dispatcher, Role::Admin], "评价")?;
+    actor.require(Action::RateComplaint)?;
     let Some(v) = input.expected_version else {
         return Err(ServiceError::invalid_field(
             "expected_version_required",
@@ -1785,7 +1769,7 @@ pub async fn supervise(
     id: &str,
     input: SuperviseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Dispatcher, Role::Leader, Role::Admin], "督办")?;
+    actor.require(Action::SuperviseComplaint)?;
     if !(1..=3).contains(&input.level) {
         return Err(ServiceError::invalid_field(
             "invalid_level",
@@ -1793,7 +1777,7 @@ pub async fn supervise(
             "督办级别须为1（催办）、2（督办）或3（挂牌督办）",
         ));
     }
-    if input.level == 3 && actor.role != Role::Leader {
+    if input.level == 3 && !actor.may(Action::SuperviseListed) {
         return Err(ServiceError::invalid_field(
             "level_needs_leader",
             "level",
@@ -1862,7 +1846,7 @@ pub async fn overdue(
     actor: &CurrentUser,
     within_hours: Option<i64>,
 ) -> ServiceResult<OverdueList> {
-    actor.require(VIEWERS)?;
+    actor.require(Action::ViewComplaints)?;
     let hours = within_hours
         .unwrap_or(state.settings.complaint_near_due_hours)
         .clamp(1, 24 * 30);
@@ -1916,7 +1900,7 @@ pub async fn to_case(
     id: &str,
     input: ToCaseInput,
 ) -> ServiceResult<ComplaintView> {
-    actor.require_post(&[Role::Officer, Role::Leader], "转为案件线索")?;
+    actor.require(Action::ComplaintToCase)?;
     let (mut tx, row) = open_for_write(state, actor, id, input.expected_version).await?;
     let Some(unit) = row.org_unit_id.clone() else {
         return Err(ServiceError::invalid(
@@ -2041,7 +2025,7 @@ pub async fn stats(
     actor: &CurrentUser,
     year: i32,
 ) -> ServiceResult<ComplaintStats> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Dispatcher])?;
+    actor.require(Action::ComplaintStats)?;
     let start = |y: i32| {
         NaiveDate::from_ymd_opt(y, 1, 1)
             .and_then(|d| {

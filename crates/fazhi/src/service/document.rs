@@ -15,7 +15,8 @@ pub mod render;
 pub mod schema;
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::blob_store::{BlobKey, Shelf};
 use crate::infra::clock::to_db_time;
@@ -257,8 +258,6 @@ fn visible(actor: &CurrentUser, case: &CaseRow) -> bool {
     actor.sees(&case.org_unit_id)
 }
 
-const ROLES: &[Role] = &[Role::Leader, Role::Legal, Role::Officer];
-
 /// Money the Chinese way without the unit: `6000`, `60.50`.
 fn yuan_number(fen: u64) -> String {
     if fen.is_multiple_of(100) {
@@ -472,7 +471,7 @@ pub async fn generate(
     case_id: &str,
     input: NewDocument,
 ) -> ServiceResult<(DocumentRow, bool)> {
-    actor.require(ROLES)?;
+    actor.require(Action::GenerateDocuments)?;
     let kind = input.kind.as_str();
     let template = state
         .settings
@@ -1138,7 +1137,7 @@ pub async fn list(
     actor: &CurrentUser,
     case_id: &str,
 ) -> ServiceResult<Vec<DocumentRow>> {
-    actor.require(ROLES)?;
+    actor.require(Action::ViewDocuments)?;
     let mut conn = state.db.pool.acquire().await?;
     case_repo::get(&mut conn, case_id)
         .await?
@@ -1182,7 +1181,7 @@ async fn stored(
     doc_id: &str,
     rendering: Rendering,
 ) -> ServiceResult<(DocumentRow, Vec<u8>)> {
-    actor.require(ROLES)?;
+    actor.require(Action::ViewDocuments)?;
     let mut conn = state.db.pool.acquire().await?;
     let doc = document_repo::get(&mut conn, doc_id)
         .await?
@@ -1226,7 +1225,7 @@ pub async fn content(
     actor: &CurrentUser,
     doc_id: &str,
 ) -> ServiceResult<(DocumentRow, Option<render::Filled>)> {
-    actor.require(ROLES)?;
+    actor.require(Action::ViewDocuments)?;
     let mut conn = state.db.pool.acquire().await?;
     let doc = document_repo::get(&mut conn, doc_id)
         .await?

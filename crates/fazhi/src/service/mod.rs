@@ -22,6 +22,7 @@ pub mod masking;
 pub mod officer;
 pub mod org_unit;
 pub mod password;
+pub mod permissions;
 pub mod personal_data;
 pub mod portal;
 pub mod setup;

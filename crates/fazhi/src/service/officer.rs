@@ -3,7 +3,8 @@
 //! on its own day (legal-rules.md B2, C2, J5).
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::repo::officer_repo::{self, CertificateRow, OfficerRow};
@@ -62,7 +63,7 @@ fn actor_of(actor: Option<&CurrentUser>) -> Actor {
 }
 
 pub async fn list(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<OfficerView>> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewOfficers)?;
     let mut conn = state.db.pool.acquire().await?;
     let officers = officer_repo::all(&mut conn).await?;
     let certs = officer_repo::all_certificates(&mut conn).await?;
@@ -81,7 +82,7 @@ pub async fn list(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<Of
 }
 
 pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<OfficerView> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    actor.require(Action::ViewOfficers)?;
     let mut conn = state.db.pool.acquire().await?;
     let officer = officer_repo::get(&mut conn, id)
         .await?
@@ -102,7 +103,7 @@ pub async fn create(
     input: NewOfficer,
 ) -> ServiceResult<OfficerRow> {
     if let Some(a) = actor {
-        a.require(&[Role::Admin])?;
+        a.require(Action::ManageOfficers)?;
         if !a.sees(&input.org_unit_id) {
             return Err(ServiceError::Forbidden);
         }
@@ -163,7 +164,7 @@ pub async fn add_certificate(
     input: NewCertificate,
 ) -> ServiceResult<CertificateRow> {
     if let Some(a) = actor {
-        a.require(&[Role::Admin])?;
+        a.require(Action::ManageOfficers)?;
     }
     let no = input.cert_no.trim();
     if no.is_empty() || no.chars().count() > 40 {
@@ -238,7 +239,7 @@ pub async fn suspend_certificate(
     certificate_id: &str,
     input: Suspension,
 ) -> ServiceResult<CertificateRow> {
-    actor.require(&[Role::Admin])?;
+    actor.require(Action::ManageOfficers)?;
     if let (Some(f), Some(u)) = (input.from, input.until)
         && f > u
     {

@@ -1,7 +1,8 @@
 //! Org units: the bureau (局), its squads (中队), offices (股室) and partner departments.
 
 use super::audit::{Actor, AuditEvent, append};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
 use crate::repo::org_unit_repo::{self, OrgUnit};
@@ -29,7 +30,7 @@ pub async fn create(
     input: NewOrgUnit,
 ) -> ServiceResult<OrgUnit> {
     if let Some(a) = actor {
-        a.require(&[Role::Admin])?;
+        a.require(Action::ManageOrgUnits)?;
     }
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {

@@ -14,8 +14,9 @@
 //!   can no longer be tested against guesses because the salt is gone.
 
 use super::audit::{Actor, AuditEvent, append_many};
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
 use super::masking::mask_personal_text;
+use super::permissions::Action;
 use super::{AppState, ServiceResult};
 use crate::infra::clock::to_db_time;
 use crate::repo::multi_row::{chunk_sizes, values_rows};
@@ -161,7 +162,7 @@ fn cutoff(state: &AppState) -> DateTime<Utc> {
 
 /// How many closed complaints are past their retention period and not yet erased.
 pub async fn expired_count(state: &AppState, actor: &CurrentUser) -> ServiceResult<i64> {
-    actor.require(&[Role::Admin])?;
+    actor.require(Action::ErasePersonalData)?;
     let mut conn = state.db.pool.acquire().await?;
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM complaints WHERE state = 'closed' AND closed_at < $1 \
@@ -183,7 +184,7 @@ pub async fn erase_expired(
     actor: Option<&CurrentUser>,
 ) -> ServiceResult<Erasure> {
     if let Some(a) = actor {
-        a.require(&[Role::Admin])?;
+        a.require(Action::ErasePersonalData)?;
     }
     let who = Actor(actor.map_or_else(|| "system".to_string(), |a| a.id.clone()));
     let before = to_db_time(cutoff(state));

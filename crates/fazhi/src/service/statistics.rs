@@ -14,12 +14,13 @@
 //! Who sees what: leaders, legal staff and administrators, each within their org scope; the
 //! complaint figures only for the roles that may read complaint statistics (admin, leader).
 
-use super::auth::{CurrentUser, Role};
+use super::auth::CurrentUser;
 use super::complaint::{self, china};
 use super::complaint_workflow::{FinalState, Stage};
+use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, catalogue};
 use crate::infra::clock::to_db_time;
-use crate::repo::complaint_repo::{self, ComplaintRow};
+use crate::repo::complaint_repo;
 use crate::repo::{case_repo, org_unit_repo};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use fazhi_domain::timeline::{DecisionOutcome, Event, EventKind, Penalty, ReviewResult};
@@ -188,10 +189,10 @@ fn check_year(year: i32) -> ServiceResult<()> {
 
 /// The figures of `year` (China time) in the caller's scope.
 pub async fn year(state: &AppState, actor: &CurrentUser, year: i32) -> ServiceResult<YearStats> {
-    actor.require(&[Role::Admin, Role::Leader, Role::Legal])?;
+    actor.require(Action::ViewStatistics)?;
     check_year(year)?;
     let mut sections = case_sections(state, actor, year).await?;
-    let complaints_included = matches!(actor.role, Role::Admin | Role::Leader);
+    let complaints_included = actor.may(Action::ComplaintFigures);
     if complaints_included {
         sections.extend(complaint_sections(state, actor, year).await?);
     }
@@ -543,15 +544,6 @@ fn sorted_by_count(mut figures: Vec<Figure>) -> Vec<Figure> {
 
 // ---- complaints ---------------------------------------------------------------------------
 
-/// Whether the caller may count this complaint (the complaint workflow's visibility rule).
-fn sees_complaint(actor: &CurrentUser, row: &ComplaintRow) -> bool {
-    match actor.role {
-        Role::Admin | Role::Dispatcher => true,
-        Role::Leader => row.org_unit_id.as_deref().is_some_and(|u| actor.sees(u)),
-        _ => false,
-    }
-}
-
 fn channel_label(c: &str) -> String {
     match c {
         "phone" => "电话受理".into(),
@@ -603,7 +595,11 @@ async fn complaint_sections(
     let mut closed = Vec::new();
     let mut reopened = Vec::new();
     // Oldest first in the lists.
-    for r in rows.iter().rev().filter(|r| sees_complaint(actor, r)) {
+    for r in rows
+        .iter()
+        .rev()
+        .filter(|r| super::complaint_workflow::can_see(actor, r))
+    {
         let stage = Stage::parse(&r.stage).map_or_else(|| r.stage.clone(), |s| s.label().into());
         let rec = |detail: String| Record {
             kind: RecordKind::Complaint,

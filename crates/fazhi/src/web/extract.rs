@@ -94,9 +94,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some((hash, from_cookie)) = request_token_hash(parts) else {
             return Err(ServiceError::Unauthenticated.into());
         };
-        let user = auth::load_current(state, &hash)
-            .await?
-            .ok_or(ServiceError::Unauthenticated)?;
+        // The permission guard may have read the session already.
+        let loaded = match parts.extensions.get::<super::guard::LoadedUser>() {
+            Some(loaded) => loaded.0.clone(),
+            None => auth::load_current(state, &hash).await?,
+        };
+        let user = loaded.ok_or(ServiceError::Unauthenticated)?;
         super::observe::RequestUser::set(parts, &user.id);
         if from_cookie && !parts.method.is_safe() {
             let sent = parts

@@ -6,7 +6,8 @@
 //! Around every route, outermost first: `observe` (request id, the JSON request log line,
 //! per-route metrics), `client_ip` (the real client behind trusted proxies, which the rate
 //! limits key on), `security` (CSP and the other security headers, `no-store`), then the
-//! body limits. `/metrics` (restricted, `metrics.rs`) and `/csp-report` sit beside
+//! body limits, and innermost `guard` (the permission table: a route's use case refused to the
+//! caller's post answers 403 before the handler runs). `/metrics` (restricted, `metrics.rs`) and `/csp-report` sit beside
 //! `/healthz`.
 
 pub mod api;
@@ -14,6 +15,7 @@ pub mod assets;
 pub mod client_ip;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod metrics;
 pub mod observe;
 pub mod office;
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             post(security::csp_report).layer(DefaultBodyLimit::max(security::CSP_REPORT_MAX_BYTES)),
         )
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), guard::check))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(from_fn(too_large_in_words))

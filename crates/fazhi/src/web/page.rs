@@ -65,7 +65,17 @@ impl FromRequestParts<AppState> for OfficeUser {
         let Some(cookie) = jar.get(crate::web::extract::SESSION_COOKIE) else {
             return Err(to_login());
         };
-        match auth::load_current(state, &token_hash(cookie.value())).await {
+        // The permission guard may have read the session already (the same cookie: a page
+        // request with a bearer token too is answered by its cookie only if it has none).
+        let loaded = match parts.extensions.get::<crate::web::guard::LoadedUser>() {
+            Some(loaded)
+                if crate::web::extract::request_token_hash(parts).is_some_and(|(_, c)| c) =>
+            {
+                Ok(loaded.0.clone())
+            }
+            _ => auth::load_current(state, &token_hash(cookie.value())).await,
+        };
+        match loaded {
             // Until a password set by an administrator is changed, only the change form
             // (and logging out) is open.
             Ok(Some(user))
@@ -243,43 +253,18 @@ pub struct Layout {
 impl Layout {
     /// The layout for `user` on the page titled `title`, with `active` the nav entry's href.
     pub fn new(state: &AppState, user: &CurrentUser, title: &str, active: &str) -> Self {
-        let items: &[(&'static str, &'static str, &[Role])] = &[
-            ("/workbench", "工作台", &[]),
-            (
-                "/cases",
-                "案件",
-                &[Role::Admin, Role::Leader, Role::Legal, Role::Officer],
-            ),
-            (
-                "/complaints",
-                "投诉举报",
-                &[
-                    Role::Admin,
-                    Role::Leader,
-                    Role::Dispatcher,
-                    Role::Officer,
-                    Role::Partner,
-                ],
-            ),
-            (
-                "/officers",
-                "执法人员",
-                &[Role::Admin, Role::Leader, Role::Legal, Role::Officer],
-            ),
-            ("/org-units", "组织机构", &[Role::Admin, Role::Leader]),
-            (
-                "/catalogue",
-                "裁量基准",
-                &[Role::Admin, Role::Leader, Role::Legal, Role::Officer],
-            ),
-            ("/users", "用户", &[Role::Admin]),
+        // Shown exactly when the permission table opens the page to the user's post.
+        let items: &[(&'static str, &'static str)] = &[
+            ("/workbench", "工作台"),
+            ("/cases", "案件"),
+            ("/complaints", "投诉举报"),
+            ("/officers", "执法人员"),
+            ("/org-units", "组织机构"),
+            ("/catalogue", "裁量基准"),
+            ("/users", "用户"),
             // The working-day calendar and its calculator are a reference for every post.
-            ("/calendars", "工作日历", &[]),
-            (
-                "/dashboard",
-                "统计",
-                &[Role::Admin, Role::Leader, Role::Legal],
-            ),
+            ("/calendars", "工作日历"),
+            ("/dashboard", "统计"),
         ];
         Self {
             title: title.to_string(),
@@ -288,8 +273,8 @@ impl Layout {
             csrf: user.csrf_token.clone(),
             nav: items
                 .iter()
-                .filter(|(_, _, roles)| roles.is_empty() || roles.contains(&user.role))
-                .map(|(href, label, _)| NavItem {
+                .filter(|(href, _)| crate::web::guard::page_open_to(href, user.role))
+                .map(|(href, label)| NavItem {
                     href,
                     label,
                     active: *href == active,

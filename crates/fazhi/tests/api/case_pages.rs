@@ -192,7 +192,7 @@ async fn the_case_list_filters_and_searches() {
     assert!(bad.body.contains("链接参数有误"), "{}", bad.body);
     let r = s
         .http
-        .post(format!("{}/users", s.root))
+        .post(format!("{}/password", s.root))
         .header("content-type", "application/json")
         .body("{}")
         .send()

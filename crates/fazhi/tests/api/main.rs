@@ -21,6 +21,7 @@ mod masking;
 mod migrations;
 mod observability;
 mod open311;
+mod permissions;
 mod personal_data;
 mod portal;
 mod roles;

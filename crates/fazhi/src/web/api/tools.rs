@@ -4,7 +4,7 @@
 //! discretion catalogue, and the audit-chain check.
 
 use crate::service::audit::AuditReport;
-use crate::service::auth::{CurrentUser, Role};
+use crate::service::auth::CurrentUser;
 use crate::service::{AppState, ServiceError, calendar, case, catalogue};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
@@ -39,7 +39,7 @@ pub async fn check(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<CheckReport>> {
-    user.require(&[Role::Admin, Role::Leader, Role::Legal, Role::Officer])?;
+    user.require(crate::service::permissions::Action::CheckTimeline)?;
     // Not UTF-8: the usual JSON error in Chinese, not the framework's plain-text rejection.
     let body = String::from_utf8(body.to_vec()).map_err(|e| {
         ApiError::new(
@@ -168,7 +168,7 @@ pub async fn put_calendar(
     ApiPath(year): ApiPath<i32>,
     ApiJson(arrangement): ApiJson<calendar::Arrangement>,
 ) -> ApiResult<Json<calendar::LoadOutcome>> {
-    user.require_post(&calendar::LOADERS, "载入节假日安排")?;
+    user.require(crate::service::permissions::Action::LoadCalendars)?;
     if !fazhi_calendar::SUPPORTED_YEARS.contains(&year) {
         return Err(ServiceError::invalid(
             "calendar_out_of_range",

@@ -6,7 +6,7 @@
 //! Also: generating a document, uploading evidence, and the print-ready document page.
 
 use super::form::{Field, Fields, Kind, Posted};
-use crate::service::auth::{CurrentUser, Role};
+use crate::service::auth::CurrentUser;
 use crate::service::case_actions::{self, parse_type, type_code};
 use crate::service::{AppState, ServiceError, case, catalogue, document};
 use crate::web::page::{Layout, OfficeUser, PageError, PageResult, check_csrf, render_with};
@@ -578,7 +578,7 @@ async fn load(
 ) -> Result<Loaded, PageError> {
     let view = case::get(state, user, id).await?;
     let step = parse_type(step).ok_or_else(PageError::not_found)?;
-    user.require_post(case::roles_for(step), step.label())?;
+    user.require(crate::service::permissions::Action::RecordCaseEvent(step))?;
     let roster = case_actions::roster(state, user, &view.case_row.org_unit_id).await?;
     let entry = match &view.case_row.violation_code {
         Some(code) => catalogue::list(state).await?.get(code).cloned(),
@@ -693,7 +693,8 @@ async fn step_submit(
             late_reason_accepted,
         }) => {
             page.refusals = violations;
-            if late_reason_accepted && user.role == Role::Leader {
+            if late_reason_accepted && user.may(crate::service::permissions::Action::AcceptLateStep)
+            {
                 page.late_reason.get_or_insert_with(String::new);
             }
             page.form_error = Some(if late_reason_accepted {

@@ -435,7 +435,13 @@ async fn page(
     let actions = case_actions::actions(&state, &user, &view).await?;
     let names = case_actions::officer_names(&state).await?;
     let user_names = crate::service::auth::user_names(&state).await?;
-    let docs = document::list(&state, &user, &id).await?;
+    // Administrators see the case (the list and the navigation offer it) but not its
+    // documents, which the table keeps for the posts that work on the case.
+    let docs = if user.may(crate::service::permissions::Action::ViewDocuments) {
+        document::list(&state, &user, &id).await?
+    } else {
+        Vec::new()
+    };
     let catalogue = crate::service::catalogue::list(&state).await?;
     let units = org_unit::list(&state, &user).await?;
     let mut steps = Vec::new();

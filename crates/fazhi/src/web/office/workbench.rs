@@ -3,7 +3,7 @@
 //! role, the legal office's 法制审核 queue (oldest first, with the deadline) and, for
 //! officers and partner departments, the complaints dispatched to their unit.
 
-use crate::service::auth::{CurrentUser, Role};
+use crate::service::auth::CurrentUser;
 use crate::service::{AppState, ServiceError, case, complaint_workflow, officer};
 use crate::web::page::{Layout, OfficeUser, PageQuery, PageResult, cn_date, cn_date_str, render};
 use askama::Template;
@@ -225,7 +225,7 @@ async fn review_queue(
     user: &CurrentUser,
     counts: &mut Vec<Count>,
 ) -> Result<Option<Vec<ReviewLine>>, ServiceError> {
-    if !matches!(user.role, Role::Legal | Role::Leader) {
+    if !user.may(crate::service::permissions::Action::ReviewQueue) {
         return Ok(None);
     }
     let Some(queue) = allowed(case::review_queue(state, user).await)? else {
@@ -275,7 +275,7 @@ async fn squad_complaints(
     user: &CurrentUser,
     counts: &mut Vec<Count>,
 ) -> Result<Option<Vec<ComplaintLine>>, ServiceError> {
-    if !matches!(user.role, Role::Officer | Role::Partner) {
+    if !user.may(crate::service::permissions::Action::SquadComplaints) {
         return Ok(None);
     }
     let Some(list) = allowed(complaint_workflow::list(state, user, true, 1000).await)? else {

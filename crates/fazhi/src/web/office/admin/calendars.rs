@@ -8,7 +8,7 @@
 use super::{BAD_DATE, FormErrors, parse_date, weekday_cn};
 use crate::service::AppState;
 use crate::service::calendar::{
-    Arrangement, HolidayRange, LOADERS, LoadOutcome, PROVISIONAL_NOTE, load_arrangement,
+    Arrangement, HolidayRange, LoadOutcome, PROVISIONAL_NOTE, load_arrangement,
 };
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date, render_with};
 use crate::web::page::{PageForm, PageQuery};
@@ -309,7 +309,7 @@ async fn load(
     PageForm(f): PageForm<LoadForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    user.require_post(&LOADERS, "载入节假日安排")?;
+    user.require(crate::service::permissions::Action::LoadCalendars)?;
     let no_calc = CalcQuery {
         from: None,
         span: None,
@@ -402,7 +402,7 @@ async fn page(
             span: span_text,
             errors,
             answer: result,
-            can_load: LOADERS.contains(&user.role),
+            can_load: user.may(crate::service::permissions::Action::LoadCalendars),
             form,
             load_errors,
             outcome,

@@ -350,20 +350,12 @@ struct ShowQuery {
     code: Option<String>,
 }
 
-/// The posts that apply the catalogue (the navigation offers the page to them).
-const CATALOGUE_USERS: &[crate::service::auth::Role] = &[
-    crate::service::auth::Role::Admin,
-    crate::service::auth::Role::Leader,
-    crate::service::auth::Role::Legal,
-    crate::service::auth::Role::Officer,
-];
-
 async fn show(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> PageResult {
-    user.require(CATALOGUE_USERS)?;
+    user.require(crate::service::permissions::Action::ViewCatalogue)?;
     let cat = catalogue::list(&state).await?;
     let f = SuggestForm {
         code: q.code.unwrap_or_default(),
@@ -386,7 +378,7 @@ async fn suggest(
     PageForm(f): PageForm<SuggestForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    user.require(CATALOGUE_USERS)?;
+    user.require(crate::service::permissions::Action::ViewCatalogue)?;
     let cat = catalogue::list(&state).await?;
     let mut errors = FormErrors::default();
     let entry = cat.get(&f.code);

@@ -7,7 +7,7 @@ use super::FormErrors;
 use crate::infra::clock::to_db_time;
 use crate::repo::complaint_repo::KeyRow;
 use crate::service::audit::{Actor, AuditEvent, append};
-use crate::service::auth::{CurrentUser, Role};
+use crate::service::auth::CurrentUser;
 use crate::service::{AppState, ServiceError, ServiceResult, complaint};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date_str, render_with};
 use crate::web::page::{PageForm, PageQuery};
@@ -47,7 +47,7 @@ async fn key_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<KeyRow>,
 
 /// The keys (administrators only).
 pub async fn list_keys(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<KeyRow>> {
-    actor.require(&[Role::Admin])?;
+    actor.require(crate::service::permissions::Action::ManageOpen311Keys)?;
     let mut conn = state.db.pool.acquire().await?;
     Ok(all_keys(&mut conn).await?)
 }
@@ -55,7 +55,7 @@ pub async fn list_keys(state: &AppState, actor: &CurrentUser) -> ServiceResult<V
 /// Revokes a key from now on (administrators only); revoking a revoked key changes nothing.
 /// Returns whether the key was active.
 pub async fn revoke_key(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<bool> {
-    actor.require(&[Role::Admin])?;
+    actor.require(crate::service::permissions::Action::ManageOpen311Keys)?;
     let mut tx = state.db.begin_write().await?;
     let key = key_by_id(&mut tx, id)
         .await?
@@ -178,7 +178,7 @@ async fn create(
     PageForm(f): PageForm<KeyForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    user.require(&[Role::Admin])?;
+    user.require(crate::service::permissions::Action::ManageOpen311Keys)?;
     match complaint::create_key(&state, Some(&user), &f.name).await {
         Ok((row, key)) => {
             let issued = Some((row.name, key.expose().to_string()));

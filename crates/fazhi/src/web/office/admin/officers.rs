@@ -5,7 +5,7 @@
 
 use super::{BAD_DATE, FormErrors, Opt, parse_date};
 use crate::repo::officer_repo::CertificateRow;
-use crate::service::auth::{CurrentUser, Role};
+use crate::service::auth::CurrentUser;
 use crate::service::officer::{self, NewCertificate, NewOfficer, OfficerView, Suspension};
 use crate::service::{AppState, org_unit};
 use crate::web::page::{
@@ -208,7 +208,7 @@ async fn list(
         expiring_text: raw.to_string(),
         bad_filter,
         today: cn_date(today),
-        can_create: user.role == Role::Admin,
+        can_create: user.may(crate::service::permissions::Action::ManageOfficers),
         notice: notice(q.ok.as_deref()),
     }))
 }
@@ -273,7 +273,7 @@ async fn new_page(
 }
 
 async fn new_form(State(state): State<AppState>, OfficeUser(user): OfficeUser) -> PageResult {
-    user.require(&[Role::Admin])?;
+    user.require(crate::service::permissions::Action::ManageOfficers)?;
     new_page(
         &state,
         &user,
@@ -292,7 +292,7 @@ async fn create(
     if f.org_unit_id.trim().is_empty() {
         // The service would answer "forbidden" for a unit outside the scope; an empty choice
         // is a form error (after the same role check).
-        user.require(&[Role::Admin])?;
+        user.require(crate::service::permissions::Action::ManageOfficers)?;
         let mut errors = FormErrors::default();
         errors.add("org_unit_id", "请选择所属单位");
         return new_page(&state, &user, &f, errors).await;
@@ -400,7 +400,7 @@ async fn show_page(
         layout: Layout::new(state, user, &format!("执法人员 {}", line.name), "/officers"),
         staff: view.officer.employment == "staff",
         officer: line,
-        is_admin: user.role == Role::Admin,
+        is_admin: user.may(crate::service::permissions::Action::ManageOfficers),
         notice,
         cert,
         cert_errors,

@@ -4,7 +4,7 @@
 use super::{FormErrors, Opt, unit_kind_label};
 use crate::repo::org_unit_repo::OrgUnit;
 use crate::service::AppState;
-use crate::service::auth::{CurrentUser, Role};
+use crate::service::auth::CurrentUser;
 use crate::service::org_unit::{self, NewOrgUnit};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with};
 use crate::web::page::{PageForm, PageQuery};
@@ -101,7 +101,7 @@ async fn page(
     notice: bool,
 ) -> PageResult {
     // The page of the tree is for those who run it (the navigation offers it to them).
-    user.require(&[Role::Admin, Role::Leader])?;
+    user.require(crate::service::permissions::Action::ViewOrgUnits)?;
     let units = org_unit::list(state, user).await?;
     let kind = if f.kind.is_empty() { "squad" } else { &f.kind };
     let mut parents = vec![Opt::new("", "（无上级：局或协作部门）", &f.parent_id)];
@@ -120,7 +120,7 @@ async fn page(
         &Page {
             layout: Layout::new(state, user, "组织机构", "/org-units"),
             units: tree(&units),
-            is_admin: user.role == Role::Admin,
+            is_admin: user.may(crate::service::permissions::Action::ManageOrgUnits),
             notice,
             name: f.name.clone(),
             kinds: ["bureau", "squad", "office", "partner"]

@@ -191,7 +191,7 @@ async fn create(
     };
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         // Still let the service refuse a non-administrator first.
-        user.require(&[Role::Admin])?;
+        user.require(crate::service::permissions::Action::ManageUsers)?;
         return page(&state, &user, &f, errors, false).await;
     };
     let input = NewUser {
@@ -387,7 +387,7 @@ async fn edit(
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let Some(role) = Role::parse(&f.role) else {
-        user.require(&[Role::Admin])?;
+        user.require(crate::service::permissions::Action::ManageUsers)?;
         let mut errors = FormErrors::default();
         errors.add("role", "请选择角色");
         return user_page(

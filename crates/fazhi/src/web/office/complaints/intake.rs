@@ -6,7 +6,6 @@
 use super::{Opt, cn_datetime, opts, stage_label};
 use crate::service::AppState;
 use crate::service::ServiceError;
-use crate::service::auth::Role;
 use crate::service::complaint::{self, Category, Datatype};
 use crate::service::complaint_workflow::{self as wf, PhoneIntake};
 use crate::web::page::PageForm;
@@ -170,7 +169,7 @@ pub async fn form(
     OfficeUser(user): OfficeUser,
     RawQuery(q): RawQuery,
 ) -> PageResult {
-    user.require(&[Role::Dispatcher, Role::Admin])?;
+    user.require(crate::service::permissions::Action::ComplaintIntake)?;
     let code = super::query::<NewQuery>(q.as_deref())
         .service_code
         .unwrap_or_default()

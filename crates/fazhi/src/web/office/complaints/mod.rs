@@ -7,7 +7,6 @@ mod intake;
 mod record;
 
 use crate::repo::{complaint_repo, org_unit_repo};
-use crate::service::auth::{CurrentUser, Role};
 use crate::service::complaint_workflow::{self as wf, ComplaintSummary, Stage};
 use crate::service::{AppState, ServiceError, complaint};
 use crate::web::page::{Layout, OfficeUser, PageError, PageResult, cn_date_str, render};
@@ -149,11 +148,6 @@ async fn exists(state: &AppState, id: &str) -> bool {
 /// The query string as `T`; a malformed one counts as empty (filters are a convenience).
 pub fn query<T: serde::de::DeserializeOwned + Default>(q: Option<&str>) -> T {
     serde_urlencoded::from_str(q.unwrap_or("")).unwrap_or_default()
-}
-
-/// A roles list check for showing a form (the service checks again on submit).
-pub fn is(user: &CurrentUser, roles: &[Role]) -> bool {
-    roles.contains(&user.role)
 }
 
 // ---- the queue ---------------------------------------------------------------------------
@@ -334,7 +328,7 @@ async fn queue(
         units: opts(unit_opts, unit.unwrap_or("")),
         overdue_only,
         include_closed,
-        can_intake: is(&user, &[Role::Dispatcher, Role::Admin]),
+        can_intake: user.may(crate::service::permissions::Action::ComplaintIntake),
     }))
 }
 
@@ -397,8 +391,8 @@ async fn overdue(
                     .collect(),
             },
         ],
-        can_supervise: is(&user, &[Role::Dispatcher, Role::Leader, Role::Admin]),
-        leader: user.role == Role::Leader,
+        can_supervise: user.may(crate::service::permissions::Action::SuperviseComplaint),
+        leader: user.may(crate::service::permissions::Action::SuperviseListed),
     }))
 }
 

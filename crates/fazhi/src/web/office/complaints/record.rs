@@ -5,13 +5,14 @@
 //! the record with the message next to the field and the input kept, a success redirects
 //! back with a notice.
 
-use super::{Opt, cn_datetime, is, opts, refusal, supervision_label};
-use crate::service::auth::{CurrentUser, Role};
+use super::{Opt, cn_datetime, opts, refusal, supervision_label};
+use crate::service::auth::CurrentUser;
 use crate::service::complaint::MediaUpload;
 use crate::service::complaint_workflow::{
     self as wf, CloseInput, ComplaintView, DispatchInput, FinalState, Photo, RatingInput,
     RatingValue, RecategoriseInput, Stage, SuperviseInput, Tag721, TextInput, ToCaseInput,
 };
+use crate::service::permissions::Action;
 use crate::service::{AppState, ServiceError, ServiceResult, catalogue, complaint};
 use crate::web::page::PageForm;
 use crate::web::page::{
@@ -365,22 +366,19 @@ pub async fn page(
         .filter(|f| stage.close(**f).is_ok())
         .map(|f| (f.as_str().to_string(), f.label().to_string()))
         .collect();
-    let dispatcher = is(user, &[Role::Dispatcher, Role::Admin]);
+    let may = |action: Action| user.may(action);
     let actions = Actions {
-        dispatch: dispatcher && stage.dispatch().is_ok(),
+        dispatch: may(Action::DispatchComplaint) && stage.dispatch().is_ok(),
         reroute: stage.is_reroute(),
-        recategorise: dispatcher && stage.recategorise().is_ok(),
-        handle: is(user, &[Role::Officer, Role::Leader, Role::Partner]) && stage.handle().is_ok(),
-        reply: is(user, &[Role::Officer, Role::Leader, Role::Partner]) && stage.reply().is_ok(),
-        verify: is(
-            user,
-            &[Role::Officer, Role::Leader, Role::Dispatcher, Role::Admin],
-        ) && stage.verify().is_ok(),
-        close: is(user, &[Role::Dispatcher, Role::Leader, Role::Admin]) && !final_opts.is_empty(),
-        follow_up: dispatcher && stage.follow_up().is_ok(),
-        rate: dispatcher && stage.rate().is_ok(),
-        supervise: is(user, &[Role::Dispatcher, Role::Leader, Role::Admin]) && stage.is_open(),
-        to_case: is(user, &[Role::Officer, Role::Leader]) && c.org_unit_id.is_some(),
+        recategorise: may(Action::RecategoriseComplaint) && stage.recategorise().is_ok(),
+        handle: may(Action::HandleComplaint) && stage.handle().is_ok(),
+        reply: may(Action::ReplyComplaint) && stage.reply().is_ok(),
+        verify: may(Action::VerifyComplaint) && stage.verify().is_ok(),
+        close: may(Action::CloseComplaint) && !final_opts.is_empty(),
+        follow_up: may(Action::FollowUpComplaint) && stage.follow_up().is_ok(),
+        rate: may(Action::RateComplaint) && stage.rate().is_ok(),
+        supervise: may(Action::SuperviseComplaint) && stage.is_open(),
+        to_case: may(Action::ComplaintToCase) && c.org_unit_id.is_some(),
     };
 
     // Duplicate suggestions (the service decides who may ask), each shown next to this one.
@@ -467,7 +465,7 @@ pub async fn page(
         None => (c.supervision_level + 1).clamp(1, 3).to_string(),
     };
     let mut levels = vec![("1", "1级 催办"), ("2", "2级 督办")];
-    if user.role == Role::Leader {
+    if user.may(Action::SuperviseListed) {
         levels.push(("3", "3级 挂牌督办（领导）"));
     }
     let final_default = match failed.as_ref().filter(|f| f.action == "close") {
