@@ -177,7 +177,9 @@ fn check_package(parts: &BTreeMap<String, String>) {
     // A4, GB/T 9704 margins, a grid of 22 lines × 28 characters.
     assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838"/>"#));
     assert!(doc.contains(r#"w:top="2098" w:right="1474" w:bottom="1984" w:left="1588""#));
-    assert!(doc.contains(r#"<w:docGrid w:type="linesAndChars" w:linePitch="560""#));
+    assert!(doc.contains(r#"<w:docGrid w:type="lines" w:linePitch="560"/>"#));
+    // 28 characters a line: body runs carry the character spacing that makes them fit.
+    assert!(doc.contains(r#"<w:spacing w:val="-5"/><w:sz w:val="32"/>"#));
     // Page numbers: odd right, even left, 4号 「— n —」.
     assert!(parts["word/settings.xml"].contains("<w:evenAndOddHeaders/>"));
     assert!(doc.contains(r#"<w:footerReference w:type="even" r:id="rIdFooterEven"/>"#));
@@ -782,6 +784,29 @@ fn libreoffice() -> Option<std::path::PathBuf> {
 }
 
 /// The text of a PDF, by pdftotext, without white space (the document grid spaces glyphs).
+/// The most Chinese characters (ideographs; punctuation may hang into the margin at a line's
+/// end) on one printed line of a PDF (GB/T 9704: 28).
+fn widest_cjk_line(bytes: &[u8]) -> usize {
+    let path = std::env::temp_dir().join(format!("fazhi-test-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            l.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 fn pdf_text(bytes: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!("fazhi-test-{}.pdf", uuid::Uuid::now_v7()));
     std::fs::write(&path, bytes).unwrap();
@@ -864,6 +889,16 @@ async fn every_document_is_also_a_pdf_holding_its_text() {
             .chain([doc_no, "南阳市卧龙区城市管理局", "—1—"])
         {
             assert!(text.contains(needle), "{kind} PDF lacks {needle}: {text}");
+        }
+        // The printed lines hold GB/T 9704's 28 characters, not half of them (LibreOffice
+        // spreads characters over two cells of a compressed character grid).
+        let widest = widest_cjk_line(&bytes);
+        assert!(widest <= 28, "{kind}: {widest} characters on a line");
+        if kind == "decision" {
+            assert!(
+                widest >= 26,
+                "{kind}: at most {widest} characters on a line"
+            );
         }
     }
 }

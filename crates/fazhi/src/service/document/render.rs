@@ -202,12 +202,15 @@ pub const fn text_width() -> u32 {
     PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
 }
 
-/// `w:charSpace` of the document grid: the extra pitch per character, in 1/4096 pt, that
-/// makes 28 characters of 16 pt fill the 版心's width.
-pub fn char_space() -> i64 {
+/// Character spacing (`w:spacing` in a run's properties, in twips = 1/20 pt) added to each
+/// character of body text so that 28 characters of 16 pt fit the 版心's width: GB/T 9704's
+/// 28 characters a line. A negative `charSpace` on a `linesAndChars` grid says the same to Word,
+/// but LibreOffice (the PDF converter) then spreads each character over two grid cells (about
+/// 14 characters a line); run spacing on a line-only grid is read alike by Word, WPS and
+/// LibreOffice.
+pub fn char_spacing() -> i64 {
     let pitch_twips = f64::from(text_width()) / f64::from(CHARS_PER_LINE);
-    let extra_pt = pitch_twips / 20.0 - f64::from(BODY_SIZE) / 2.0;
-    (extra_pt * 4096.0).round() as i64
+    (pitch_twips - f64::from(BODY_SIZE) * 10.0).floor() as i64
 }
 
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -271,6 +274,10 @@ impl RPr {
         );
         if self.bold {
             out.push_str("<w:b/><w:bCs/>");
+        }
+        // CT_RPr: spacing comes after b/bCs and before sz.
+        if self.size == BODY_SIZE {
+            let _ = write!(out, r#"<w:spacing w:val="{}"/>"#, char_spacing());
         }
         let _ = write!(
             out,
@@ -532,8 +539,7 @@ pub fn document_xml(doc: &Filled) -> String {
     // CT_SectPr order: footerReference…, pgSz, pgMar, pgNumType, cols, docGrid.
     let _ = write!(
         out,
-        r#"<w:sectPr><w:footerReference w:type="even" r:id="rIdFooterEven"/><w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/><w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER}" w:gutter="0"/><w:pgNumType w:start="1"/><w:cols w:space="425"/><w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{}"/></w:sectPr></w:body></w:document>"#,
-        char_space()
+        r#"<w:sectPr><w:footerReference w:type="even" r:id="rIdFooterEven"/><w:footerReference w:type="default" r:id="rIdFooterOdd"/><w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/><w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER}" w:gutter="0"/><w:pgNumType w:start="1"/><w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr></w:body></w:document>"#,
     );
     out
 }
@@ -682,12 +688,11 @@ mod tests {
     fn the_grid_holds_22_lines_of_28_characters() {
         let height = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM;
         assert!((LINE * LINES_PER_PAGE..LINE * (LINES_PER_PAGE + 1)).contains(&height));
-        // 28 characters at the grid's pitch fill the 版心 to within one twip per character.
-        let pitch = f64::from(BODY_SIZE) * 10.0 + char_space() as f64 / 4096.0 * 20.0;
-        assert!(
-            (pitch * 28.0 - f64::from(text_width())).abs() < 28.0,
-            "{pitch}"
-        );
+        // 28 characters of body text with their spacing fit the 版心, and a 29th would not.
+        let pitch = i64::from(BODY_SIZE) * 10 + char_spacing();
+        let width = i64::from(text_width());
+        assert!(pitch * 28 <= width && pitch * 29 > width, "{pitch}");
+        assert!((-10..0).contains(&char_spacing()), "{}", char_spacing());
         // 156 mm wide, 225 mm high (± 1 mm).
         assert!((f64::from(text_width()) / 56.7 - 156.0).abs() < 1.0);
         assert!((f64::from(height) / 56.7 - 225.0).abs() < 1.0);
