@@ -324,6 +324,7 @@ pub async fn seed(state: &AppState) -> ServiceResult<bool> {
     }
     seed_complaints(state).await?;
     seed_workflow(state, &squad1.id, &partner.id).await?;
+    super::demo_year::seed(state, &squad1.id, &squad2.id, &partner.id).await?;
     Ok(true)
 }
 

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod complaint;
 pub mod complaint_workflow;
 pub mod demo;
+pub mod demo_year;
 pub mod document;
 pub mod error;
 pub mod masking;

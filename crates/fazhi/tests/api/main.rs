@@ -14,6 +14,7 @@ mod cases;
 mod complaint_pages;
 mod complaints;
 mod dashboard;
+mod demo_year;
 mod documents;
 mod errors;
 mod helpers;
