@@ -292,6 +292,10 @@ pub enum Basis {
     Coercion18Item7,
     /// 行政强制法第二十七条 (seizure not decided within its period).
     Coercion27,
+    // issue 10 part B
+    /// 行政强制法第三十五条至第三十八条 (强制执行 by the bureau without the demand, the time to
+    /// perform and defend, or the served enforcement decision).
+    Coercion35To38,
 }
 
 impl Basis {
@@ -312,6 +316,10 @@ impl Basis {
             Basis::Art33Para1 => format!("{XZCFF}第三十三条第一款"),
             Basis::Coercion18Item7 => format!("{XZQZF}第十八条第七项"),
             Basis::Coercion27 => format!("{XZQZF}第二十七条"),
+            // issue 10 part B
+            Basis::Coercion35To38 => {
+                format!("{XZQZF}第三十五条、第三十六条、第三十七条、第三十八条")
+            }
         }
     }
 }
