@@ -278,7 +278,11 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                 },
             ));
         } else {
-            events.push(event(step(rng, 200), &[], EventKind::Demand));
+            events.push(event(
+                step(rng, 200),
+                &[],
+                EventKind::Demand { deadline: None },
+            ));
             events.push(event(
                 step(rng, 30),
                 &[],

@@ -307,6 +307,10 @@ pub enum Basis {
     /// 行政处罚法第六十一条；民事诉讼法第八十五条 (postal service posted late; the days in the
     /// post do not count).
     Art61CivilArt85,
+    // issue 10 part B
+    /// 行政强制法第三十五条至第三十八条 (强制执行 by the bureau without the demand, the time to
+    /// perform and defend, or the served enforcement decision).
+    Coercion35To38,
 }
 
 impl Basis {
@@ -330,6 +334,10 @@ impl Basis {
             // issue 10 part A
             Basis::Art61CivilArt85 => {
                 format!("{XZCFF}第六十一条；《中华人民共和国民事诉讼法》第八十五条")
+            }
+            // issue 10 part B
+            Basis::Coercion35To38 => {
+                format!("{XZQZF}第三十五条、第三十六条、第三十七条、第三十八条")
             }
         }
     }

@@ -135,6 +135,14 @@ pub(crate) fn roles_for(event: EventType) -> &'static [Role] {
         | EventType::ForcedDemolition => &[Role::Leader, Role::Officer],
         // issue 10 part A: revoking a decision is the head's act, prepared by the legal office.
         EventType::Revocation => &[Role::Leader, Role::Legal],
+        // issue 10 part B: the head approves an extension and decides on enforcement; an
+        // excluded period is recorded by the officers; the legal office, which answers
+        // reconsiderations and lawsuits, records them as well as the officers.
+        EventType::Extension | EventType::EnforcementDecision => &[Role::Leader],
+        EventType::Suspension => &[Role::Leader, Role::Officer],
+        EventType::Reconsideration | EventType::Lawsuit => {
+            &[Role::Leader, Role::Legal, Role::Officer]
+        }
     }
 }
 
