@@ -295,6 +295,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
             kind: party,
             name: "某当事人".to_owned(),
             minor_under_14: false,
+            birth_date: None,
         },
         procedure: if summary {
             Procedure::Summary

@@ -1428,9 +1428,35 @@ impl<'t, 'c> Case<'t, 'c> {
         Ok(())
     }
 
+    /// `minor_lighter_penalty` at a penalty decision: a party aged 14 to under 18 on the day of
+    /// the act must be penalised more lightly or mitigated (行政处罚法第三十条); the decision
+    /// finds `lighter` (从轻) or `mitigated` (减轻).
+    fn minor_lighter_penalty(&mut self, at: At, facts: &DecisionFacts) {
+        let party = &self.t.party;
+        if !party.minor_14_to_18_on(self.t.act_date) || facts.lighter || facts.mitigated {
+            return;
+        }
+        let (Some(birth), Some(age)) = (party.birth_date, party.full_years_on(self.t.act_date))
+        else {
+            return;
+        };
+        let age = ["十四", "十五", "十六", "十七"]
+            .get(usize::try_from(age.saturating_sub(14)).unwrap_or(usize::MAX))
+            .copied()
+            .unwrap_or("十四");
+        let message = format!(
+            "当事人{}出生，{}违法时已满{age}周岁、不满十八周岁，应当从轻或者减轻行政处罚，但{}的处罚决定既未认定从轻处罚也未认定减轻处罚",
+            CnDate(birth),
+            CnDate(self.t.act_date),
+            CnDate(at.on)
+        );
+        self.flag(RuleId::MinorLighterPenalty, Basis::Art30, at, message);
+    }
+
     /// `no_penalty_conditions` at a penalty decision: the party was under 14 (Art. 30), or the
     /// decision finds the act minor, corrected and harmless (Art. 33 para. 1).
     fn no_penalty_conditions(&mut self, at: At, facts: &DecisionFacts) {
+        self.minor_lighter_penalty(at, facts);
         if self.t.party.minor_under_14 {
             let message = format!(
                 "当事人违法时不满十四周岁，不予行政处罚（应责令监护人加以管教），但{}作出了行政处罚",

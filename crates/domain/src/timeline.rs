@@ -525,6 +525,35 @@ pub struct Party {
     /// (行政处罚法第三十条). Only for `kind: individual`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub minor_under_14: bool,
+    /// Date of birth (individuals only, optional). A party aged 14 or more and under 18 at the
+    /// time of the act is penalised more lightly or mitigated (行政处罚法第三十条); the age is
+    /// counted in 周岁, reached on the day after the birthday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+}
+
+impl Party {
+    /// Full years of age (周岁) on `day`: a year is reached on the day after the birthday, as
+    /// Chinese law counts 已满…周岁. A birthday on 29 February counts as 1 March in other years.
+    /// `None` without a birth date or for a day before the birth.
+    pub fn full_years_on(&self, day: NaiveDate) -> Option<u32> {
+        let birth = self.birth_date?;
+        if day < birth {
+            return None;
+        }
+        let mut years = u32::try_from(day.year() - birth.year()).ok()?;
+        let birthday = NaiveDate::from_ymd_opt(day.year(), birth.month(), birth.day())
+            .or_else(|| NaiveDate::from_ymd_opt(day.year(), 3, 1))?;
+        if birthday >= day {
+            years = years.saturating_sub(1);
+        }
+        Some(years)
+    }
+
+    /// Aged 14 or more and under 18 on `day` (行政处罚法第三十条: 从轻或者减轻).
+    pub fn minor_14_to_18_on(&self, day: NaiveDate) -> bool {
+        matches!(self.full_years_on(day), Some(14..=17))
+    }
 }
 
 /// An enforcement certificate (行政执法证).
@@ -770,6 +799,7 @@ impl EventType {
                 "outcome",
                 "penalty",
                 "mitigated",
+                "lighter",
                 "locations",
                 "minor",
                 "corrected",
@@ -790,6 +820,7 @@ impl EventType {
             EventType::SummaryPenalty => &[
                 "penalty",
                 "mitigated",
+                "lighter",
                 "locations",
                 "minor",
                 "corrected",
@@ -859,6 +890,8 @@ impl fmt::Display for EventType {
 pub struct DecisionFacts {
     /// 减轻处罚 (行政处罚法第三十二条): the fine may lie below the statutory minimum.
     pub mitigated: bool,
+    /// 从轻处罚 (行政处罚法第三十条、第三十二条): within the statutory range, on the lighter side.
+    pub lighter: bool,
     /// Number of locations (处) for a violation fined per location (`fine_unit = "每处"` in the
     /// catalogue); at least 1.
     pub locations: u32,
@@ -874,6 +907,7 @@ impl Default for DecisionFacts {
     fn default() -> Self {
         DecisionFacts {
             mitigated: false,
+            lighter: false,
             locations: 1,
             minor: false,
             corrected: false,
@@ -1353,6 +1387,8 @@ struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mitigated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    lighter: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     locations: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     minor: Option<bool>,
@@ -1391,7 +1427,7 @@ struct RawEvent {
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 35] {
+    fn present_fields(&self) -> [(&'static str, bool); 36] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -1412,6 +1448,7 @@ impl RawEvent {
             ("reported_on", self.reported_on.is_some()),
             ("handed_in_on", self.handed_in_on.is_some()),
             ("mitigated", self.mitigated.is_some()),
+            ("lighter", self.lighter.is_some()),
             ("locations", self.locations.is_some()),
             ("minor", self.minor.is_some()),
             ("corrected", self.corrected.is_some()),
@@ -1440,6 +1477,7 @@ impl RawEvent {
     fn facts(&self) -> DecisionFacts {
         DecisionFacts {
             mitigated: self.mitigated.unwrap_or(false),
+            lighter: self.lighter.unwrap_or(false),
             locations: self.locations.unwrap_or(1),
             minor: self.minor.unwrap_or(false),
             corrected: self.corrected.unwrap_or(false),
@@ -1716,6 +1754,7 @@ impl From<Event> for RawEvent {
             reported_on: None,
             handed_in_on: None,
             mitigated: None,
+            lighter: None,
             locations: None,
             minor: None,
             corrected: None,
@@ -1867,6 +1906,7 @@ impl RawEvent {
     /// Writes the decision facts that differ from their defaults.
     fn set_facts(&mut self, facts: DecisionFacts) {
         self.mitigated = facts.mitigated.then_some(true);
+        self.lighter = facts.lighter.then_some(true);
         self.locations = (facts.locations != 1).then_some(facts.locations);
         self.minor = facts.minor.then_some(true);
         self.corrected = facts.corrected.then_some(true);
@@ -2078,6 +2118,20 @@ impl Timeline {
                 field: "minor_under_14",
                 problem: "不满十四周岁（minor_under_14）只适用于公民（kind: individual）",
             });
+        }
+        if let Some(birth) = self.party.birth_date {
+            if self.party.kind != PartyKind::Individual {
+                return Err(TimelineError::InvalidParty {
+                    field: "birth_date",
+                    problem: "出生日期（birth_date）只适用于公民（kind: individual）",
+                });
+            }
+            if birth > self.act_date {
+                return Err(TimelineError::InvalidParty {
+                    field: "birth_date",
+                    problem: "出生日期（birth_date）晚于违法行为发生日（act_date）",
+                });
+            }
         }
         for (i, o) in self.officers.iter().enumerate() {
             if o.id.trim().is_empty() {
@@ -3410,6 +3464,7 @@ events:
                 }),
                 facts: DecisionFacts {
                     mitigated: true,
+                    lighter: false,
                     locations: 3,
                     minor: true,
                     corrected: true,

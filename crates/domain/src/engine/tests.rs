@@ -2023,6 +2023,87 @@ fn children_under_14_are_not_punished() {
     assert!(err.to_string().contains("party.minor_under_14"), "{err}");
 }
 
+// ---- minor_lighter_penalty -------------------------------------------------------------------
+
+/// A summary fine on 2025-03-03 for an act of 2025-03-01 by a party born on `birth`.
+fn minor_fined(birth: &str, findings: &str) -> CheckReport {
+    run(
+        &timeline_with(
+            &format!(
+                "party: {{ kind: individual, name: 小明, birth_date: {birth} }}\nprocedure: summary\nact_date: 2025-03-01"
+            ),
+            &format!(
+                "  - {{ on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: {{ fine: 50 }}{findings} }}\n"
+            ),
+        ),
+        today(),
+    )
+}
+
+#[test]
+fn a_party_aged_14_to_18_at_the_act_is_penalised_more_lightly_or_mitigated() {
+    // 已满十四周岁 from the day after the 14th birthday; 不满十八周岁 up to the 18th birthday
+    // itself: the day before, the day of and the day after each birthday.
+    for (birth, flagged) in [
+        ("2011-03-02", false), // 14th birthday the day after the act: 13
+        ("2011-03-01", false), // 14th birthday on the act day: not yet 已满十四周岁
+        ("2011-02-28", true),  // 14th birthday the day before: 14
+        ("2007-03-02", true),  // 17
+        ("2007-03-01", true),  // 18th birthday on the act day: not yet 已满十八周岁
+        ("2007-02-28", false), // 18
+    ] {
+        let r = minor_fined(birth, "");
+        let v = of(&r, RuleId::MinorLighterPenalty);
+        assert_eq!(v.len(), usize::from(flagged), "{birth}: {:?}", found(&r));
+        if let Some(v) = v.first() {
+            assert_eq!(v.event, Some(0));
+            assert_eq!(v.basis, "《中华人民共和国行政处罚法》第三十条");
+            assert!(v.message.contains("应当从轻或者减轻"), "{}", v.message);
+            assert!(v.message.contains("违法时已满十"), "{}", v.message);
+        }
+    }
+    // The decision finds 从轻 or 减轻: met.
+    for findings in [", lighter: true", ", mitigated: true"] {
+        let r = minor_fined("2009-06-01", findings);
+        assert!(
+            of(&r, RuleId::MinorLighterPenalty).is_empty(),
+            "{findings}: {:?}",
+            found(&r)
+        );
+    }
+    // A date of birth is for individuals, and not after the act.
+    let org = format!(
+        "party: {{ kind: organisation, name: 某公司, birth_date: 2009-06-01 }}\nprocedure: summary\nact_date: 2025-03-01\n{OFFICERS}events: []\n"
+    );
+    let err = Timeline::from_yaml(&org).unwrap_err();
+    assert_eq!(err.code(), "invalid_party");
+    assert!(err.to_string().contains("party.birth_date"), "{err}");
+    let unborn = format!(
+        "party: {{ kind: individual, name: 小明, birth_date: 2025-03-02 }}\nprocedure: summary\nact_date: 2025-03-01\n{OFFICERS}events: []\n"
+    );
+    assert_eq!(
+        Timeline::from_yaml(&unborn).unwrap_err().code(),
+        "invalid_party"
+    );
+}
+
+#[test]
+fn full_years_are_reached_the_day_after_the_birthday_and_29_february_counts_as_1_march() {
+    let party = |birth: NaiveDate| Party {
+        kind: PartyKind::Individual,
+        name: "小明".to_owned(),
+        minor_under_14: false,
+        birth_date: Some(birth),
+    };
+    let p = party(d(2008, 2, 29));
+    assert_eq!(p.full_years_on(d(2025, 2, 28)), Some(16));
+    assert_eq!(p.full_years_on(d(2025, 3, 1)), Some(16));
+    assert_eq!(p.full_years_on(d(2025, 3, 2)), Some(17));
+    assert_eq!(p.full_years_on(d(2024, 3, 1)), Some(16));
+    assert_eq!(p.full_years_on(d(2008, 2, 28)), None);
+    assert_eq!(p.full_years_on(d(2008, 2, 29)), Some(0));
+}
+
 // ---- officer_recusal ------------------------------------------------------------------------------
 
 #[test]
@@ -2497,6 +2578,7 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
     let later = on + chrono::Days::new(u64::from(days));
     let facts = DecisionFacts {
         mitigated: flag(3),
+        lighter: flag(7),
         locations: u32::from(mask % 4).max(1),
         minor: flag(4),
         corrected: flag(5),
@@ -2655,6 +2737,9 @@ proptest! {
                 kind: if organisation { PartyKind::Organisation } else { PartyKind::Individual },
                 name: "某".to_owned(),
                 minor_under_14: !organisation && serious && major,
+                // aged about 16 at the act (行政处罚法第三十条) in some sequences
+                birth_date: (!organisation && !major)
+                    .then(|| first - chrono::Days::new(act_back + 16 * 365)),
             },
             procedure: if major { Procedure::Ordinary } else { Procedure::Summary },
             act_date: first - chrono::Days::new(act_back),

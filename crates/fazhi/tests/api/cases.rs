@@ -179,6 +179,35 @@ async fn future_dates_and_unknown_officers_are_input_errors() {
 }
 
 #[tokio::test]
+async fn the_party_s_date_of_birth_is_kept_and_checked() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let case = |party: Value| json!({"org_unit_id": app.squad, "party": party, "procedure": "ordinary", "act_date": "2026-03-01", "violation": "zhan_dao_jing_ying"});
+    // Kept: the stored case reads back the same party (行政处罚法第三十条 needs the age).
+    let (s, v) = parts(
+        leader
+            .post(
+                "/cases",
+                &case(json!({"kind": "individual", "name": "钱某", "birth_date": "2010-03-09"})),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["case"]["party_birth_date"], "2010-03-09", "{v}");
+    // Refused: an organisation's, and one after the act.
+    for party in [
+        json!({"kind": "organisation", "name": "某公司", "birth_date": "2010-03-09"}),
+        json!({"kind": "individual", "name": "钱某", "birth_date": "2026-03-02"}),
+    ] {
+        let (s, b) = parts(leader.post("/cases", &case(party)).await).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(b["error"]["code"], "invalid_party");
+        assert_eq!(b["error"]["field"], "party.birth_date");
+    }
+}
+
+#[tokio::test]
 async fn evidence_is_stored_with_its_sha256() {
     let app = TestApp::spawn_on("2026-04-30").await;
     let leader = app.user("leader", Role::Leader, &app.bureau).await;

@@ -73,6 +73,14 @@ fn findings_fields(v: &mut Vec<Field>) {
         "减轻处罚（行政处罚法第三十二条）",
         Kind::Check,
     ));
+    v.push(
+        Field::new(
+            "lighter",
+            "从轻处罚（行政处罚法第三十条、第三十二条）",
+            Kind::Check,
+        )
+        .help("当事人违法时已满十四周岁不满十八周岁的，应当从轻或者减轻处罚"),
+    );
     v.push(Field::new("minor", "违法行为轻微", Kind::Check));
     v.push(Field::new("corrected", "及时改正", Kind::Check));
     v.push(Field::new("no_harm", "没有造成危害后果", Kind::Check));
@@ -367,7 +375,7 @@ fn penalty_json(p: &Posted, fields: &mut Fields) -> Map<String, Value> {
 }
 
 fn findings_json(p: &Posted, fields: &mut Fields, o: &mut Map<String, Value>) {
-    for k in ["mitigated", "minor", "corrected", "no_harm"] {
+    for k in ["mitigated", "lighter", "minor", "corrected", "no_harm"] {
         if p.checked(k) {
             o.insert(k.into(), Value::Bool(true));
         }
