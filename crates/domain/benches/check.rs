@@ -278,7 +278,11 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
                 },
             ));
         } else {
-            events.push(event(step(rng, 200), &[], EventKind::Demand));
+            events.push(event(
+                step(rng, 200),
+                &[],
+                EventKind::Demand { deadline: None },
+            ));
             events.push(event(
                 step(rng, 30),
                 &[],
@@ -291,6 +295,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
             kind: party,
             name: "某当事人".to_owned(),
             minor_under_14: false,
+            birth_date: None,
         },
         procedure: if summary {
             Procedure::Summary

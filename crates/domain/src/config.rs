@@ -104,6 +104,36 @@ pub struct RulesConfig {
     /// (河南省行政执法条例第二十八条 has each agency define and publish its list). Set by the
     /// bureau. [L]
     pub local_rules_document: String,
+    // issue 10 part B
+    /// How the ten days of 行政强制法第五十四条 ("催告书送达十日后当事人仍未履行义务的") are
+    /// counted before the court application: `working_days` (default: 第六十九条 makes periods
+    /// of ten days or less in that law working days, legal-rules.md D7) or `calendar_days`
+    /// (ten calendar days, the last day rolled over rest days). [P] for the text; the reading
+    /// is the bureau's setting.
+    pub demand_wait_unit: DayUnit,
+    /// Whether the bureau's rules allow extending the 90-day decision period with the head's
+    /// approval (an `extension` event). 行政处罚法第六十条 has no extension ("法律、法规、规章另有
+    /// 规定的，从其规定"); sector rules do. The bureau's rule, cited as `local_rules_document`
+    /// with 本局规定. Default off. [U]
+    pub decision_extension_allowed: bool,
+    /// Most days the decision period may be extended in all, when extension is allowed. [U]
+    pub decision_extension_max_days: u32,
+    /// Whether the bureau's rules exclude from the 90-day decision period the time of a
+    /// hearing, a public notice, testing (检测、检验) or an expert opinion (鉴定), each recorded
+    /// as a `suspension` event with its first and last day. The bureau's rule (本局规定).
+    /// Default off. [U]
+    pub decision_period_exclusions: bool,
+}
+
+// issue 10 part B
+/// How a period written in days is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayUnit {
+    /// Working days on the holiday calendar.
+    WorkingDays,
+    /// Calendar days, the last day rolled forward over rest days (民事诉讼法第八十五条).
+    CalendarDays,
 }
 
 impl Default for RulesConfig {
@@ -139,6 +169,11 @@ impl Default for RulesConfig {
             review_when_hearing_scope: true,
             deliberation_when_hearing_scope: true,
             local_rules_document: "《重大执法决定法制审核目录清单》".to_owned(),
+            // issue 10 part B
+            demand_wait_unit: DayUnit::WorkingDays,
+            decision_extension_allowed: false,
+            decision_extension_max_days: 30,
+            decision_period_exclusions: false,
         }
     }
 }
@@ -199,6 +234,14 @@ mod tests {
         let c = RulesConfig::from_toml("local_rules_document = \"《某局重大执法决定目录》\"\n")
             .unwrap();
         assert_eq!(c.local_rules_document, "《某局重大执法决定目录》");
+        // issue 10 part B
+        let c = RulesConfig::from_toml(
+            "demand_wait_unit = \"calendar_days\"\ndecision_extension_allowed = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.demand_wait_unit, DayUnit::CalendarDays);
+        assert!(c.decision_extension_allowed);
+        assert!(RulesConfig::from_toml("demand_wait_unit = \"weeks\"\n").is_err());
         let c = RulesConfig::from_toml("hearing_fine_individual = 1000.5\n").unwrap();
         assert_eq!(c.hearing_fine_individual, Yuan::from_fen(100_050));
     }

@@ -21,7 +21,7 @@ use chrono::{Months, NaiveDate};
 use fazhi_calendar::{Calendar, CalendarError};
 
 use crate::catalogue::{Catalogue, ViolationEntry};
-use crate::config::RulesConfig;
+use crate::config::{DayUnit, RulesConfig};
 use crate::report::{CaseStage, CheckReport, Deadline, DeadlineStatus, Surcharge, Violation};
 use crate::rule::{Basis, RuleId};
 use crate::timeline::{
@@ -268,6 +268,17 @@ struct Case<'t, 'c> {
     transfer: Option<(At, usize)>,
     /// The latest demolition announcement with its self-demolition deadline.
     announcement: Option<(At, NaiveDate)>,
+    // issue 10 part B
+    /// Days the decision period was extended (approved `extension` events).
+    decision_extension_days: u32,
+    /// Periods not counted towards the decision period (`suspension` events), first and last day.
+    decision_exclusions: Vec<(NaiveDate, NaiveDate)>,
+    /// The deadline the latest demand (催告书) states for performance.
+    demand_deadline: Option<NaiveDate>,
+    /// The latest enforcement decision (行政强制执行决定) and the day it was served.
+    enforcement_decision: Option<(At, Option<NaiveDate>)>,
+    /// Reconsiderations and lawsuits filed and not yet ended.
+    remedies_pending: Vec<(EventType, At)>,
 }
 
 impl<'t, 'c> Case<'t, 'c> {
@@ -311,6 +322,12 @@ impl<'t, 'c> Case<'t, 'c> {
             transfer_report: None,
             transfer: None,
             announcement: None,
+            // issue 10 part B
+            decision_extension_days: 0,
+            decision_exclusions: Vec::new(),
+            demand_deadline: None,
+            enforcement_decision: None,
+            remedies_pending: Vec::new(),
         }
     }
 
@@ -346,8 +363,14 @@ impl<'t, 'c> Case<'t, 'c> {
                 }
                 Some(CaseStage::Registered)
             }
-            EventKind::Evidence => Some(CaseStage::Investigating),
+            EventKind::Evidence => {
+                // issue 10 part B: discovery is the first investigation act.
+                self.limitation(at, t);
+                Some(CaseStage::Investigating)
+            }
             EventKind::Preservation => {
+                // issue 10 part B
+                self.limitation(at, t);
                 let due = self
                     .days
                     .working(e.on, self.rules.preservation_decision_working_days)?;
@@ -434,7 +457,11 @@ impl<'t, 'c> Case<'t, 'c> {
                 method,
                 consent,
                 posted_on,
-            } => self.service(at, *method, *consent, *posted_on)?,
+            } => {
+                // issue 10 part B
+                self.serve_enforcement_decision(at);
+                self.service(at, *method, *consent, *posted_on)?
+            }
             EventKind::Payment {
                 amount,
                 surcharge,
@@ -451,8 +478,10 @@ impl<'t, 'c> Case<'t, 'c> {
                 };
                 self.payment(at, *amount, *surcharge, *method, collection)?
             }
-            EventKind::Demand => {
+            EventKind::Demand { deadline } => {
                 self.demand = Some(at);
+                // issue 10 part B
+                self.demand_deadline = *deadline;
                 None
             }
             EventKind::CourtEnforcementApplication => {
@@ -463,6 +492,8 @@ impl<'t, 'c> Case<'t, 'c> {
             EventKind::Close { reason, ground } => {
                 self.close(at);
                 self.closing(at, *reason, ground.as_deref());
+                // issue 10 part B
+                self.close_ends_decision_period(at, *reason);
                 Some(CaseStage::Closed)
             }
             EventKind::Archive => Some(CaseStage::Archived),
@@ -479,6 +510,8 @@ impl<'t, 'c> Case<'t, 'c> {
                 reported_on,
                 record,
             } => {
+                // issue 10 part B
+                self.limitation(at, t);
                 self.coercive_measure(at, *until, *extended, *emergency, *approved, *reported_on)?;
                 if !*record {
                     let message = format!(
@@ -504,12 +537,38 @@ impl<'t, 'c> Case<'t, 'c> {
             }
             EventKind::ForcedDemolition => {
                 self.forced_demolition(at)?;
+                // issue 10 part B
+                self.enforcement_steps(at);
+                self.no_pending_remedy(at);
                 self.enforcement = Some(at);
                 Some(CaseStage::Executed)
             }
             // issue 10 part A
             EventKind::Revocation { .. } => {
                 self.revocation(at);
+                None
+            }
+            // issue 10 part B
+            EventKind::Extension { days, .. } => {
+                self.extension(at, *days)?;
+                None
+            }
+            EventKind::Suspension { kind, from, until } => {
+                self.suspension(at, *kind, *from, *until)?;
+                None
+            }
+            EventKind::EnforcementDecision => {
+                self.enforcement_decision(at);
+                None
+            }
+            EventKind::Reconsideration { ended } | EventKind::Lawsuit { ended } => {
+                if *ended {
+                    if let Some(k) = self.remedies_pending.iter().position(|(r, _)| *r == t) {
+                        self.remedies_pending.remove(k);
+                    }
+                } else {
+                    self.remedies_pending.push((t, at));
+                }
                 None
             }
         };
@@ -702,8 +761,9 @@ impl<'t, 'c> Case<'t, 'c> {
             return;
         };
         if at.on > end {
+            // issue 10 part B: the first investigation act recorded is the discovery (发现).
             let message = format!(
-                "{}日期{}已超过违法行为发生之日{}起{years}年的追责时效（至{}止），不再给予行政处罚",
+                "本案最早的调查处理行为（{}，{}）即发现违法行为之日，已超过违法行为发生之日{}起{years}年的追责时效（至{}止），不再给予行政处罚",
                 t.label(),
                 CnDate(at.on),
                 CnDate(self.t.act_date),
@@ -1183,9 +1243,9 @@ impl<'t, 'c> Case<'t, 'c> {
                 let due = self.deadlines[k].due;
                 if due.is_missed_by(at.on)? {
                     let message = format!(
-                        "{}立案，应于{due}前（{}日）作出决定，实际于{}作出，已超过办案期限",
+                        "{}立案，应于{due}前（{}）作出决定，实际于{}作出，已超过办案期限",
                         CnDate(register.on),
-                        self.rules.decision_days,
+                        self.decision_period_words(register.on)?,
                         CnDate(at.on)
                     );
                     self.flag(RuleId::DecisionDeadline90d, Basis::Rule, at, message);
@@ -1368,9 +1428,35 @@ impl<'t, 'c> Case<'t, 'c> {
         Ok(())
     }
 
+    /// `minor_lighter_penalty` at a penalty decision: a party aged 14 to under 18 on the day of
+    /// the act must be penalised more lightly or mitigated (行政处罚法第三十条); the decision
+    /// finds `lighter` (从轻) or `mitigated` (减轻).
+    fn minor_lighter_penalty(&mut self, at: At, facts: &DecisionFacts) {
+        let party = &self.t.party;
+        if !party.minor_14_to_18_on(self.t.act_date) || facts.lighter || facts.mitigated {
+            return;
+        }
+        let (Some(birth), Some(age)) = (party.birth_date, party.full_years_on(self.t.act_date))
+        else {
+            return;
+        };
+        let age = ["十四", "十五", "十六", "十七"]
+            .get(usize::try_from(age.saturating_sub(14)).unwrap_or(usize::MAX))
+            .copied()
+            .unwrap_or("十四");
+        let message = format!(
+            "当事人{}出生，{}违法时已满{age}周岁、不满十八周岁，应当从轻或者减轻行政处罚，但{}的处罚决定既未认定从轻处罚也未认定减轻处罚",
+            CnDate(birth),
+            CnDate(self.t.act_date),
+            CnDate(at.on)
+        );
+        self.flag(RuleId::MinorLighterPenalty, Basis::Art30, at, message);
+    }
+
     /// `no_penalty_conditions` at a penalty decision: the party was under 14 (Art. 30), or the
     /// decision finds the act minor, corrected and harmless (Art. 33 para. 1).
     fn no_penalty_conditions(&mut self, at: At, facts: &DecisionFacts) {
+        self.minor_lighter_penalty(at, facts);
         if self.t.party.minor_under_14 {
             let message = format!(
                 "当事人违法时不满十四周岁，不予行政处罚（应责令监护人加以管教），但{}作出了行政处罚",
@@ -1629,12 +1715,12 @@ impl<'t, 'c> Case<'t, 'c> {
             return self.court_window(at, String::new());
         };
         let mut reasons = String::new();
-        let n = self.rules.demand_wait_working_days;
-        let earliest = self.days.working(demand.on, n)?;
+        // issue 10 part B: working or calendar days, as the bureau reads 第五十四条.
+        let (earliest, days) = self.demand_wait_end(demand.on)?;
         if earliest.is_after(at.on)? {
             let _ = write!(
                 reasons,
-                "催告书于{}送达，须满{n}个工作日（{earliest}）当事人仍未履行才可申请",
+                "催告书于{}送达，须满{days}（{earliest}）当事人仍未履行才可申请",
                 CnDate(demand.on)
             );
         }
@@ -2055,6 +2141,13 @@ impl Case<'_, '_> {
                 }
             }
             self.decided = None;
+            // issue 10 parts A and B: the demand and the enforcement decision executed the
+            // revoked decision and fall with it. A later `service` serves the revocation, not
+            // that enforcement decision, and a new decision is executed only after its own
+            // demand (行政强制法第三十五、三十七、五十四条).
+            self.demand = None;
+            self.demand_deadline = None;
+            self.enforcement_decision = None;
         }
     }
 
@@ -2115,5 +2208,287 @@ impl Case<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 10 part B: the decision period's extension and excluded periods, closing before the
+// decision, and the steps of 强制执行 by the bureau (行政强制法 chapter IV).
+// ---------------------------------------------------------------------------------------------
+
+const XZCFF_ART60: &str = "《中华人民共和国行政处罚法》第六十条";
+
+impl Case<'_, '_> {
+    /// A violation of a limit the bureau's own rules set (本局规定): the basis cites the
+    /// bureau's document (`local_rules_document`) beside the statute that leaves room for it.
+    fn flag_bureau(&mut self, rule: RuleId, at: At, statute: &str, message: &str) {
+        self.violations.push(Violation {
+            rule: rule.as_str().to_owned(),
+            event: Some(at.index),
+            basis: format!("{}（本局规定）；{statute}", self.rules.local_rules_document),
+            message: format!(
+                "按本局规定（{}）：{message}",
+                self.rules.local_rules_document
+            ),
+        });
+    }
+
+    /// Days of the excluded periods (`suspension`) after `register` and not after `end`, each
+    /// day counted once however many periods cover it.
+    fn excluded_days(&self, register: NaiveDate, end: NaiveDate) -> u32 {
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = self
+            .decision_exclusions
+            .iter()
+            .filter_map(|&(from, until)| {
+                let from = from.max(register.succ_opt()?);
+                let until = until.min(end);
+                (from <= until).then_some((from, until))
+            })
+            .collect();
+        spans.sort_unstable();
+        let mut total: i64 = 0;
+        let mut covered_to: Option<NaiveDate> = None;
+        for (from, until) in spans {
+            let start = match covered_to {
+                Some(c) if c >= until => continue,
+                Some(c) if c >= from => c.succ_opt().unwrap_or(until),
+                _ => from,
+            };
+            total += (until - start).num_days() + 1;
+            covered_to = Some(until);
+        }
+        u32::try_from(total).unwrap_or(u32::MAX)
+    }
+
+    /// The length of the decision period in calendar days (before rolling the last day): the
+    /// `decision_days`, the approved extensions and the excluded days that fall inside the
+    /// period so lengthened (a fixed point: an excluded period after the 90th day counts when
+    /// the period reaches it). Returns (days, of which excluded).
+    fn decision_period_days(&self, register: NaiveDate) -> (u32, u32) {
+        let base = self
+            .rules
+            .decision_days
+            .saturating_add(self.decision_extension_days);
+        let mut excluded = 0u32;
+        loop {
+            let end = register
+                .checked_add_days(chrono::Days::new(u64::from(base.saturating_add(excluded))))
+                .unwrap_or(NaiveDate::MAX);
+            let n = self.excluded_days(register, end);
+            if n == excluded {
+                return (base.saturating_add(excluded), excluded);
+            }
+            excluded = n;
+        }
+    }
+
+    /// Moves the open decision deadline to the end of the lengthened period.
+    fn recompute_decision_due(&mut self) -> Result<(), CheckError> {
+        if self.first_decision_checked {
+            return Ok(());
+        }
+        let (Some(register), Some(k)) = (self.register, self.decision_deadline) else {
+            return Ok(());
+        };
+        let (days, _) = self.decision_period_days(register.on);
+        self.deadlines[k].due = self.days.calendar_days(register.on, days)?;
+        Ok(())
+    }
+
+    /// How the decision period is made up, in words: `90日` or
+    /// `90日，经批准延长30日，另有12日不计入办案期限`.
+    fn decision_period_words(&self, register: NaiveDate) -> Result<String, CheckError> {
+        let (_, excluded) = self.decision_period_days(register);
+        let mut words = format!("{}日", self.rules.decision_days);
+        if self.decision_extension_days > 0 {
+            let _ = write!(words, "，经批准延长{}日", self.decision_extension_days);
+        }
+        if excluded > 0 {
+            let _ = write!(words, "，另有{excluded}日不计入办案期限");
+        }
+        Ok(words)
+    }
+
+    /// `decision_deadline_90d` at `extension`: allowed only where the bureau's rules allow it,
+    /// before the period has run out and within the cap; an accepted extension moves the due
+    /// date.
+    fn extension(&mut self, at: At, days: u32) -> Result<(), CheckError> {
+        let (Some(register), Some(k)) = (self.register, self.decision_deadline) else {
+            let message = format!("{}延长办案期限，但本案没有立案记录", CnDate(at.on));
+            self.flag(RuleId::DecisionDeadline90d, Basis::Rule, at, message);
+            return Ok(());
+        };
+        if self.first_decision_checked {
+            let message = format!(
+                "{}延长办案期限，但本案已作出决定，办案期限不再延长",
+                CnDate(at.on)
+            );
+            self.flag(RuleId::DecisionDeadline90d, Basis::Rule, at, message);
+            return Ok(());
+        }
+        if !self.rules.decision_extension_allowed {
+            let message = format!(
+                "行政处罚法规定自立案之日（{}）起{}日内作出行政处罚决定，没有延长的规定；本局规则未规定经负责人批准延长办案期限，{}的延长审批不能延长期限",
+                CnDate(register.on),
+                self.rules.decision_days,
+                CnDate(at.on)
+            );
+            self.flag(RuleId::DecisionDeadline90d, Basis::Rule, at, message);
+            return Ok(());
+        }
+        let due = self.deadlines[k].due;
+        let mut problems = Vec::new();
+        if due.is_missed_by(at.on)? {
+            problems.push(format!(
+                "办案期限已于{due}届满，{}才批准延长，期限届满后不能再延长",
+                CnDate(at.on)
+            ));
+        }
+        let total = self.decision_extension_days.saturating_add(days);
+        let max = self.rules.decision_extension_max_days;
+        if total > max {
+            problems.push(format!(
+                "本次延长{days}日后累计延长{total}日，超过最多延长{max}日的规定"
+            ));
+        }
+        if !problems.is_empty() {
+            let message = problems.join("；");
+            self.flag_bureau(RuleId::DecisionDeadline90d, at, XZCFF_ART60, &message);
+            return Ok(());
+        }
+        self.decision_extension_days = total;
+        self.recompute_decision_due()
+    }
+
+    /// `decision_deadline_90d` at `suspension`: a period is excluded from the decision period
+    /// only where the bureau's rules exclude it; an accepted one moves the due date.
+    fn suspension(
+        &mut self,
+        at: At,
+        kind: crate::timeline::SuspensionKind,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<(), CheckError> {
+        if !self.rules.decision_period_exclusions {
+            let message = format!(
+                "行政处罚法规定的办案期限自立案之日起计算，本局规则未规定扣除{}等期间，{}至{}的{}期间不能从办案期限中扣除",
+                kind.label(),
+                CnDate(from),
+                CnDate(until),
+                kind.label()
+            );
+            self.flag(RuleId::DecisionDeadline90d, Basis::Rule, at, message);
+            return Ok(());
+        }
+        self.decision_exclusions.push((from, until));
+        self.recompute_decision_due()
+    }
+
+    /// At `close` for 撤销立案 before any decision: the case ended by a decision not to pursue
+    /// it, so its decision period counts as met on the day of closing (missed when that day is
+    /// past the due date), rather than showing as overdue for ever.
+    ///
+    /// A decision made and later revoked (issue 10 part A) already met the period on its own
+    /// date: `decided` is empty again then, so "before any decision" is `first_decision_checked`.
+    fn close_ends_decision_period(&mut self, at: At, reason: CloseReason) {
+        if reason == CloseReason::RegistrationRevoked && !self.first_decision_checked {
+            self.first_decision_checked = true;
+            self.complete(self.decision_deadline, at.on);
+        }
+    }
+
+    /// The day from which the court application may be made after a demand served on
+    /// `demand_on` (行政强制法第五十四条), counted as the bureau reads "十日后"
+    /// (`demand_wait_unit`), and the period in words.
+    fn demand_wait_end(&self, demand_on: NaiveDate) -> Result<(Due, String), CheckError> {
+        let n = self.rules.demand_wait_working_days;
+        Ok(match self.rules.demand_wait_unit {
+            DayUnit::WorkingDays => (self.days.working(demand_on, n)?, format!("{n}个工作日")),
+            DayUnit::CalendarDays => (self.days.calendar_days(demand_on, n)?, format!("{n}日")),
+        })
+    }
+
+    /// `demand_before_enforcement` at `enforcement_decision`: a demand came first, stated the
+    /// deadline for performance, and that deadline has passed (行政强制法第三十五、三十七条);
+    /// the party could state and defend meanwhile (第三十六条).
+    fn enforcement_decision(&mut self, at: At) {
+        let problem = match (self.demand, self.demand_deadline) {
+            (None, _) => Some("此前未书面催告当事人履行义务".to_owned()),
+            (Some(d), None) => Some(format!(
+                "{}的催告书未载明当事人履行义务的期限",
+                CnDate(d.on)
+            )),
+            (Some(d), Some(deadline)) if at.on <= deadline => Some(format!(
+                "{}的催告书确定的履行期限至{}，尚未届满；当事人逾期仍不履行的，才可作出强制执行决定",
+                CnDate(d.on),
+                CnDate(deadline)
+            )),
+            (Some(_), Some(_)) => None,
+        };
+        if let Some(problem) = problem {
+            let message = format!("{}作出行政强制执行决定不当：{problem}", CnDate(at.on));
+            self.flag(
+                RuleId::DemandBeforeEnforcement,
+                Basis::Coercion35To38,
+                at,
+                message,
+            );
+        }
+        self.enforcement_decision = Some((at, None));
+    }
+
+    /// A `service` after an enforcement decision not yet served serves it.
+    fn serve_enforcement_decision(&mut self, at: At) {
+        if let Some((d, None)) = self.enforcement_decision {
+            self.enforcement_decision = Some((d, Some(at.on)));
+        }
+    }
+
+    /// `demand_before_enforcement` at `forced_demolition` (强制执行 by the bureau): the demand,
+    /// then the enforcement decision after it, served on the party.
+    fn enforcement_steps(&mut self, at: At) {
+        let missing = match (self.demand, self.enforcement_decision) {
+            (None, _) => Some("书面催告当事人履行义务（催告书）"),
+            (Some(d), Some((e, _))) if e.index < d.index => {
+                Some("催告期满后作出行政强制执行决定（最近一次催告在强制执行决定之后）")
+            }
+            (Some(_), None) => Some("催告期满后作出行政强制执行决定"),
+            (Some(_), Some((_, None))) => Some("将行政强制执行决定书送达当事人"),
+            (Some(_), Some((_, Some(_)))) => None,
+        };
+        if let Some(missing) = missing {
+            let message = format!("{}实施强制拆除前，尚未{missing}", CnDate(at.on));
+            self.flag(
+                RuleId::DemandBeforeEnforcement,
+                Basis::Coercion35To38,
+                at,
+                message,
+            );
+        }
+    }
+
+    /// `illegal_building_demolition` at `forced_demolition`: no reconsideration or lawsuit
+    /// filed and not yet ended (行政强制法第四十四条).
+    fn no_pending_remedy(&mut self, at: At) {
+        if self.remedies_pending.is_empty() {
+            return;
+        }
+        let mut pending = String::new();
+        for (t, filed) in &self.remedies_pending {
+            if !pending.is_empty() {
+                pending.push('、');
+            }
+            let verb = if *t == EventType::Lawsuit {
+                "提起的"
+            } else {
+                "申请的"
+            };
+            let _ = write!(pending, "{}{verb}{}", CnDate(filed.on), t.label());
+        }
+        let message = format!(
+            "{}强制拆除违法建筑不当：当事人{pending}尚未终结",
+            CnDate(at.on)
+        );
+        self.flag(RuleId::IllegalBuildingDemolition, Basis::Rule, at, message);
     }
 }

@@ -58,6 +58,9 @@ pub enum RuleId {
     PenaltyTypes,
     /// B25 — no penalty for minor, corrected, harmless acts, nor for children under 14.
     NoPenaltyConditions,
+    /// A party aged 14 to under 18 at the time of the act is penalised more lightly or
+    /// mitigated (从轻或者减轻, 行政处罚法第三十条).
+    MinorLighterPenalty,
     /// B31 — transfer of suspected crimes: decided within 3 days, handed over within 24 hours.
     CriminalTransfer,
     /// D4 — a demand (催告) before enforcement.
@@ -85,7 +88,7 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in the order of `docs/rules-engine.md`.
-    pub const ALL: [RuleId; 32] = [
+    pub const ALL: [RuleId; 33] = [
         RuleId::OfficersMinTwoCertified,
         RuleId::CertificateRequired,
         RuleId::OfficerRecusal,
@@ -108,6 +111,7 @@ impl RuleId {
         RuleId::LatePaymentSurcharge,
         RuleId::PenaltyTypes,
         RuleId::NoPenaltyConditions,
+        RuleId::MinorLighterPenalty,
         RuleId::CriminalTransfer,
         RuleId::DemandBeforeEnforcement,
         RuleId::CourtEnforcementApplication,
@@ -146,6 +150,7 @@ impl RuleId {
             RuleId::LatePaymentSurcharge => "late_payment_surcharge",
             RuleId::PenaltyTypes => "penalty_types",
             RuleId::NoPenaltyConditions => "no_penalty_conditions",
+            RuleId::MinorLighterPenalty => "minor_lighter_penalty",
             RuleId::CriminalTransfer => "criminal_transfer",
             RuleId::DemandBeforeEnforcement => "demand_before_enforcement",
             RuleId::CourtEnforcementApplication => "court_enforcement_application",
@@ -190,6 +195,7 @@ impl RuleId {
             RuleId::LatePaymentSurcharge => "加处罚款",
             RuleId::PenaltyTypes => "处罚种类和幅度",
             RuleId::NoPenaltyConditions => "不予行政处罚",
+            RuleId::MinorLighterPenalty => "未成年人从轻或者减轻处罚",
             RuleId::CriminalTransfer => "涉嫌犯罪案件移送",
             RuleId::DemandBeforeEnforcement => "强制执行前催告",
             RuleId::CourtEnforcementApplication => "申请人民法院强制执行",
@@ -242,6 +248,7 @@ impl RuleId {
             RuleId::LatePaymentSurcharge => format!("{XZCFF}第七十二条"),
             RuleId::PenaltyTypes => format!("{XZCFF}第九条及该违法行为的处罚依据"),
             RuleId::NoPenaltyConditions => format!("{XZCFF}第三十条、第三十三条第一款"),
+            RuleId::MinorLighterPenalty => format!("{XZCFF}第三十条"),
             RuleId::CriminalTransfer => format!("{YSGD}第五条"),
             RuleId::DemandBeforeEnforcement => format!("{XZQZF}第五十四条"),
             RuleId::CourtEnforcementApplication => format!(
@@ -307,6 +314,10 @@ pub enum Basis {
     /// 行政处罚法第六十一条；民事诉讼法第八十五条 (postal service posted late; the days in the
     /// post do not count).
     Art61CivilArt85,
+    // issue 10 part B
+    /// 行政强制法第三十五条至第三十八条 (强制执行 by the bureau without the demand, the time to
+    /// perform and defend, or the served enforcement decision).
+    Coercion35To38,
 }
 
 impl Basis {
@@ -330,6 +341,10 @@ impl Basis {
             // issue 10 part A
             Basis::Art61CivilArt85 => {
                 format!("{XZCFF}第六十一条；《中华人民共和国民事诉讼法》第八十五条")
+            }
+            // issue 10 part B
+            Basis::Coercion35To38 => {
+                format!("{XZQZF}第三十五条、第三十六条、第三十七条、第三十八条")
             }
         }
     }

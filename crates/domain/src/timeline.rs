@@ -525,6 +525,35 @@ pub struct Party {
     /// (行政处罚法第三十条). Only for `kind: individual`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub minor_under_14: bool,
+    /// Date of birth (individuals only, optional). A party aged 14 or more and under 18 at the
+    /// time of the act is penalised more lightly or mitigated (行政处罚法第三十条); the age is
+    /// counted in 周岁, reached on the day after the birthday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+}
+
+impl Party {
+    /// Full years of age (周岁) on `day`: a year is reached on the day after the birthday, as
+    /// Chinese law counts 已满…周岁. A birthday on 29 February counts as 1 March in other years.
+    /// `None` without a birth date or for a day before the birth.
+    pub fn full_years_on(&self, day: NaiveDate) -> Option<u32> {
+        let birth = self.birth_date?;
+        if day < birth {
+            return None;
+        }
+        let mut years = u32::try_from(day.year() - birth.year()).ok()?;
+        let birthday = NaiveDate::from_ymd_opt(day.year(), birth.month(), birth.day())
+            .or_else(|| NaiveDate::from_ymd_opt(day.year(), 3, 1))?;
+        if birthday >= day {
+            years = years.saturating_sub(1);
+        }
+        Some(years)
+    }
+
+    /// Aged 14 or more and under 18 on `day` (行政处罚法第三十条: 从轻或者减轻).
+    pub fn minor_14_to_18_on(&self, day: NaiveDate) -> bool {
+        matches!(self.full_years_on(day), Some(14..=17))
+    }
 }
 
 /// An enforcement certificate (行政执法证).
@@ -657,6 +686,18 @@ pub enum EventType {
     /// 撤销处罚决定 (the agency revokes its own penalty decision; 一事不再罚 allows a new fine
     /// only after it).
     Revocation,
+    // issue 10 part B
+    /// 延长办案期限 (approved by the head, where the bureau's rules allow it).
+    Extension,
+    /// 不计入办案期限的期间 (hearing, public notice, testing, expert opinion), with its first and
+    /// last day.
+    Suspension,
+    /// 行政强制执行决定 (行政强制法第三十七条), served by a later `service`.
+    EnforcementDecision,
+    /// 行政复议: filed on the event date, or (`ended: true`) ended on it.
+    Reconsideration,
+    /// 行政诉讼: filed on the event date, or (`ended: true`) ended on it.
+    Lawsuit,
 }
 
 impl EventType {
@@ -694,6 +735,12 @@ impl EventType {
             EventType::ForcedDemolition => "forced_demolition",
             // issue 10 part A
             EventType::Revocation => "revocation",
+            // issue 10 part B
+            EventType::Extension => "extension",
+            EventType::Suspension => "suspension",
+            EventType::EnforcementDecision => "enforcement_decision",
+            EventType::Reconsideration => "reconsideration",
+            EventType::Lawsuit => "lawsuit",
         }
     }
 
@@ -731,6 +778,12 @@ impl EventType {
             EventType::ForcedDemolition => "强制拆除",
             // issue 10 part A
             EventType::Revocation => "撤销处罚决定",
+            // issue 10 part B
+            EventType::Extension => "延长办案期限",
+            EventType::Suspension => "不计入办案期限的期间",
+            EventType::EnforcementDecision => "行政强制执行决定",
+            EventType::Reconsideration => "行政复议",
+            EventType::Lawsuit => "行政诉讼",
         }
     }
 
@@ -746,6 +799,7 @@ impl EventType {
                 "outcome",
                 "penalty",
                 "mitigated",
+                "lighter",
                 "locations",
                 "minor",
                 "corrected",
@@ -766,6 +820,7 @@ impl EventType {
             EventType::SummaryPenalty => &[
                 "penalty",
                 "mitigated",
+                "lighter",
                 "locations",
                 "minor",
                 "corrected",
@@ -781,6 +836,12 @@ impl EventType {
             ],
             EventType::DemolitionAnnouncement => &["deadline"],
             EventType::Close => &["reason", "ground"],
+            // issue 10 part B
+            EventType::Demand => &["deadline"],
+            EventType::Extension => &["approver", "reason", "days"],
+            EventType::Suspension => &["kind", "from", "until"],
+            EventType::Reconsideration | EventType::Lawsuit => &["ended"],
+            EventType::EnforcementDecision => &[],
             EventType::Lead
             | EventType::Register
             | EventType::Evidence
@@ -791,7 +852,6 @@ impl EventType {
             | EventType::HearingRequest
             | EventType::HearingWaiver
             | EventType::Deliberation
-            | EventType::Demand
             | EventType::CourtEnforcementApplication
             | EventType::Archive
             | EventType::SeizureDecision
@@ -830,6 +890,8 @@ impl fmt::Display for EventType {
 pub struct DecisionFacts {
     /// 减轻处罚 (行政处罚法第三十二条): the fine may lie below the statutory minimum.
     pub mitigated: bool,
+    /// 从轻处罚 (行政处罚法第三十条、第三十二条): within the statutory range, on the lighter side.
+    pub lighter: bool,
     /// Number of locations (处) for a violation fined per location (`fine_unit = "每处"` in the
     /// catalogue); at least 1.
     pub locations: u32,
@@ -845,6 +907,7 @@ impl Default for DecisionFacts {
     fn default() -> Self {
         DecisionFacts {
             mitigated: false,
+            lighter: false,
             locations: 1,
             minor: false,
             corrected: false,
@@ -888,6 +951,58 @@ impl CloseReason {
             CloseReason::Transfer => "移送",
             CloseReason::RegistrationRevoked => "撤销立案",
             CloseReason::ExecutionTerminated => "终结执行",
+        }
+    }
+}
+
+// issue 10 part B
+impl CloseReason {
+    /// Every reason, in the order of the format.
+    pub const ALL: [CloseReason; 6] = [
+        CloseReason::Executed,
+        CloseReason::Enforced,
+        CloseReason::NoPenalty,
+        CloseReason::Transfer,
+        CloseReason::RegistrationRevoked,
+        CloseReason::ExecutionTerminated,
+    ];
+
+    /// The snake_case identifier used in timelines.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::Executed => "executed",
+            CloseReason::Enforced => "enforced",
+            CloseReason::NoPenalty => "no_penalty",
+            CloseReason::Transfer => "transfer",
+            CloseReason::RegistrationRevoked => "registration_revoked",
+            CloseReason::ExecutionTerminated => "execution_terminated",
+        }
+    }
+}
+
+/// A period that does not count towards the 90-day decision period (`suspension`), where the
+/// bureau's rules exclude it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuspensionKind {
+    /// 听证.
+    Hearing,
+    /// 公告.
+    PublicNotice,
+    /// 检测、检验.
+    Testing,
+    /// 鉴定.
+    ExpertOpinion,
+}
+
+impl SuspensionKind {
+    /// Chinese name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            SuspensionKind::Hearing => "听证",
+            SuspensionKind::PublicNotice => "公告",
+            SuspensionKind::Testing => "检测、检验",
+            SuspensionKind::ExpertOpinion => "鉴定",
         }
     }
 }
@@ -983,7 +1098,10 @@ pub enum EventKind {
         hard_to_collect_later: bool,
     },
     /// 催告.
-    Demand,
+    Demand {
+        /// The deadline for performance the 催告书 states (行政强制法第三十五条第一项).
+        deadline: Option<NaiveDate>,
+    },
     /// 申请人民法院强制执行.
     CourtEnforcementApplication,
     /// 结案.
@@ -1042,6 +1160,37 @@ pub enum EventKind {
         /// revoked.
         decision_on: Option<NaiveDate>,
     },
+    // issue 10 part B
+    /// 延长办案期限: approved by the head (`approver`) for `reason`, by `days` days.
+    Extension {
+        /// Who approved (the head of the bureau), by name.
+        approver: String,
+        /// Why (案情复杂…).
+        reason: String,
+        /// Days added to the decision period.
+        days: u32,
+    },
+    /// A period not counted towards the decision period.
+    Suspension {
+        /// Hearing, public notice, testing or expert opinion.
+        kind: SuspensionKind,
+        /// First day of the period.
+        from: NaiveDate,
+        /// Last day of the period (not after the event date: recorded once it has ended).
+        until: NaiveDate,
+    },
+    /// 行政强制执行决定 (行政强制法第三十七条).
+    EnforcementDecision,
+    /// 行政复议 filed on the event date; with `ended`, the reconsideration ended that day.
+    Reconsideration {
+        /// The reconsideration filed earlier ended (决定作出) on the event date.
+        ended: bool,
+    },
+    /// 行政诉讼 filed on the event date; with `ended`, the lawsuit ended that day.
+    Lawsuit {
+        /// The lawsuit filed earlier ended (裁判生效) on the event date.
+        ended: bool,
+    },
 }
 
 /// One dated step of the case.
@@ -1079,7 +1228,7 @@ impl Event {
             EventKind::Decision { .. } => EventType::Decision,
             EventKind::Service { .. } => EventType::Service,
             EventKind::Payment { .. } => EventType::Payment,
-            EventKind::Demand => EventType::Demand,
+            EventKind::Demand { .. } => EventType::Demand,
             EventKind::CourtEnforcementApplication => EventType::CourtEnforcementApplication,
             EventKind::Close { .. } => EventType::Close,
             EventKind::Archive => EventType::Archive,
@@ -1093,6 +1242,12 @@ impl Event {
             EventKind::ForcedDemolition => EventType::ForcedDemolition,
             // issue 10 part A
             EventKind::Revocation { .. } => EventType::Revocation,
+            // issue 10 part B
+            EventKind::Extension { .. } => EventType::Extension,
+            EventKind::Suspension { .. } => EventType::Suspension,
+            EventKind::EnforcementDecision => EventType::EnforcementDecision,
+            EventKind::Reconsideration { .. } => EventType::Reconsideration,
+            EventKind::Lawsuit { .. } => EventType::Lawsuit,
         }
     }
 
@@ -1136,6 +1291,24 @@ enum RawMethod {
 }
 
 impl RawMethod {
+    // issue 10 part B
+    /// The method written `text`, if any.
+    fn from_id(text: &str) -> Option<RawMethod> {
+        [
+            RawMethod::Direct,
+            RawMethod::Lodged,
+            RawMethod::Postal,
+            RawMethod::PublicNotice,
+            RawMethod::Electronic,
+            RawMethod::Fax,
+            RawMethod::Email,
+            RawMethod::Bank,
+            RawMethod::OnSpot,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == text)
+    }
+
     const fn as_str(self) -> &'static str {
         match self {
             RawMethod::Direct => "direct",
@@ -1188,7 +1361,9 @@ struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     penalty: Option<Penalty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    method: Option<RawMethod>,
+    // issue 10 part B: written as text and checked per event type, so that an error lists
+    // only the methods of that type.
+    method: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     consent: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1212,6 +1387,8 @@ struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mitigated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    lighter: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     locations: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     minor: Option<bool>,
@@ -1224,7 +1401,8 @@ struct RawEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     record: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    reason: Option<CloseReason>,
+    // issue 10 part B: a close's reason (one of `CloseReason`) or an extension's reason (text).
+    reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ground: Option<String>,
     // issue 10 part A
@@ -1234,11 +1412,22 @@ struct RawEvent {
     posted_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     hard_to_collect_later: Option<bool>,
+    // issue 10 part B
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    approver: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "kind")]
+    suspension_kind: Option<SuspensionKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ended: Option<bool>,
 }
 
 impl RawEvent {
     /// Names of the type-specific fields present.
-    fn present_fields(&self) -> [(&'static str, bool); 30] {
+    fn present_fields(&self) -> [(&'static str, bool); 36] {
         [
             ("proposed", self.proposed.is_some()),
             ("rights", self.rights.is_some()),
@@ -1259,6 +1448,7 @@ impl RawEvent {
             ("reported_on", self.reported_on.is_some()),
             ("handed_in_on", self.handed_in_on.is_some()),
             ("mitigated", self.mitigated.is_some()),
+            ("lighter", self.lighter.is_some()),
             ("locations", self.locations.is_some()),
             ("minor", self.minor.is_some()),
             ("corrected", self.corrected.is_some()),
@@ -1274,6 +1464,12 @@ impl RawEvent {
                 "hard_to_collect_later",
                 self.hard_to_collect_later.is_some(),
             ),
+            // issue 10 part B
+            ("approver", self.approver.is_some()),
+            ("days", self.days.is_some()),
+            ("kind", self.suspension_kind.is_some()),
+            ("from", self.from.is_some()),
+            ("ended", self.ended.is_some()),
         ]
     }
 
@@ -1281,6 +1477,7 @@ impl RawEvent {
     fn facts(&self) -> DecisionFacts {
         DecisionFacts {
             mitigated: self.mitigated.unwrap_or(false),
+            lighter: self.lighter.unwrap_or(false),
             locations: self.locations.unwrap_or(1),
             minor: self.minor.unwrap_or(false),
             corrected: self.corrected.unwrap_or(false),
@@ -1351,20 +1548,20 @@ impl RawEvent {
                 EventKind::Decision { outcome, facts }
             }
             EventType::Service => {
-                let method = match self.method.ok_or_else(|| missing("method"))? {
-                    RawMethod::Direct => ServiceMethod::Direct,
-                    RawMethod::Lodged => ServiceMethod::Lodged,
-                    RawMethod::Postal => ServiceMethod::Postal,
-                    RawMethod::PublicNotice => ServiceMethod::PublicNotice,
-                    RawMethod::Electronic => ServiceMethod::Electronic,
-                    RawMethod::Fax => ServiceMethod::Fax,
-                    RawMethod::Email => ServiceMethod::Email,
-                    m @ (RawMethod::Bank | RawMethod::OnSpot) => {
+                let text = self.method.as_deref().ok_or_else(|| missing("method"))?;
+                let method = match RawMethod::from_id(text) {
+                    Some(RawMethod::Direct) => ServiceMethod::Direct,
+                    Some(RawMethod::Lodged) => ServiceMethod::Lodged,
+                    Some(RawMethod::Postal) => ServiceMethod::Postal,
+                    Some(RawMethod::PublicNotice) => ServiceMethod::PublicNotice,
+                    Some(RawMethod::Electronic) => ServiceMethod::Electronic,
+                    Some(RawMethod::Fax) => ServiceMethod::Fax,
+                    Some(RawMethod::Email) => ServiceMethod::Email,
+                    Some(RawMethod::Bank | RawMethod::OnSpot) | None => {
                         return Err(invalid(
                             "method",
                             format!(
-                                "送达方式“{}”无效，应为 direct、lodged、postal、public_notice、electronic、fax 或 email",
-                                m.as_str()
+                                "送达方式“{text}”无效，应为 direct、lodged、postal、public_notice、electronic、fax 或 email"
                             ),
                         ));
                     }
@@ -1395,21 +1592,25 @@ impl RawEvent {
                 }
             }
             EventType::Payment => {
-                let method = match self.method {
-                    None | Some(RawMethod::Bank) => PaymentMethod::Bank,
-                    Some(RawMethod::OnSpot) => PaymentMethod::OnSpot,
-                    Some(
-                        m @ (RawMethod::Direct
-                        | RawMethod::Lodged
-                        | RawMethod::Postal
-                        | RawMethod::PublicNotice
-                        | RawMethod::Electronic
-                        | RawMethod::Fax
-                        | RawMethod::Email),
-                    ) => {
+                let method = match self.method.as_deref().map(|m| (m, RawMethod::from_id(m))) {
+                    None | Some((_, Some(RawMethod::Bank))) => PaymentMethod::Bank,
+                    Some((_, Some(RawMethod::OnSpot))) => PaymentMethod::OnSpot,
+                    Some((
+                        text,
+                        Some(
+                            RawMethod::Direct
+                            | RawMethod::Lodged
+                            | RawMethod::Postal
+                            | RawMethod::PublicNotice
+                            | RawMethod::Electronic
+                            | RawMethod::Fax
+                            | RawMethod::Email,
+                        )
+                        | None,
+                    )) => {
                         return Err(invalid(
                             "method",
-                            format!("缴款方式“{}”无效，应为 bank 或 on_spot", m.as_str()),
+                            format!("缴款方式“{text}”无效，应为 bank 或 on_spot"),
                         ));
                     }
                 };
@@ -1431,10 +1632,25 @@ impl RawEvent {
                     hard_to_collect_later,
                 }
             }
-            EventType::Demand => EventKind::Demand,
+            EventType::Demand => EventKind::Demand {
+                deadline: self.deadline,
+            },
             EventType::CourtEnforcementApplication => EventKind::CourtEnforcementApplication,
             EventType::Close => EventKind::Close {
-                reason: self.reason.unwrap_or(CloseReason::Executed),
+                reason: match self.reason.as_deref() {
+                    None => CloseReason::Executed,
+                    Some(text) => CloseReason::ALL
+                        .into_iter()
+                        .find(|r| r.as_str() == text)
+                        .ok_or_else(|| {
+                            invalid(
+                                "reason",
+                                format!(
+                                    "结案理由“{text}”无效，应为 executed、enforced、no_penalty、transfer、registration_revoked 或 execution_terminated"
+                                ),
+                            )
+                        })?,
+                },
                 ground: self.ground.filter(|g| !g.trim().is_empty()),
             },
             EventType::Archive => EventKind::Archive,
@@ -1465,6 +1681,35 @@ impl RawEvent {
                     .filter(|g| !g.trim().is_empty())
                     .ok_or_else(|| missing("ground"))?,
                 decision_on: self.decision_on,
+            },
+            // issue 10 part B
+            EventType::Extension => EventKind::Extension {
+                approver: self
+                    .approver
+                    .filter(|a| !a.trim().is_empty())
+                    .ok_or_else(|| missing("approver"))?,
+                reason: self
+                    .reason
+                    .filter(|r| !r.trim().is_empty())
+                    .ok_or_else(|| missing("reason"))?,
+                days: match self.days.ok_or_else(|| missing("days"))? {
+                    0 => {
+                        return Err(invalid("days", "延长天数（days）至少为1".to_owned()));
+                    }
+                    n => n,
+                },
+            },
+            EventType::Suspension => EventKind::Suspension {
+                kind: self.suspension_kind.ok_or_else(|| missing("kind"))?,
+                from: self.from.ok_or_else(|| missing("from"))?,
+                until: self.until.ok_or_else(|| missing("until"))?,
+            },
+            EventType::EnforcementDecision => EventKind::EnforcementDecision,
+            EventType::Reconsideration => EventKind::Reconsideration {
+                ended: self.ended.unwrap_or(false),
+            },
+            EventType::Lawsuit => EventKind::Lawsuit {
+                ended: self.ended.unwrap_or(false),
             },
         };
         Ok(Event {
@@ -1509,6 +1754,7 @@ impl From<Event> for RawEvent {
             reported_on: None,
             handed_in_on: None,
             mitigated: None,
+            lighter: None,
             locations: None,
             minor: None,
             corrected: None,
@@ -1520,6 +1766,11 @@ impl From<Event> for RawEvent {
             decision_on: None,
             posted_on: None,
             hard_to_collect_later: None,
+            approver: None,
+            days: None,
+            suspension_kind: None,
+            from: None,
+            ended: None,
         };
         match e.kind {
             EventKind::Lead
@@ -1532,14 +1783,33 @@ impl From<Event> for RawEvent {
             | EventKind::HearingRequest
             | EventKind::HearingWaiver
             | EventKind::Deliberation
-            | EventKind::Demand
             | EventKind::CourtEnforcementApplication
             | EventKind::Archive
             | EventKind::SeizureDecision
             | EventKind::Recusal
             | EventKind::TransferReport
             | EventKind::TransferHandover
-            | EventKind::ForcedDemolition => {}
+            | EventKind::ForcedDemolition
+            | EventKind::EnforcementDecision => {}
+            // issue 10 part B
+            EventKind::Demand { deadline } => raw.deadline = deadline,
+            EventKind::Extension {
+                approver,
+                reason,
+                days,
+            } => {
+                raw.approver = Some(approver);
+                raw.reason = Some(reason);
+                raw.days = Some(days);
+            }
+            EventKind::Suspension { kind, from, until } => {
+                raw.suspension_kind = Some(kind);
+                raw.from = Some(from);
+                raw.until = Some(until);
+            }
+            EventKind::Reconsideration { ended } | EventKind::Lawsuit { ended } => {
+                raw.ended = ended.then_some(true);
+            }
             EventKind::AdvanceNotice { proposed, rights } => {
                 raw.proposed = Some(proposed);
                 raw.rights = Some(rights);
@@ -1564,7 +1834,7 @@ impl From<Event> for RawEvent {
                 posted_on,
             } => {
                 raw.posted_on = posted_on;
-                raw.method = Some(match method {
+                let m = match method {
                     ServiceMethod::Direct => RawMethod::Direct,
                     ServiceMethod::Lodged => RawMethod::Lodged,
                     ServiceMethod::Postal => RawMethod::Postal,
@@ -1572,7 +1842,8 @@ impl From<Event> for RawEvent {
                     ServiceMethod::Electronic => RawMethod::Electronic,
                     ServiceMethod::Fax => RawMethod::Fax,
                     ServiceMethod::Email => RawMethod::Email,
-                });
+                };
+                raw.method = Some(m.as_str().to_owned());
                 raw.consent = consent.then_some(true);
             }
             EventKind::Payment {
@@ -1587,10 +1858,11 @@ impl From<Event> for RawEvent {
                 raw.hard_to_collect_later = hard_to_collect_later.then_some(true);
                 raw.amount = Some(amount);
                 raw.surcharge = Some(surcharge);
-                raw.method = Some(match method {
+                let m = match method {
                     PaymentMethod::Bank => RawMethod::Bank,
                     PaymentMethod::OnSpot => RawMethod::OnSpot,
-                });
+                };
+                raw.method = Some(m.as_str().to_owned());
                 raw.remote = remote.then_some(true);
             }
             EventKind::SummaryPenalty { penalty, facts } => {
@@ -1614,7 +1886,7 @@ impl From<Event> for RawEvent {
             }
             EventKind::DemolitionAnnouncement { deadline } => raw.deadline = Some(deadline),
             EventKind::Close { reason, ground } => {
-                raw.reason = (reason != CloseReason::Executed).then_some(reason);
+                raw.reason = (reason != CloseReason::Executed).then(|| reason.as_str().to_owned());
                 raw.ground = ground;
             }
             // issue 10 part A
@@ -1634,6 +1906,7 @@ impl RawEvent {
     /// Writes the decision facts that differ from their defaults.
     fn set_facts(&mut self, facts: DecisionFacts) {
         self.mitigated = facts.mitigated.then_some(true);
+        self.lighter = facts.lighter.then_some(true);
         self.locations = (facts.locations != 1).then_some(facts.locations);
         self.minor = facts.minor.then_some(true);
         self.corrected = facts.corrected.then_some(true);
@@ -1799,7 +2072,8 @@ impl Timeline {
                 format: "YAML",
                 path,
                 line,
-                message: translate_serde_message(&text),
+                // issue 10 part B: libyaml's own messages too.
+                message: translate_libyaml_message(&translate_serde_message(&text)),
             }
         })?;
         Timeline::try_from(raw)
@@ -1844,6 +2118,20 @@ impl Timeline {
                 field: "minor_under_14",
                 problem: "不满十四周岁（minor_under_14）只适用于公民（kind: individual）",
             });
+        }
+        if let Some(birth) = self.party.birth_date {
+            if self.party.kind != PartyKind::Individual {
+                return Err(TimelineError::InvalidParty {
+                    field: "birth_date",
+                    problem: "出生日期（birth_date）只适用于公民（kind: individual）",
+                });
+            }
+            if birth > self.act_date {
+                return Err(TimelineError::InvalidParty {
+                    field: "birth_date",
+                    problem: "出生日期（birth_date）晚于违法行为发生日（act_date）",
+                });
+            }
         }
         for (i, o) in self.officers.iter().enumerate() {
             if o.id.trim().is_empty() {
@@ -1964,6 +2252,54 @@ impl Timeline {
                 // issue 10 part A
                 EventKind::Revocation { decision_on, .. } => {
                     self.check_revocation_target(i, *decision_on)?;
+                }
+                // issue 10 part B
+                EventKind::Demand {
+                    deadline: Some(deadline),
+                } if *deadline < e.on => {
+                    return Err(invalid(
+                        "deadline",
+                        format!(
+                            "催告书的履行期限{}早于催告日{}",
+                            CnDate(*deadline),
+                            CnDate(e.on)
+                        ),
+                    ));
+                }
+                EventKind::Suspension { from, until, .. } => {
+                    if from > until {
+                        return Err(invalid(
+                            "until",
+                            format!("期间截止日{}早于起始日{}", CnDate(*until), CnDate(*from)),
+                        ));
+                    }
+                    if *until > e.on {
+                        return Err(invalid(
+                            "until",
+                            format!(
+                                "期间截止日{}晚于记录日{}：不计入办案期限的期间在结束后记录",
+                                CnDate(*until),
+                                CnDate(e.on)
+                            ),
+                        ));
+                    }
+                }
+                EventKind::Reconsideration { ended: true } | EventKind::Lawsuit { ended: true } => {
+                    let t = e.event_type();
+                    let filed = self.events[..i]
+                        .iter()
+                        .filter(|p| p.event_type() == t)
+                        .fold(0i32, |open, p| match p.kind {
+                            EventKind::Reconsideration { ended: true }
+                            | EventKind::Lawsuit { ended: true } => open - 1,
+                            _ => open + 1,
+                        });
+                    if filed < 1 {
+                        return Err(invalid(
+                            "ended",
+                            format!("此前没有尚未终结的{}，不能记录其终结", t.label()),
+                        ));
+                    }
                 }
                 EventKind::DemolitionAnnouncement { deadline } if *deadline < e.on => {
                     return Err(invalid(
@@ -2215,6 +2551,14 @@ fn prescan<'t>(text: &'t str, format: &'static str) -> Result<&'t str, TimelineE
     Ok(text)
 }
 
+// issue 10 part B
+/// Checks a JSON text that carries timeline events (e.g. one event posted to the live case
+/// API) as [`Timeline::from_json`] checks a timeline's text: nesting no deeper than
+/// [`MAX_NESTING`] and no amount in exponent form (`1e3`), with the same Chinese error.
+pub fn check_json_text(text: &str) -> Result<(), TimelineError> {
+    prescan(text, "JSON").map(|_| ())
+}
+
 /// `1e3`, `-2.5E+2`, `.5e1`: a number in exponent form.
 fn is_exponent_number(token: &str) -> bool {
     let t = token.strip_prefix(['-', '+']).unwrap_or(token);
@@ -2404,6 +2748,114 @@ fn strip_json_position(message: &str) -> String {
     }
 }
 
+// issue 10 part B
+/// libyaml's scanner, parser and reader messages (and serde_norway's own) in Chinese. The
+/// position is reported separately; a message not in the table keeps its English text after a
+/// Chinese lead, so that the user still learns it is a YAML syntax error.
+fn translate_libyaml_message(message: &str) -> String {
+    const TABLE: [(&str, &str); 33] = [
+        (
+            "did not find expected key",
+            "缺少应有的键（缩进或格式不正确）",
+        ),
+        ("did not find expected node content", "缺少应有的值"),
+        (
+            "did not find expected '-' indicator",
+            "列表项缺少“-”标记（缩进不一致）",
+        ),
+        ("did not find expected ',' or ']'", "列表缺少“,”或“]”"),
+        ("did not find expected ',' or '}'", "对象缺少“,”或“}”"),
+        ("did not find expected <document start>", "缺少文档开始标记"),
+        (
+            "did not find expected comment or line break",
+            "此处应为注释或换行",
+        ),
+        (
+            "did not find expected alphabetic or numeric character",
+            "锚点或别名名称应为字母或数字",
+        ),
+        (
+            "did not find expected hexdecimal number",
+            "转义序列应为十六进制数字",
+        ),
+        ("did not find URI escaped octet", "标签中的转义字符无效"),
+        ("could not find expected ':'", "缺少冒号“:”"),
+        (
+            "mapping values are not allowed in this context",
+            "此处不允许键值对（冒号后缺少空格或缩进不正确）",
+        ),
+        (
+            "block sequence entries are not allowed in this context",
+            "此处不允许列表项（缩进不正确）",
+        ),
+        (
+            "found character that cannot start any token",
+            "出现了不能作为开头的字符（如制表符、@ 或 `）",
+        ),
+        (
+            "found unexpected end of stream",
+            "文档意外结束（引号或括号未闭合）",
+        ),
+        (
+            "found unexpected document indicator",
+            "出现了意外的文档分隔标记",
+        ),
+        (
+            "found a tab character that violates indentation",
+            "缩进中含有制表符，请用空格缩进",
+        ),
+        (
+            "found a tab character where an indentation space is expected",
+            "缩进中含有制表符，请用空格缩进",
+        ),
+        ("found unknown escape character", "引号内有未知的转义字符"),
+        (
+            "found invalid Unicode character escape code",
+            "引号内的 Unicode 转义无效",
+        ),
+        ("found undefined tag handle", "标签未定义"),
+        ("found duplicate %YAML directive", "%YAML 指令重复"),
+        ("found duplicate %TAG directive", "%TAG 指令重复"),
+        ("found incompatible YAML document", "YAML 版本不兼容"),
+        (
+            "control characters are not allowed",
+            "文本含有不允许的控制字符",
+        ),
+        ("invalid leading UTF-8 octet", "文本不是有效的 UTF-8 编码"),
+        (
+            "incomplete UTF-8 octet sequence",
+            "文本不是有效的 UTF-8 编码",
+        ),
+        ("invalid trailing UTF-8 octet", "文本不是有效的 UTF-8 编码"),
+        (
+            "invalid length of a UTF-8 sequence",
+            "文本不是有效的 UTF-8 编码",
+        ),
+        ("invalid Unicode character", "文本含有无效的 Unicode 字符"),
+        ("recursion limit exceeded", "嵌套层数过多"),
+        ("repetition limit exceeded", "别名展开次数过多"),
+        ("unknown anchor", "引用了未定义的锚点"),
+    ];
+    if let Some((_, chinese)) = TABLE
+        .iter()
+        .find(|(english, _)| message.starts_with(english))
+    {
+        return (*chinese).to_owned();
+    }
+    if message.starts_with("deserializing from YAML containing more than one document") {
+        return "一个文件只能包含一个 YAML 文档".to_owned();
+    }
+    if message.starts_with("EOF while parsing") {
+        return "文档不完整（意外结束）".to_owned();
+    }
+    // Already Chinese (translated serde messages), or an unknown English message.
+    if message.bytes().all(|b| b.is_ascii()) {
+        format!("YAML 语法错误（{message}）")
+    } else {
+        message.to_owned()
+    }
+}
+
 /// Puts serde's English messages into Chinese where their shape is known; the identifiers
 /// inside stay as written.
 fn translate_serde_message(message: &str) -> String {
@@ -2423,6 +2875,28 @@ fn translate_serde_message(message: &str) -> String {
             "a sequence" => "列表".to_owned(),
             e => e.to_owned(),
         }
+    }
+    // issue 10 part B
+    /// serde's names of what it found (`sequence`, `string "a"`), in words for the user.
+    fn unexpected_name(got: &str) -> String {
+        const NAMES: [(&str, &str); 10] = [
+            ("sequence", "列表"),
+            ("map", "对象"),
+            ("string", "字符串"),
+            ("integer", "整数"),
+            ("floating point", "小数"),
+            ("boolean", "布尔值"),
+            ("unit value", "空值"),
+            ("null", "空值"),
+            ("character", "字符"),
+            ("unit", "空值"),
+        ];
+        for (english, chinese) in NAMES {
+            if let Some(rest) = got.strip_prefix(english) {
+                return format!("{chinese}{rest}");
+            }
+        }
+        got.to_owned()
     }
     if let Some(rest) = message.strip_prefix("unknown field ") {
         return match rest.split_once(", expected ") {
@@ -2450,7 +2924,11 @@ fn translate_serde_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         return match rest.split_once(", expected ") {
             Some((got, expected)) => {
-                format!("类型错误：得到 {got}，应为{}", expected_name(expected))
+                format!(
+                    "类型错误：得到 {}，应为{}",
+                    unexpected_name(got),
+                    expected_name(expected)
+                )
             }
             None => format!("类型错误：{rest}"),
         };
@@ -2539,6 +3017,134 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    // issue 10 part B
+
+    #[test]
+    fn new_events_of_part_b_round_trip() {
+        let t = Timeline::parse(&with_events(
+            r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-03-20, type: extension, approver: 王局长, reason: 案情复杂, days: 30 }
+  - { on: 2025-04-20, type: suspension, kind: expert_opinion, from: 2025-04-01, until: 2025-04-18 }
+  - { on: 2025-05-06, type: lawsuit }
+  - { on: 2025-06-09, type: demand, deadline: 2025-06-16 }
+  - { on: 2025-06-17, type: enforcement_decision }
+  - { on: 2025-06-18, type: reconsideration }
+  - { on: 2025-06-20, type: lawsuit, ended: true }
+  - { on: 2025-06-21, type: reconsideration, ended: true }
+  - { on: 2025-06-22, type: demand }
+",
+        ))
+        .unwrap();
+        assert_eq!(
+            t.events[2].kind,
+            EventKind::Suspension {
+                kind: SuspensionKind::ExpertOpinion,
+                from: d(2025, 4, 1),
+                until: d(2025, 4, 18),
+            }
+        );
+        assert_eq!(t.events[7].kind, EventKind::Lawsuit { ended: true });
+        assert_eq!(Timeline::parse(&t.to_json()).unwrap(), t);
+        assert_eq!(Timeline::parse(&t.to_yaml()).unwrap(), t);
+        // fields of other types are refused
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: register, days: 3 }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "field_not_allowed");
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: demand, deadline: 2025-03-02 }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+    }
+
+    #[test]
+    fn an_unknown_method_lists_only_the_methods_of_the_event_type() {
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: service, method: courier }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+        let text = err.to_string();
+        assert!(
+            text.contains("送达方式“courier”无效") && text.contains("email"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("bank") && !text.contains("on_spot"),
+            "{text}"
+        );
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: payment, amount: 5, method: direct }\n",
+        ))
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("缴款方式“direct”无效，应为 bank 或 on_spot"),
+            "{text}"
+        );
+        let err = Timeline::from_yaml(&with_events(
+            "  - { on: 2025-03-03, type: close, reason: finished }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_value");
+        assert!(err.to_string().contains("registration_revoked"), "{err}");
+        assert!(!err.to_string().contains("direct"), "{err}");
+    }
+
+    #[test]
+    fn libyaml_messages_are_in_chinese() {
+        for (text, expected) in [
+            ("party: { kind: individual, name: x, ]\n", "缺少应有的值"),
+            ("party: \"unterminated\n", "文档意外结束"),
+            ("party: @x\n", "不能作为开头的字符"),
+            ("party:\n\t- a\n", "不能作为开头的字符"),
+            ("- a\nb: c\n", "得到 列表"),
+            ("party: a: b\n", "得到 字符串"),
+        ] {
+            let err = Timeline::from_yaml(text).unwrap_err();
+            let message = err.to_string();
+            assert_eq!(err.code(), "syntax", "{text:?}");
+            assert!(message.contains(expected), "{text:?}: {message}");
+            for english in [
+                "did not find",
+                "found ",
+                "mapping values",
+                "while parsing",
+                "expected",
+            ] {
+                assert!(!message.contains(english), "{text:?}: {message}");
+            }
+        }
+        assert_eq!(
+            translate_libyaml_message("something new"),
+            "YAML 语法错误（something new）"
+        );
+    }
+
+    #[test]
+    fn check_json_text_refuses_exponent_amounts_like_the_format() {
+        let err = check_json_text(r#"{"expected_version": 3, "event": {"on": "2025-03-03", "type": "payment", "amount": 1e3}}"#)
+            .unwrap_err();
+        match err {
+            TimelineError::Syntax { path, message, .. } => {
+                assert_eq!(path, "amount");
+                assert!(
+                    message.contains("金额不能用指数形式书写（1e3）"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            check_json_text(r#"{"event": {"type": "payment", "amount": 1000, "note": "1e3"}}"#)
+                .is_ok()
+        );
+        assert!(check_json_text(r#"{"expected_version": 1e3}"#).is_ok());
     }
 
     const BASE: &str = r"
@@ -2858,6 +3464,7 @@ events:
                 }),
                 facts: DecisionFacts {
                     mitigated: true,
+                    lighter: false,
                     locations: 3,
                     minor: true,
                     corrected: true,

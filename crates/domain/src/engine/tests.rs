@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 
 use super::*;
-use crate::timeline::{CloseReason, DecisionFacts, Party, PartyKind};
+use crate::timeline::{CloseReason, DecisionFacts, Party, PartyKind, SuspensionKind};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -2023,6 +2023,87 @@ fn children_under_14_are_not_punished() {
     assert!(err.to_string().contains("party.minor_under_14"), "{err}");
 }
 
+// ---- minor_lighter_penalty -------------------------------------------------------------------
+
+/// A summary fine on 2025-03-03 for an act of 2025-03-01 by a party born on `birth`.
+fn minor_fined(birth: &str, findings: &str) -> CheckReport {
+    run(
+        &timeline_with(
+            &format!(
+                "party: {{ kind: individual, name: 小明, birth_date: {birth} }}\nprocedure: summary\nact_date: 2025-03-01"
+            ),
+            &format!(
+                "  - {{ on: 2025-03-03, type: summary_penalty, officers: [A, B], penalty: {{ fine: 50 }}{findings} }}\n"
+            ),
+        ),
+        today(),
+    )
+}
+
+#[test]
+fn a_party_aged_14_to_18_at_the_act_is_penalised_more_lightly_or_mitigated() {
+    // 已满十四周岁 from the day after the 14th birthday; 不满十八周岁 up to the 18th birthday
+    // itself: the day before, the day of and the day after each birthday.
+    for (birth, flagged) in [
+        ("2011-03-02", false), // 14th birthday the day after the act: 13
+        ("2011-03-01", false), // 14th birthday on the act day: not yet 已满十四周岁
+        ("2011-02-28", true),  // 14th birthday the day before: 14
+        ("2007-03-02", true),  // 17
+        ("2007-03-01", true),  // 18th birthday on the act day: not yet 已满十八周岁
+        ("2007-02-28", false), // 18
+    ] {
+        let r = minor_fined(birth, "");
+        let v = of(&r, RuleId::MinorLighterPenalty);
+        assert_eq!(v.len(), usize::from(flagged), "{birth}: {:?}", found(&r));
+        if let Some(v) = v.first() {
+            assert_eq!(v.event, Some(0));
+            assert_eq!(v.basis, "《中华人民共和国行政处罚法》第三十条");
+            assert!(v.message.contains("应当从轻或者减轻"), "{}", v.message);
+            assert!(v.message.contains("违法时已满十"), "{}", v.message);
+        }
+    }
+    // The decision finds 从轻 or 减轻: met.
+    for findings in [", lighter: true", ", mitigated: true"] {
+        let r = minor_fined("2009-06-01", findings);
+        assert!(
+            of(&r, RuleId::MinorLighterPenalty).is_empty(),
+            "{findings}: {:?}",
+            found(&r)
+        );
+    }
+    // A date of birth is for individuals, and not after the act.
+    let org = format!(
+        "party: {{ kind: organisation, name: 某公司, birth_date: 2009-06-01 }}\nprocedure: summary\nact_date: 2025-03-01\n{OFFICERS}events: []\n"
+    );
+    let err = Timeline::from_yaml(&org).unwrap_err();
+    assert_eq!(err.code(), "invalid_party");
+    assert!(err.to_string().contains("party.birth_date"), "{err}");
+    let unborn = format!(
+        "party: {{ kind: individual, name: 小明, birth_date: 2025-03-02 }}\nprocedure: summary\nact_date: 2025-03-01\n{OFFICERS}events: []\n"
+    );
+    assert_eq!(
+        Timeline::from_yaml(&unborn).unwrap_err().code(),
+        "invalid_party"
+    );
+}
+
+#[test]
+fn full_years_are_reached_the_day_after_the_birthday_and_29_february_counts_as_1_march() {
+    let party = |birth: NaiveDate| Party {
+        kind: PartyKind::Individual,
+        name: "小明".to_owned(),
+        minor_under_14: false,
+        birth_date: Some(birth),
+    };
+    let p = party(d(2008, 2, 29));
+    assert_eq!(p.full_years_on(d(2025, 2, 28)), Some(16));
+    assert_eq!(p.full_years_on(d(2025, 3, 1)), Some(16));
+    assert_eq!(p.full_years_on(d(2025, 3, 2)), Some(17));
+    assert_eq!(p.full_years_on(d(2024, 3, 1)), Some(16));
+    assert_eq!(p.full_years_on(d(2008, 2, 28)), None);
+    assert_eq!(p.full_years_on(d(2008, 2, 29)), Some(0));
+}
+
 // ---- officer_recusal ------------------------------------------------------------------------------
 
 #[test]
@@ -2211,7 +2292,9 @@ fn demolition(rest: &str) -> CheckReport {
 
 #[test]
 fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
-    let announced = "  - { on: 2025-03-03, type: demolition_announcement, officers: [A, B], deadline: 2025-03-17 }\n";
+    // issue 10 part B: the demand, the enforcement decision and its service (行政强制法第三十五至
+    // 三十八条) come before every demolition here; their absence is its own rule.
+    let announced = "  - { on: 2025-03-03, type: demolition_announcement, officers: [A, B], deadline: 2025-03-17 }\n  - { on: 2025-03-18, type: demand, deadline: 2025-03-25 }\n  - { on: 2025-03-26, type: enforcement_decision }\n  - { on: 2025-03-26, type: service, method: direct }\n";
     let ok = demolition(&format!(
         "{announced}  - {{ on: 2025-09-04, type: forced_demolition, officers: [A, B] }}\n"
     ));
@@ -2220,7 +2303,7 @@ fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
     let r = demolition(&format!(
         "{announced}  - {{ on: 2025-09-03, type: forced_demolition, officers: [A, B] }}\n"
     ));
-    assert_eq!(found(&r), vec![("illegal_building_demolition", Some(5))]);
+    assert_eq!(found(&r), vec![("illegal_building_demolition", Some(8))]);
     assert!(
         r.violations[0]
             .message
@@ -2228,12 +2311,15 @@ fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
         "{}",
         r.violations[0].message
     );
-    let early = demolition(&format!(
-        "{announced}  - {{ on: 2025-03-17, type: forced_demolition }}\n"
-    ));
+    let early = demolition(
+        "  - { on: 2025-03-03, type: demolition_announcement, officers: [A, B], deadline: 2025-03-17 }\n  - { on: 2025-03-17, type: forced_demolition }\n",
+    );
     assert_eq!(
         found(&early),
-        vec![("illegal_building_demolition", Some(5))]
+        vec![
+            ("illegal_building_demolition", Some(5)),
+            ("demand_before_enforcement", Some(5))
+        ]
     );
     assert!(
         early.violations[0].message.contains("尚未届满；"),
@@ -2243,19 +2329,22 @@ fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
     let unannounced = demolition("  - { on: 2025-09-04, type: forced_demolition }\n");
     assert_eq!(
         found(&unannounced),
-        vec![("illegal_building_demolition", Some(4))]
+        vec![
+            ("illegal_building_demolition", Some(4)),
+            ("demand_before_enforcement", Some(4))
+        ]
     );
     assert!(unannounced.violations[0].message.contains("未予公告"));
     // the decision served after the announcement: periods run from the service
     let served_later = run(
         &timeline(
-            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-02-03, type: demolition_announcement, deadline: 2025-02-17 }\n  - { on: 2025-03-03, type: decision, officers: [A, B], outcome: no_penalty }\n  - { on: 2025-03-04, type: service, method: direct }\n  - { on: 2025-09-04, type: forced_demolition }\n  - { on: 2025-09-05, type: forced_demolition }\n",
+            "  - { on: 2025-01-06, type: register, officers: [A, B] }\n  - { on: 2025-02-03, type: demolition_announcement, deadline: 2025-02-17 }\n  - { on: 2025-03-03, type: decision, officers: [A, B], outcome: no_penalty }\n  - { on: 2025-03-04, type: service, method: direct }\n  - { on: 2025-03-05, type: demand, deadline: 2025-03-12 }\n  - { on: 2025-03-13, type: enforcement_decision }\n  - { on: 2025-03-13, type: service, method: direct }\n  - { on: 2025-09-04, type: forced_demolition }\n  - { on: 2025-09-05, type: forced_demolition }\n",
         ),
         today(),
     );
     assert_eq!(
         found(&served_later),
-        vec![("illegal_building_demolition", Some(4))]
+        vec![("illegal_building_demolition", Some(7))]
     );
     // not on a statutory holiday
     let holiday = demolition(&format!(
@@ -2263,7 +2352,7 @@ fn forced_demolition_waits_for_the_deadline_and_the_remedy_periods() {
     ));
     assert_eq!(
         found(&holiday),
-        vec![("no_night_holiday_enforcement", Some(5))]
+        vec![("no_night_holiday_enforcement", Some(8))]
     );
 }
 
@@ -2451,7 +2540,7 @@ fn report_serializes_as_documented() {
 /// An arbitrary event: type, day step, officers (bit mask over A–G), amounts and flags.
 fn arbitrary_event() -> impl Strategy<Value = (u8, u8, u8, u32, u32, u8)> {
     (
-        0u8..30,
+        0u8..35,
         0u8..20,
         any::<u8>(),
         0u32..80_000,
@@ -2489,6 +2578,7 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
     let later = on + chrono::Days::new(u64::from(days));
     let facts = DecisionFacts {
         mitigated: flag(3),
+        lighter: flag(7),
         locations: u32::from(mask % 4).max(1),
         minor: flag(4),
         corrected: flag(5),
@@ -2560,7 +2650,9 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
             handed_in_on: (flag(1) && flag(3)).then(|| on + chrono::Days::new(u64::from(days % 9))),
             hard_to_collect_later: flag(1) && flag(4),
         },
-        16 => EventKind::Demand,
+        16 => EventKind::Demand {
+            deadline: flag(5).then_some(later),
+        },
         17 => EventKind::CourtEnforcementApplication,
         18 => EventKind::Close {
             reason: [
@@ -2594,6 +2686,20 @@ fn build_event(on: NaiveDate, spec: (u8, u8, u8, u32, u32, u8)) -> Event {
             ground: "原决定认定事实不清，依法撤销".to_owned(),
             decision_on: flag(5).then(|| on - chrono::Days::new(u64::from(days % 10))),
         },
+        // issue 10 part B
+        29 => EventKind::Extension {
+            approver: "局长".to_owned(),
+            reason: "案情复杂".to_owned(),
+            days: days % 40 + 1,
+        },
+        30 => EventKind::Suspension {
+            kind: SuspensionKind::Testing,
+            from: on - chrono::Days::new(u64::from(days % 20)),
+            until: on,
+        },
+        31 => EventKind::EnforcementDecision,
+        32 => EventKind::Reconsideration { ended: flag(2) },
+        33 => EventKind::Lawsuit { ended: flag(2) },
         _ => EventKind::SeizureDecision,
     };
     Event {
@@ -2631,6 +2737,9 @@ proptest! {
                 kind: if organisation { PartyKind::Organisation } else { PartyKind::Individual },
                 name: "某".to_owned(),
                 minor_under_14: !organisation && serious && major,
+                // aged about 16 at the act (行政处罚法第三十条) in some sequences
+                birth_date: (!organisation && !major)
+                    .then(|| first - chrono::Days::new(act_back + 16 * 365)),
             },
             procedure: if major { Procedure::Ordinary } else { Procedure::Summary },
             act_date: first - chrono::Days::new(act_back),
@@ -2640,7 +2749,12 @@ proptest! {
             officers: header.officers.clone(),
             events,
         };
-        let rules = RulesConfig::default();
+        // issue 10 part B: the bureau's switches on and off.
+        let rules = RulesConfig {
+            decision_extension_allowed: serious,
+            decision_period_exclusions: organisation,
+            ..RulesConfig::default()
+        };
         let catalogue = Catalogue::sample();
         let ctx = CheckContext {
             calendar: calendar(),
@@ -3465,4 +3579,524 @@ fn postal_service_is_in_time_when_posted_within_the_period() {
             Timeline::from_yaml(&format!("{INDIVIDUAL}\n{OFFICERS}events:\n{bad}")).unwrap_err();
         assert_eq!(err.code(), "invalid_value", "{bad}");
     }
+}
+
+// ---- issue 10 part B ----------------------------------------------------------------------------
+
+/// `d + n` days.
+fn plus(day: NaiveDate, n: i64) -> NaiveDate {
+    day + chrono::Duration::days(n)
+}
+
+#[test]
+fn limitation_ends_at_the_first_investigation_act_not_at_registration() {
+    // Act 2023-03-03: the period runs to 2025-03-03. An inspection (evidence) before the
+    // registration is the discovery.
+    let header =
+        "party: { kind: individual, name: 张三 }\nprocedure: ordinary\nact_date: 2023-03-03";
+    for (first, flagged) in [
+        ("2025-03-02", false),
+        ("2025-03-03", false),
+        ("2025-03-04", true),
+    ] {
+        for kind in [
+            "evidence, officers: [A, B]",
+            "preservation, officers: [A, B]",
+            "coercive_measure, officers: [A, B], until: 2025-03-20, approved: true, record: true",
+            "lead",
+        ] {
+            let t = timeline_with(
+                header,
+                &format!(
+                    "  - {{ on: {first}, type: {kind} }}\n  - {{ on: 2025-03-10, type: register, officers: [A, B] }}\n"
+                ),
+            );
+            let r = run(&t, today());
+            let want = if flagged {
+                vec![("limitation_period", Some(0))]
+            } else {
+                vec![]
+            };
+            let got: Vec<_> = found(&r)
+                .into_iter()
+                .filter(|(rule, _)| *rule == "limitation_period")
+                .collect();
+            assert_eq!(got, want, "{first} {kind}");
+            if flagged {
+                let v = of(&r, RuleId::LimitationPeriod)[0];
+                assert!(v.message.contains("发现违法行为之日"), "{}", v.message);
+            }
+        }
+    }
+}
+
+/// A registration on Mon 2025-01-06 and the events `rest` after it.
+fn registered(rest: &str) -> Timeline {
+    timeline(&format!(
+        "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n{rest}"
+    ))
+}
+
+/// A penalty decision on `on`, after a notice and the party's statement on 2025-03-25.
+fn decided_on(on: NaiveDate) -> String {
+    format!(
+        "  - {{ on: 2025-03-25, type: advance_notice, officers: [A, B], proposed: {{ fine: 500 }}, rights: [statement, defence] }}\n  - {{ on: 2025-03-25, type: defence }}\n  - {{ on: {on}, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 500 }} }}\n"
+    )
+}
+
+fn late_decision(r: &CheckReport) -> bool {
+    !of(r, RuleId::DecisionDeadline90d).is_empty()
+}
+
+#[test]
+fn an_extension_needs_the_bureaus_rule_and_moves_the_due_date_within_the_cap() {
+    let base_due = deadline(&run(&registered(""), today()), RuleId::DecisionDeadline90d).due;
+    // 2025-01-06 + 90 days = Sun 04-06, rolled over the Qingming holiday to Mon 04-07.
+    assert_eq!(base_due, d(2025, 4, 7));
+    let ext =
+        "  - { on: 2025-03-20, type: extension, approver: 王局长, reason: 案情复杂, days: 30 }\n";
+    // Off by default: the extension is refused, citing the statute, and moves nothing.
+    let off = run(&registered(ext), today());
+    assert_eq!(found(&off), vec![("decision_deadline_90d", Some(1))]);
+    assert_eq!(
+        off.violations[0].basis,
+        "《中华人民共和国行政处罚法》第六十条"
+    );
+    assert!(
+        off.violations[0].message.contains("本局规则未规定"),
+        "{}",
+        off.violations[0].message
+    );
+    assert_eq!(deadline(&off, RuleId::DecisionDeadline90d).due, base_due);
+    // Allowed: 2025-01-06 + 120 days = Tue 05-06 (after the May Day holiday).
+    let on = RulesConfig {
+        decision_extension_allowed: true,
+        ..RulesConfig::default()
+    };
+    let r = run_with(&registered(ext), today(), &on, None);
+    assert_eq!(found(&r), vec![]);
+    let due = deadline(&r, RuleId::DecisionDeadline90d).due;
+    assert_eq!(due, d(2025, 5, 6));
+    for (day, late) in [(plus(due, -1), false), (due, false), (plus(due, 1), true)] {
+        let r = run_with(
+            &registered(&format!("{ext}{}", decided_on(day))),
+            today(),
+            &on,
+            None,
+        );
+        assert_eq!(late_decision(&r), late, "{day}");
+        if late {
+            let v = of(&r, RuleId::DecisionDeadline90d)[0];
+            assert!(v.message.contains("经批准延长30日"), "{}", v.message);
+        }
+    }
+    // Over the cap (30 days in all), cited as the bureau's rule.
+    let r = run_with(
+        &registered(&format!(
+            "{ext}  - {{ on: 2025-04-01, type: extension, approver: 王局长, reason: 仍需鉴定, days: 1 }}\n"
+        )),
+        today(),
+        &on,
+        None,
+    );
+    assert_eq!(found(&r), vec![("decision_deadline_90d", Some(2))]);
+    assert!(
+        r.violations[0].basis.contains("（本局规定）"),
+        "{}",
+        r.violations[0].basis
+    );
+    assert!(
+        r.violations[0].message.starts_with("按本局规定"),
+        "{}",
+        r.violations[0].message
+    );
+    assert_eq!(deadline(&r, RuleId::DecisionDeadline90d).due, d(2025, 5, 6));
+    // Approved on the last day of the period: allowed; the day after: too late.
+    for (day, refused) in [(base_due, false), (plus(base_due, 1), true)] {
+        let r = run_with(
+            &registered(&format!(
+                "  - {{ on: {day}, type: extension, approver: 王局长, reason: 案情复杂, days: 10 }}\n"
+            )),
+            today(),
+            &on,
+            None,
+        );
+        assert_eq!(!r.violations.is_empty(), refused, "{day}");
+    }
+    // A missing approver or reason, or zero days, is an input error.
+    for fields in [
+        "reason: 复杂, days: 3",
+        "approver: 王局长, days: 3",
+        "approver: 王局长, reason: 复杂, days: 0",
+    ] {
+        let text = format!(
+            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-03, type: extension, {fields} }}\n"
+        );
+        assert!(Timeline::from_yaml(&text).is_err(), "{fields}");
+    }
+}
+
+#[test]
+fn excluded_periods_are_not_counted_where_the_bureaus_rules_exclude_them() {
+    // Testing 03-01..=03-10 (10 days) and an expert opinion 03-06..=03-15 overlapping it by
+    // five days: 15 days not counted; 2025-01-06 + 105 days = Mon 04-21.
+    let periods = "  - { on: 2025-03-10, type: suspension, kind: testing, from: 2025-03-01, until: 2025-03-10 }\n  - { on: 2025-03-20, type: suspension, kind: expert_opinion, from: 2025-03-06, until: 2025-03-15 }\n";
+    let off = run(&registered(periods), today());
+    assert_eq!(
+        found(&off),
+        vec![
+            ("decision_deadline_90d", Some(1)),
+            ("decision_deadline_90d", Some(2))
+        ]
+    );
+    assert!(
+        off.violations[0].message.contains("检测、检验"),
+        "{}",
+        off.violations[0].message
+    );
+    assert_eq!(
+        deadline(&off, RuleId::DecisionDeadline90d).due,
+        d(2025, 4, 7)
+    );
+    let on = RulesConfig {
+        decision_period_exclusions: true,
+        ..RulesConfig::default()
+    };
+    let r = run_with(&registered(periods), today(), &on, None);
+    assert_eq!(found(&r), vec![]);
+    let due = deadline(&r, RuleId::DecisionDeadline90d).due;
+    assert_eq!(due, d(2025, 4, 21));
+    for (day, late) in [(plus(due, -1), false), (due, false), (plus(due, 1), true)] {
+        let r = run_with(
+            &registered(&format!("{periods}{}", decided_on(day))),
+            today(),
+            &on,
+            None,
+        );
+        assert_eq!(late_decision(&r), late, "{day}");
+        if late {
+            let v = of(&r, RuleId::DecisionDeadline90d)[0];
+            assert!(
+                v.message.contains("另有15日不计入办案期限"),
+                "{}",
+                v.message
+            );
+        }
+    }
+    // A period after the 90 days had run out does not revive them; days before the
+    // registration do not count.
+    let after = "  - { on: 2025-05-10, type: suspension, kind: public_notice, from: 2025-04-10, until: 2025-05-10 }\n";
+    let r = run_with(&registered(after), today(), &on, None);
+    assert_eq!(deadline(&r, RuleId::DecisionDeadline90d).due, d(2025, 4, 7));
+    let before = "  - { on: 2025-01-10, type: suspension, kind: hearing, from: 2025-01-01, until: 2025-01-07 }\n";
+    let r = run_with(&registered(before), today(), &on, None);
+    // Only 01-07 lies after the registration: 91 days, Mon 04-07 still (04-07 is the roll).
+    assert_eq!(deadline(&r, RuleId::DecisionDeadline90d).due, d(2025, 4, 7));
+    // The end not after the recording day, the start not after the end.
+    for fields in [
+        "from: 2025-03-01, until: 2025-03-11",
+        "from: 2025-03-05, until: 2025-03-04",
+    ] {
+        let text = format!(
+            "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-10, type: suspension, kind: testing, {fields} }}\n"
+        );
+        assert_eq!(
+            Timeline::from_yaml(&text).unwrap_err().code(),
+            "invalid_value",
+            "{fields}"
+        );
+    }
+}
+
+#[test]
+fn a_registration_revoked_in_time_does_not_leave_the_decision_period_overdue() {
+    let revoked = |on: NaiveDate| {
+        registered(&format!(
+            "  - {{ on: {on}, type: close, reason: registration_revoked, ground: 违法事实不能成立 }}\n"
+        ))
+    };
+    for (day, met) in [
+        (d(2025, 4, 6), Some(true)),
+        (d(2025, 4, 7), Some(true)),
+        (d(2025, 4, 8), Some(false)),
+    ] {
+        let r = run(&revoked(day), today());
+        assert_eq!(found(&r), vec![], "{day}");
+        let x = deadline(&r, RuleId::DecisionDeadline90d);
+        assert_eq!(x.met, met, "{day}");
+        assert_ne!(x.status, DeadlineStatus::Overdue);
+    }
+    // Still open: overdue after the due date, as before.
+    let open = run(&registered(""), today());
+    assert_eq!(
+        deadline(&open, RuleId::DecisionDeadline90d).status,
+        DeadlineStatus::Overdue
+    );
+    // A transfer and a no-penalty decision meet it by the decision.
+    for outcome in ["transfer", "no_penalty"] {
+        let r = run(
+            &registered(&format!(
+                "  - {{ on: 2025-02-03, type: decision, officers: [A, B], outcome: {outcome} }}\n  - {{ on: 2025-02-04, type: close, reason: {outcome} }}\n"
+            )),
+            today(),
+        );
+        assert_eq!(deadline(&r, RuleId::DecisionDeadline90d).met, Some(true));
+    }
+}
+
+#[test]
+fn the_court_application_wait_is_read_in_working_or_calendar_days() {
+    // Demand Mon 2025-09-01: the 10th working day is Mon 09-15; 10 calendar days end Thu 09-11.
+    let apply = |on: &str| {
+        unpaid_fine(&format!(
+            "  - {{ on: 2025-09-01, type: demand }}\n  - {{ on: {on}, type: court_enforcement_application }}\n"
+        ))
+    };
+    let calendar_days = RulesConfig {
+        demand_wait_unit: DayUnit::CalendarDays,
+        ..RulesConfig::default()
+    };
+    for (on, working_ok, calendar_ok) in [
+        ("2025-09-10", false, false),
+        ("2025-09-11", false, true),
+        ("2025-09-12", false, true),
+        ("2025-09-14", false, true),
+        ("2025-09-15", true, true),
+        ("2025-09-16", true, true),
+    ] {
+        let w = run(&apply(on), today());
+        assert_eq!(
+            w.violations.is_empty(),
+            working_ok,
+            "working {on}: {:?}",
+            w.violations
+        );
+        let c = run_with(&apply(on), today(), &calendar_days, None);
+        assert_eq!(
+            c.violations.is_empty(),
+            calendar_ok,
+            "calendar {on}: {:?}",
+            c.violations
+        );
+        if !working_ok {
+            assert!(
+                w.violations[0]
+                    .message
+                    .contains("10个工作日（2025年9月15日）"),
+                "{}",
+                w.violations[0].message
+            );
+        }
+        if !calendar_ok {
+            assert!(
+                c.violations[0].message.contains("10日（2025年9月11日）"),
+                "{}",
+                c.violations[0].message
+            );
+        }
+    }
+}
+
+/// A 1,000-yuan fine served Mon 2025-02-10 and paid, an announcement Mon 03-03 with a deadline of
+/// Mon 03-17 (remedy periods end Wed 2025-09-03), then `rest`.
+fn demolition_case(rest: &str) -> CheckReport {
+    run(
+        &timeline(&format!(
+            "  - {{ on: 2025-01-06, type: register, officers: [A, B] }}\n  - {{ on: 2025-01-20, type: advance_notice, officers: [A, B], proposed: {{ fine: 1000 }}, rights: [statement, defence] }}\n  - {{ on: 2025-02-10, type: decision, officers: [A, B], outcome: penalty, penalty: {{ fine: 1000 }} }}\n  - {{ on: 2025-02-10, type: service, method: direct }}\n  - {{ on: 2025-03-03, type: demolition_announcement, officers: [A, B], deadline: 2025-03-17 }}\n{rest}"
+        )),
+        today(),
+    )
+}
+
+#[test]
+fn forced_demolition_needs_the_demand_the_enforcement_decision_and_its_service() {
+    let demand = "  - { on: 2025-09-04, type: demand, deadline: 2025-09-11 }\n";
+    let decision = |on: &str| format!("  - {{ on: {on}, type: enforcement_decision }}\n");
+    let served = |on: &str| format!("  - {{ on: {on}, type: service, method: direct }}\n");
+    let demolish =
+        |on: &str| format!("  - {{ on: {on}, type: forced_demolition, officers: [A, B] }}\n");
+    // The whole chain: clean.
+    let ok = demolition_case(&format!(
+        "{demand}  - {{ on: 2025-09-08, type: defence }}\n{}{}{}",
+        decision("2025-09-12"),
+        served("2025-09-12"),
+        demolish("2025-09-15")
+    ));
+    assert_eq!(found(&ok), vec![]);
+    // The decision the day before, the day of and the day after the demand's deadline.
+    for (on, flagged) in [
+        ("2025-09-10", true),
+        ("2025-09-11", true),
+        ("2025-09-12", false),
+    ] {
+        let r = demolition_case(&format!("{demand}{}", decision(on)));
+        let want = if flagged {
+            vec![("demand_before_enforcement", Some(6))]
+        } else {
+            vec![]
+        };
+        assert_eq!(found(&r), want, "{on}");
+        if flagged {
+            assert_eq!(
+                r.violations[0].basis,
+                "《中华人民共和国行政强制法》第三十五条、第三十六条、第三十七条、第三十八条"
+            );
+            assert!(
+                r.violations[0].message.contains("2025年9月11日"),
+                "{}",
+                r.violations[0].message
+            );
+        }
+    }
+    // No demand at all: both the decision and the demolition are refused.
+    let r = demolition_case(&format!(
+        "{}{}{}",
+        decision("2025-09-12"),
+        served("2025-09-12"),
+        demolish("2025-09-15")
+    ));
+    assert_eq!(
+        found(&r),
+        vec![
+            ("demand_before_enforcement", Some(5)),
+            ("demand_before_enforcement", Some(7))
+        ]
+    );
+    // A demand stating no deadline.
+    let r = demolition_case(&format!(
+        "  - {{ on: 2025-09-04, type: demand }}\n{}",
+        decision("2025-09-12")
+    ));
+    assert_eq!(found(&r), vec![("demand_before_enforcement", Some(6))]);
+    assert!(
+        r.violations[0].message.contains("未载明"),
+        "{}",
+        r.violations[0].message
+    );
+    // No enforcement decision; a decision not served.
+    let r = demolition_case(&format!("{demand}{}", demolish("2025-09-15")));
+    assert_eq!(found(&r), vec![("demand_before_enforcement", Some(6))]);
+    assert!(
+        r.violations[0].message.contains("强制执行决定"),
+        "{}",
+        r.violations[0].message
+    );
+    let r = demolition_case(&format!(
+        "{demand}{}{}",
+        decision("2025-09-12"),
+        demolish("2025-09-15")
+    ));
+    assert_eq!(found(&r), vec![("demand_before_enforcement", Some(7))]);
+    assert!(
+        r.violations[0].message.contains("送达"),
+        "{}",
+        r.violations[0].message
+    );
+}
+
+#[test]
+fn no_forced_demolition_while_a_reconsideration_or_lawsuit_is_pending() {
+    let chain = "  - { on: 2025-09-04, type: demand, deadline: 2025-09-11 }\n  - { on: 2025-09-12, type: enforcement_decision }\n  - { on: 2025-09-12, type: service, method: direct }\n";
+    let r = demolition_case(&format!(
+        "  - {{ on: 2025-06-02, type: lawsuit }}\n{chain}  - {{ on: 2025-09-15, type: forced_demolition, officers: [A, B] }}\n"
+    ));
+    assert_eq!(found(&r), vec![("illegal_building_demolition", Some(9))]);
+    assert!(
+        r.violations[0]
+            .message
+            .contains("2025年6月2日提起的行政诉讼尚未终结"),
+        "{}",
+        r.violations[0].message
+    );
+    // Ended (the judgment took effect) before the demolition: allowed.
+    for (ended, flagged) in [
+        ("2025-09-16", true),
+        ("2025-09-15", false),
+        ("2025-09-14", false),
+    ] {
+        let (before, after) = if ended == "2025-09-16" {
+            (
+                String::new(),
+                format!("  - {{ on: {ended}, type: lawsuit, ended: true }}\n"),
+            )
+        } else {
+            (
+                format!("  - {{ on: {ended}, type: lawsuit, ended: true }}\n"),
+                String::new(),
+            )
+        };
+        let r = demolition_case(&format!(
+            "  - {{ on: 2025-06-02, type: lawsuit }}\n{chain}{before}  - {{ on: 2025-09-15, type: forced_demolition, officers: [A, B] }}\n{after}"
+        ));
+        assert_eq!(
+            !of(&r, RuleId::IllegalBuildingDemolition).is_empty(),
+            flagged,
+            "{ended}"
+        );
+    }
+    // A reconsideration too; ending one that was never filed is an input error.
+    let r = demolition_case(&format!(
+        "  - {{ on: 2025-04-01, type: reconsideration }}\n{chain}  - {{ on: 2025-09-15, type: forced_demolition, officers: [A, B] }}\n"
+    ));
+    assert!(
+        r.violations[0].message.contains("申请的行政复议尚未终结"),
+        "{}",
+        r.violations[0].message
+    );
+    let text = format!(
+        "{INDIVIDUAL}\n{OFFICERS}events:\n  - {{ on: 2025-03-10, type: reconsideration, ended: true }}\n"
+    );
+    assert_eq!(
+        Timeline::from_yaml(&text).unwrap_err().code(),
+        "invalid_value"
+    );
+}
+
+// ---- issue 10 parts A and B together ----------------------------------------------------------
+
+#[test]
+fn a_revocation_voids_the_demand_and_the_enforcement_decision_of_the_revoked_decision() {
+    let revoke =
+        "  - { on: 2025-09-13, type: revocation, ground: 原决定认定事实不清，经负责人批准撤销 }\n";
+    // The enforcement decision not yet served: the service after the revocation serves the
+    // revocation, not that enforcement decision.
+    let unserved = demolition_case(&format!(
+        "  - {{ on: 2025-09-04, type: demand, deadline: 2025-09-11 }}\n  - {{ on: 2025-09-12, type: enforcement_decision }}\n{revoke}  - {{ on: 2025-09-13, type: service, method: direct }}\n  - {{ on: 2025-09-15, type: forced_demolition, officers: [A, B] }}\n"
+    ));
+    assert_eq!(
+        found(&unserved),
+        vec![("demand_before_enforcement", Some(9))]
+    );
+    assert!(
+        unserved.violations[0].message.contains("书面催告"),
+        "{}",
+        unserved.violations[0].message
+    );
+    // Served before the revocation: it fell with the revoked decision all the same.
+    let served = demolition_case(&format!(
+        "  - {{ on: 2025-09-04, type: demand, deadline: 2025-09-11 }}\n  - {{ on: 2025-09-12, type: enforcement_decision }}\n  - {{ on: 2025-09-12, type: service, method: direct }}\n{revoke}  - {{ on: 2025-09-15, type: forced_demolition, officers: [A, B] }}\n"
+    ));
+    assert_eq!(found(&served), vec![("demand_before_enforcement", Some(9))]);
+    // Without the revocation the same chain is clean.
+    let kept = demolition_case(
+        "  - { on: 2025-09-04, type: demand, deadline: 2025-09-11 }\n  - { on: 2025-09-12, type: enforcement_decision }\n  - { on: 2025-09-12, type: service, method: direct }\n  - { on: 2025-09-15, type: forced_demolition, officers: [A, B] }\n",
+    );
+    assert_eq!(found(&kept), vec![]);
+}
+
+#[test]
+fn closing_by_registration_revoked_after_a_revoked_decision_keeps_the_decision_date() {
+    // Decided on 2025-04-10 within the 90 days, revoked, the case closed by 撤销立案 long after
+    // the due date: the period was met by the decision, not by the closing.
+    let r = fined_once(
+        "  - { on: 2025-04-15, type: revocation, ground: 依法撤销 }\n  - { on: 2025-09-01, type: close, reason: registration_revoked, ground: 违法事实不能成立 }\n",
+    );
+    assert!(
+        of(&r, RuleId::DecisionDeadline90d).is_empty(),
+        "{:?}",
+        found(&r)
+    );
+    let x = deadline(&r, RuleId::DecisionDeadline90d);
+    assert_eq!(x.met, Some(true));
+    assert_eq!(x.status, DeadlineStatus::Met);
 }

@@ -122,6 +122,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0011_case_records.sql"),
         include_str!("../../migrations/postgres/0011_case_records.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/sqlite/0012_party_birth_date.sql"),
+        include_str!("../../migrations/postgres/0012_party_birth_date.sql"),
+    ),
 ];
 
 /// The version of the newest migration this build knows: the schema a fully migrated database has.

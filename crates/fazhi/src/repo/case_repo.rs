@@ -14,6 +14,8 @@ pub struct CaseRow {
     pub party_name: String,
     /// 不满十四周岁 (individuals only; no penalty, 行政处罚法第三十条)
     pub party_minor_under_14: i64,
+    /// 出生日期 (individuals only, optional; 行政处罚法第三十条, migration 0012)
+    pub party_birth_date: Option<String>,
     pub procedure: String,
     pub act_date: String,
     pub violation_code: Option<String>,
@@ -59,7 +61,7 @@ pub struct EvidenceRow {
 
 macro_rules! case_cols {
     () => {
-        "id, case_no, org_unit_id, party_kind, party_name, party_minor_under_14, procedure, act_date, violation_code, serious_harm, major, stage, open, version, created_by, created_at, updated_at"
+        "id, case_no, org_unit_id, party_kind, party_name, party_minor_under_14, procedure, act_date, violation_code, serious_harm, major, stage, open, version, created_by, created_at, updated_at, party_birth_date"
     };
 }
 
@@ -130,7 +132,7 @@ pub async fn insert(conn: &mut AnyConnection, c: &CaseRow) -> Result<(), sqlx::E
     sqlx::query(concat!(
         "INSERT INTO cases (",
         case_cols!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
     ))
     .bind(&c.id)
     .bind(&c.case_no)
@@ -149,6 +151,7 @@ pub async fn insert(conn: &mut AnyConnection, c: &CaseRow) -> Result<(), sqlx::E
     .bind(&c.created_by)
     .bind(&c.created_at)
     .bind(&c.updated_at)
+    .bind(&c.party_birth_date)
     .execute(conn)
     .await?;
     Ok(())

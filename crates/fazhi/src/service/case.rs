@@ -162,6 +162,23 @@ pub async fn create_in(
             "违法行为发生日期不能晚于今天",
         ));
     }
+    // 行政处罚法第三十条: the date of birth tells a party aged 14 to 18 at the act.
+    if let Some(birth) = input.party.birth_date {
+        let problem = if input.party.kind != PartyKind::Individual {
+            Some("出生日期只适用于公民，单位当事人不填写")
+        } else if birth > input.act_date {
+            Some("当事人出生日期不能晚于违法行为发生日期")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(ServiceError::invalid_field(
+                "invalid_party",
+                "party.birth_date",
+                problem,
+            ));
+        }
+    }
     if let Some(code) = &input.violation
         && catalogue::load(&mut *tx).await?.get(code).is_none()
     {
@@ -188,6 +205,7 @@ pub async fn create_in(
         },
         party_name: name.to_string(),
         party_minor_under_14: i64::from(input.party.minor_under_14),
+        party_birth_date: input.party.birth_date.map(|d| d.to_string()),
         procedure: match input.procedure {
             Procedure::Ordinary => "ordinary".into(),
             Procedure::Summary => "summary".into(),
@@ -876,6 +894,11 @@ pub(crate) async fn build_timeline(
             },
             name: case.party_name.clone(),
             minor_under_14: case.party_minor_under_14 == 1,
+            birth_date: case
+                .party_birth_date
+                .as_deref()
+                .map(parse_date)
+                .transpose()?,
         },
         procedure: if case.procedure == "summary" {
             Procedure::Summary

@@ -96,6 +96,12 @@ const OCCASIONAL: &[EventType] = &[
     EventType::ForcedDemolition,
     // issue 10 part A
     EventType::Revocation,
+    // issue 10 part B
+    EventType::Extension,
+    EventType::Suspension,
+    EventType::EnforcementDecision,
+    EventType::Reconsideration,
+    EventType::Lawsuit,
 ];
 
 /// The wire name of an event type (`hearing_notice`).
@@ -192,6 +198,13 @@ fn applies(t: EventType, events: &[Event], open: bool) -> bool {
         }
         EventType::Close => decided || has(events, EventType::Register),
         EventType::Archive => false,
+        // issue 10 part B: the decision period moves only before the decision; the
+        // enforcement decision follows a demand; remedies are against a decision.
+        EventType::Extension | EventType::Suspension => {
+            has(events, EventType::Register) && !decided
+        }
+        EventType::EnforcementDecision => has(events, EventType::Demand),
+        EventType::Reconsideration | EventType::Lawsuit => decided,
         _ => true,
     }
 }
@@ -228,6 +241,13 @@ pub(crate) fn probe(t: EventType, events: &[Event], today: chrono::NaiveDate) ->
         EventType::DemolitionAnnouncement => json!({"deadline": today.to_string()}),
         // issue 10 part A: the form asks for the ground.
         EventType::Revocation => json!({"ground": "（办理时填写）"}),
+        // issue 10 part B: placeholders the form asks for.
+        EventType::Extension => {
+            json!({"approver": "（办理时填写）", "reason": "（办理时填写）", "days": 1})
+        }
+        EventType::Suspension => {
+            json!({"kind": "testing", "from": today.to_string(), "until": today.to_string()})
+        }
         _ => json!({}),
     };
     if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {

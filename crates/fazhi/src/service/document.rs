@@ -1008,7 +1008,7 @@ pub async fn generate(
             (*seq, e.on)
         }
         _ => {
-            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Demand))
+            let (seq, e) = latest(&events, |e| matches!(e.kind, EventKind::Demand { .. }))
                 .ok_or_else(|| not_available("催告（demand）"))?;
             let (decided_on, p) = decided_penalty(&events)
                 .filter(|(_, p)| p.fine.is_some())

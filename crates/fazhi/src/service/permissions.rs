@@ -325,6 +325,12 @@ pub fn case_event_roles(event: EventType) -> &'static [Role] {
         // Revoking a decision (一事不再罚 allows a new fine only after it) is the head's act,
         // prepared by the legal office.
         EventType::Revocation => &[Leader, Legal],
+        // The head approves an extension of the decision period and decides on enforcement;
+        // an excluded period is recorded by the officers; the legal office, which answers
+        // reconsiderations and lawsuits, records them as well as the officers.
+        EventType::Extension | EventType::EnforcementDecision => &[Leader],
+        EventType::Suspension => &[Leader, Officer],
+        EventType::Reconsideration | EventType::Lawsuit => &[Leader, Legal, Officer],
     }
 }
 
@@ -361,6 +367,11 @@ const EVENT_TYPES: &[EventType] = &[
     EventType::DemolitionAnnouncement,
     EventType::ForcedDemolition,
     EventType::Revocation,
+    EventType::Extension,
+    EventType::Suspension,
+    EventType::EnforcementDecision,
+    EventType::Reconsideration,
+    EventType::Lawsuit,
 ];
 
 /// Roles no use case names: kept so that the table's coverage is visible here (窗口审批 and

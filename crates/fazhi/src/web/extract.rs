@@ -15,6 +15,49 @@ use axum::http::request::Parts;
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
+// issue 10 part B
+/// [`ApiJson`] for bodies that carry case events: after the JSON is read, its text is checked
+/// as the timeline format checks a timeline's text ([`fazhi_domain::timeline::check_json_text`]),
+/// so that an amount written in exponent form (`1e3`), which JSON reads as a number, is refused
+/// with the format's Chinese error (422 `invalid_field`) instead of being taken as 1000.
+pub struct ApiEventJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiEventJson<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let headers = request.headers().clone();
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::from(axum::extract::rejection::JsonRejection::from(e)))?;
+        let mut again = axum::extract::Request::new(axum::body::Body::from(bytes.clone()));
+        *again.headers_mut() = headers;
+        let axum::Json(value) = axum::Json::<T>::from_request(again, state).await?;
+        if let Ok(text) = std::str::from_utf8(&bytes)
+            && let Err(e) = fazhi_domain::timeline::check_json_text(text)
+        {
+            let (field, message) = match e {
+                fazhi_domain::timeline::TimelineError::Syntax { path, message, .. } => {
+                    (Some(path), message)
+                }
+                other => (None, other.to_string()),
+            };
+            let mut err = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                format!("字段内容不正确：{message}"),
+            );
+            err.detail.field = field;
+            return Err(err);
+        }
+        Ok(ApiEventJson(value))
+    }
+}
+
 /// `Multipart` whose rejection (not multipart, no boundary) is an [`ApiError`].
 pub struct ApiMultipart(pub axum::extract::Multipart);
 

@@ -179,6 +179,35 @@ async fn future_dates_and_unknown_officers_are_input_errors() {
 }
 
 #[tokio::test]
+async fn the_party_s_date_of_birth_is_kept_and_checked() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let case = |party: Value| json!({"org_unit_id": app.squad, "party": party, "procedure": "ordinary", "act_date": "2026-03-01", "violation": "zhan_dao_jing_ying"});
+    // Kept: the stored case reads back the same party (行政处罚法第三十条 needs the age).
+    let (s, v) = parts(
+        leader
+            .post(
+                "/cases",
+                &case(json!({"kind": "individual", "name": "钱某", "birth_date": "2010-03-09"})),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["case"]["party_birth_date"], "2010-03-09", "{v}");
+    // Refused: an organisation's, and one after the act.
+    for party in [
+        json!({"kind": "organisation", "name": "某公司", "birth_date": "2010-03-09"}),
+        json!({"kind": "individual", "name": "钱某", "birth_date": "2026-03-02"}),
+    ] {
+        let (s, b) = parts(leader.post("/cases", &case(party)).await).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(b["error"]["code"], "invalid_party");
+        assert_eq!(b["error"]["field"], "party.birth_date");
+    }
+}
+
+#[tokio::test]
 async fn evidence_is_stored_with_its_sha256() {
     let app = TestApp::spawn_on("2026-04-30").await;
     let leader = app.user("leader", Role::Leader, &app.bureau).await;
@@ -542,4 +571,194 @@ async fn a_second_fine_is_refused_until_the_legal_office_or_head_revokes_the_fir
     // After the revocation the new fine (lower than the notice) is accepted.
     let (s, v) = post(&leader, second, version).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+}
+
+// issue 10 part B
+
+#[tokio::test]
+async fn an_event_with_an_amount_in_exponent_form_is_refused_as_the_format_refuses_it() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let version = record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-10", "type": "advance_notice", "officers": [a, b], "proposed": {"fine": 1000}, "rights": ["statement", "defence"]}),
+            json!({"on": "2026-03-10", "type": "defence"}),
+            json!({"on": "2026-03-17", "type": "decision", "officers": [a, b], "outcome": "penalty", "penalty": {"fine": 1000}}),
+            json!({"on": "2026-03-18", "type": "service", "method": "direct"}),
+        ],
+    )
+    .await;
+    let post_raw = |body: String| {
+        leader
+            .http
+            .post(format!("{}/cases/{case_id}/events", leader.base))
+            .bearer_auth(&leader.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let (s, b) = parts(post_raw(format!(
+        r#"{{"expected_version": {version}, "event": {{"on": "2026-03-25", "type": "payment", "amount": 1e3, "method": "bank"}}}}"#
+    )).await.unwrap())
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["error"]["code"], "invalid_field");
+    assert_eq!(b["error"]["field"], "amount");
+    let message = b["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("金额不能用指数形式书写（1e3）"),
+        "{message}"
+    );
+    // Nothing recorded; the same amount written plainly is accepted.
+    let (s, b) = parts(post_raw(format!(
+        r#"{{"expected_version": {version}, "event": {{"on": "2026-03-25", "type": "payment", "amount": 1000, "method": "bank", "note": "1e3"}}}}"#
+    )).await.unwrap())
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // A service method that does not exist lists the service methods only.
+    let (s, b) = parts(
+        leader
+            .post(
+                &format!("/cases/{case_id}/events"),
+                &json!({"expected_version": b["case"]["version"], "event": {"on": "2026-03-26", "type": "service", "method": "courier"}}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let message = b["error"]["message"].as_str().unwrap();
+    assert!(message.contains("送达方式“courier”无效"), "{message}");
+    assert!(!message.contains("bank"), "{message}");
+}
+
+#[tokio::test]
+async fn enforcement_steps_extensions_and_remedies_have_their_roles_and_rules_live() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    let version = record(
+        &leader,
+        &case_id,
+        version,
+        &[json!({"on": "2026-03-02", "type": "register", "officers": [a, b]})],
+    )
+    .await;
+    let post = |client: &Client, event: Value, version: i64| {
+        let case_id = case_id.clone();
+        let client = client.clone();
+        async move {
+            parts(
+                client
+                    .post(
+                        &format!("/cases/{case_id}/events"),
+                        &json!({"expected_version": version, "event": event}),
+                    )
+                    .await,
+            )
+            .await
+        }
+    };
+    let rule_of = |b: &Value| {
+        b["error"]["violations"][0]["rule"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    // The head approves an extension, not an officer; the bureau's rules allow none (default).
+    let extension = json!({"on": "2026-04-20", "type": "extension", "approver": "王局长", "reason": "案情复杂", "days": 30});
+    let (s, _) = post(&officer_user, extension.clone(), version).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = post(&leader, extension, version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(rule_of(&v).as_deref(), Some("decision_deadline_90d"));
+    // An excluded period likewise, recorded by an officer.
+    let (s, v) = post(
+        &officer_user,
+        json!({"on": "2026-04-20", "type": "suspension", "kind": "testing", "from": "2026-04-01", "until": "2026-04-15"}),
+        version,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(rule_of(&v).as_deref(), Some("decision_deadline_90d"));
+    // The legal office records a reconsideration filed by the party.
+    let (s, v) = post(
+        &legal,
+        json!({"on": "2026-04-21", "type": "reconsideration"}),
+        version,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let version = v["case"]["version"].as_i64().unwrap();
+    // The enforcement decision is the head's, and needs a demand first.
+    let decision = json!({"on": "2026-04-22", "type": "enforcement_decision"});
+    let (s, _) = post(&officer_user, decision.clone(), version).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = post(&leader, decision, version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(rule_of(&v).as_deref(), Some("demand_before_enforcement"));
+    assert!(
+        v["error"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("行政强制法》第三十五条"),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn a_case_closed_by_revoking_its_registration_does_not_show_the_decision_period_overdue() {
+    let app = TestApp::spawn_on("2026-04-30").await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let (case_id, version) = new_case(&leader, &app.squad).await;
+    record(
+        &leader,
+        &case_id,
+        version,
+        &[
+            json!({"on": "2026-03-02", "type": "register", "officers": [a, b]}),
+            json!({"on": "2026-03-03", "type": "evidence", "officers": [a, b]}),
+            json!({"on": "2026-04-30", "type": "close", "reason": "registration_revoked", "ground": "经调查违法事实不能成立"}),
+        ],
+    )
+    .await;
+    // Months later the case page still shows the 90 days as met, and the deadline list (open
+    // cases) does not carry the case.
+    app.clock.set_date(date("2026-09-01"));
+    let (_, view) = parts(leader.get(&format!("/cases/{case_id}")).await).await;
+    let d = view["check"]["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "decision_deadline_90d")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (d["status"].as_str(), &d["met"]),
+        (Some("met"), &json!(true)),
+        "{d}"
+    );
+    let (s, list) = parts(leader.get("/deadlines").await).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["case_id"] != case_id.as_str()),
+        "{list}"
+    );
 }

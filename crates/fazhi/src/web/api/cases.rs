@@ -8,7 +8,7 @@ use crate::service::auth::CurrentUser;
 use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent, ReviewItem};
 use crate::service::case_record::{self, CaseRecord, RecordUpdate};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
-use crate::web::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::web::extract::{ApiEventJson, ApiJson, ApiMultipart, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -78,7 +78,7 @@ pub async fn add_event(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
-    ApiJson(input): ApiJson<NewEvent>,
+    ApiEventJson(input): ApiEventJson<NewEvent>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     Ok((
         StatusCode::CREATED,

@@ -61,6 +61,12 @@ async fn case_fields(
         Field::new("act_date", "违法行为发生日期", Kind::Date)
             .required()
             .value(state.clock.today().to_string()),
+        Field::new(
+            "party_birth_date",
+            "当事人出生日期（公民，选填）",
+            Kind::Date,
+        )
+        .help("违法时已满十四周岁不满十八周岁的，应当从轻或者减轻行政处罚"),
         Field::new("violation", "违法行为", Kind::Select).owned_options(
             std::iter::once((String::new(), "（尚未认定）".to_string()))
                 .chain(
@@ -114,6 +120,26 @@ fn new_case(p: &Posted, fields: &mut Fields, summary: bool) -> Option<case::NewC
     if minor && kind == PartyKind::Organisation {
         fields.error("minor_under_14", "单位当事人不适用该项");
     }
+    let birth = p.get("party_birth_date");
+    let birth_date = if birth.trim().is_empty() {
+        None
+    } else {
+        match chrono::NaiveDate::parse_from_str(birth.trim(), "%Y-%m-%d") {
+            Ok(_) if kind == PartyKind::Organisation => {
+                fields.error("party_birth_date", "单位当事人不适用该项");
+                None
+            }
+            Ok(b) if act_date.is_some_and(|a| b > a) => {
+                fields.error("party_birth_date", "出生日期晚于违法行为发生日期");
+                None
+            }
+            Ok(b) => Some(b),
+            Err(_) => {
+                fields.error("party_birth_date", "请按年-月-日填写出生日期");
+                None
+            }
+        }
+    };
     if fields.has_errors() {
         return None;
     }
@@ -125,6 +151,7 @@ fn new_case(p: &Posted, fields: &mut Fields, summary: bool) -> Option<case::NewC
             kind,
             name,
             minor_under_14: minor,
+            birth_date,
         },
         procedure: if summary {
             Procedure::Summary

@@ -73,6 +73,14 @@ fn findings_fields(v: &mut Vec<Field>) {
         "减轻处罚（行政处罚法第三十二条）",
         Kind::Check,
     ));
+    v.push(
+        Field::new(
+            "lighter",
+            "从轻处罚（行政处罚法第三十条、第三十二条）",
+            Kind::Check,
+        )
+        .help("当事人违法时已满十四周岁不满十八周岁的，应当从轻或者减轻处罚"),
+    );
     v.push(Field::new("minor", "违法行为轻微", Kind::Check));
     v.push(Field::new("corrected", "及时改正", Kind::Check));
     v.push(Field::new("no_harm", "没有造成危害后果", Kind::Check));
@@ -273,6 +281,42 @@ pub(super) fn fields_for(
                     .help("撤销立案、终结执行时必须写明理由（如行政强制法第四十条所列情形）"),
             );
         }
+        // issue 10 part B
+        EventType::Demand => v.push(
+            Field::new("deadline", "催告书载明的履行期限至", Kind::Date)
+                .help("作出强制执行决定前必须载明（行政强制法第三十五条）"),
+        ),
+        EventType::Extension => {
+            v.push(Field::new("approver", "批准的负责人", Kind::Text).required());
+            v.push(Field::new("reason", "延长理由", Kind::Text).required());
+            v.push(
+                Field::new("days", "延长天数", Kind::Number)
+                    .required()
+                    .help("仅在本局规则允许延长办案期限时有效，累计不超过规定上限"),
+            );
+        }
+        EventType::Suspension => {
+            v.push(
+                Field::new("kind", "不计入办案期限的期间", Kind::Select)
+                    .options(&[
+                        ("hearing", "听证"),
+                        ("public_notice", "公告"),
+                        ("testing", "检测、检验"),
+                        ("expert_opinion", "鉴定"),
+                    ])
+                    .value("testing"),
+            );
+            v.push(Field::new("from", "期间起始日", Kind::Date).required());
+            v.push(
+                Field::new("until", "期间截止日", Kind::Date)
+                    .required()
+                    .help("期间结束后记录；仅在本局规则规定该期间不计入办案期限时有效"),
+            );
+        }
+        EventType::Reconsideration | EventType::Lawsuit => v.push(
+            Field::new("ended", "已终结（复议决定作出或裁判生效之日）", Kind::Check)
+                .help("不勾选：当事人于该日申请复议或提起诉讼"),
+        ),
         _ => {}
     }
     v.push(Field::new("note", "情况说明", Kind::TextArea));
@@ -331,7 +375,7 @@ fn penalty_json(p: &Posted, fields: &mut Fields) -> Map<String, Value> {
 }
 
 fn findings_json(p: &Posted, fields: &mut Fields, o: &mut Map<String, Value>) {
-    for k in ["mitigated", "minor", "corrected", "no_harm"] {
+    for k in ["mitigated", "lighter", "minor", "corrected", "no_harm"] {
         if p.checked(k) {
             o.insert(k.into(), Value::Bool(true));
         }
@@ -538,6 +582,43 @@ pub(super) fn build_event(
                     Value::String(ground.chars().take(500).collect()),
                 );
             }
+        }
+        // issue 10 part B
+        EventType::Demand => {
+            if let Some(d) = date(p, fields, "deadline", false) {
+                o.insert("deadline".into(), Value::String(d));
+            }
+        }
+        EventType::Extension => {
+            for (k, label) in [
+                ("approver", "请填写批准的负责人"),
+                ("reason", "请填写延长理由"),
+            ] {
+                let text = p.get(k);
+                let text = text.trim();
+                if text.is_empty() {
+                    fields.error(k, label);
+                } else {
+                    o.insert(k.into(), Value::String(text.chars().take(200).collect()));
+                }
+            }
+            match p.get("days").trim().parse::<u32>() {
+                Ok(n) if n >= 1 => {
+                    o.insert("days".into(), json!(n));
+                }
+                _ => fields.error("days", "延长天数应为不小于1的整数"),
+            }
+        }
+        EventType::Suspension => {
+            o.insert("kind".into(), Value::String(p.get("kind")));
+            for k in ["from", "until"] {
+                if let Some(d) = date(p, fields, k, true) {
+                    o.insert(k.into(), Value::String(d));
+                }
+            }
+        }
+        EventType::Reconsideration | EventType::Lawsuit if p.checked("ended") => {
+            o.insert("ended".into(), Value::Bool(true));
         }
         _ => {}
     }

@@ -1096,6 +1096,7 @@ pub async fn to_case(
                 kind,
                 name,
                 minor_under_14: false,
+                birth_date: None,
             },
             procedure,
             act_date,
