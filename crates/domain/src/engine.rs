@@ -127,6 +127,17 @@ pub fn statement_period_end(
     calendar.add_working_days(notice_on, rules.statement_working_days)
 }
 
+/// The last day on which the party may request a hearing after an advance notice served on
+/// `notice_on` (行政处罚法第六十四条第一项: 告知后五日内; `hearing_request_working_days`); the
+/// generated 行政处罚事先告知书 prints this date beside the statement period's.
+pub fn hearing_request_end(
+    calendar: &Calendar,
+    rules: &RulesConfig,
+    notice_on: NaiveDate,
+) -> Result<NaiveDate, CalendarError> {
+    calendar.add_working_days(notice_on, rules.hearing_request_working_days)
+}
+
 /// Whether a penalty gives the party the right to request a hearing (Art. 63; Henan 204号 Art. 4).
 pub fn gives_hearing_right(penalty: &Penalty, party: PartyKind, rules: &RulesConfig) -> bool {
     let threshold = rules.hearing_fine(party);

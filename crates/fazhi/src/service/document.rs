@@ -817,6 +817,39 @@ pub async fn generate(
                     String::new()
                 },
             );
+            // The same dates the rule engine checks against (pre_decision_notice,
+            // hearing_request_deadline), and the periods the bureau's settings give them; a date
+            // counted across a year whose notice is not loaded says so in the document.
+            let calendar = state.calendar().await?;
+            let rules = &state.settings.rules;
+            let dated = |end: NaiveDate| {
+                let note = if calendar.crosses_provisional(e.on, end) {
+                    crate::service::calendar::PROVISIONAL_NOTE
+                } else {
+                    ""
+                };
+                format!("{}{note}", CnDate(end))
+            };
+            let out_of_range = |err: fazhi_calendar::CalendarError| {
+                ServiceError::invalid("calendar_out_of_range", err.to_string())
+            };
+            let deadline = fazhi_domain::engine::statement_period_end(&calendar, rules, e.on)
+                .map_err(out_of_range)?;
+            set("statement_days", cn_count(rules.statement_working_days));
+            set("reply_deadline", dated(deadline));
+            let hearing_request = if hearing {
+                let end = fazhi_domain::engine::hearing_request_end(&calendar, rules, e.on)
+                    .map_err(out_of_range)?;
+                format!(
+                    "你（单位）如要求听证，应当在收到本告知书之日起{}个工作日内（即{}前）向本机关提出，逾期视为放弃听证的权利。",
+                    cn_count(rules.hearing_request_working_days),
+                    dated(end)
+                )
+            } else {
+                String::new()
+            };
+            set("hearing_request", hearing_request);
+            // Kept for a bureau's templates written before `hearing_request` existed.
             set(
                 "hearing_or",
                 if hearing {
@@ -825,20 +858,6 @@ pub async fn generate(
                     String::new()
                 },
             );
-            // The same date the rule engine checks the decision against (pre_decision_notice).
-            let calendar = state.calendar().await?;
-            let deadline =
-                fazhi_domain::engine::statement_period_end(&calendar, &state.settings.rules, e.on)
-                    .map_err(|err| {
-                        ServiceError::invalid("calendar_out_of_range", err.to_string())
-                    })?;
-            // A date counted across a year whose notice is not loaded says so in the document.
-            let note = if calendar.crosses_provisional(e.on, deadline) {
-                crate::service::calendar::PROVISIONAL_NOTE
-            } else {
-                ""
-            };
-            set("reply_deadline", format!("{}{note}", CnDate(deadline)));
             (*seq, e.on)
         }
         "decision" => {
@@ -1218,6 +1237,22 @@ async fn stored(
     Ok((doc, bytes))
 }
 
+/// A small count in Chinese numerals, as documents write periods: 五, 七, 十, 十五, 二十.
+fn cn_count(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: u32| DIGITS[d as usize];
+    match n {
+        0..=9 => digit(n).to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { digit(n - 10) }),
+        20..=99 => format!(
+            "{}十{}",
+            digit(n / 10),
+            if n % 10 == 0 { "" } else { digit(n % 10) }
+        ),
+        _ => n.to_string(),
+    }
+}
+
 /// A stored document's filled-in content, for the print-ready HTML page. `None` for a
 /// document generated before the content was kept (its DOCX remains the record).
 pub async fn content(
@@ -1251,6 +1286,15 @@ pub async fn content(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn periods_are_written_in_chinese_numerals() {
+        let words: Vec<String> = [3, 5, 7, 10, 15, 20, 30, 21].map(super::cn_count).into();
+        assert_eq!(
+            words,
+            ["三", "五", "七", "十", "十五", "二十", "三十", "二十一"]
+        );
+    }
+
     use super::*;
 
     #[test]

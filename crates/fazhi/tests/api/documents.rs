@@ -214,6 +214,33 @@ fn assert_form(xml: &str) {
 }
 
 #[tokio::test]
+async fn the_advance_notice_states_the_bureaus_statement_period_and_the_hearing_period() {
+    // A bureau whose notices give seven working days to state and defend: the 告知书 says so
+    // and prints the date the engine checks; the hearing request stays five working days
+    // (行政处罚法第六十四条第一项).
+    let app = TestApp::spawn_with("2026-04-30", |s, _| s.rules.statement_working_days = 7).await;
+    let admin = app.user("admin", Role::Admin, &app.bureau).await;
+    let leader = app.user("leader", Role::Leader, &app.bureau).await;
+    let legal = app.user("legal", Role::Legal, &app.bureau).await;
+    let officer_user = app.user("officer", Role::Officer, &app.squad).await;
+    let a = officer(&admin, &app.squad, "王强", "豫41000001").await;
+    let b = officer(&admin, &app.squad, "李娜", "豫41000002").await;
+    let case_id = run_case(&leader, &legal, &officer_user, &app.squad, (&a, &b), true).await;
+    write_record(&officer_user, &case_id).await;
+    let (s, n) = generate(&legal, &case_id, "advance_notice").await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    let xml = download(&legal, &n).await;
+    for needle in [
+        // Notice served on 2026-03-10: 7 working days → 19 March; 5 → 17 March.
+        "收到本告知书之日起七个工作日内（即2026年3月19日前）",
+        "如要求听证，应当在收到本告知书之日起五个工作日内（即2026年3月17日前）",
+    ] {
+        assert!(xml.contains(needle), "advance notice lacks {needle}");
+    }
+    assert!(!xml.contains("{"), "a placeholder left unfilled");
+}
+
+#[tokio::test]
 async fn documents_carry_every_required_element_and_are_numbered_without_gaps() {
     let app = TestApp::spawn_on("2026-04-30").await;
     let admin = app.user("admin", Role::Admin, &app.bureau).await;
