@@ -23,6 +23,14 @@ pub async fn list(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<Or
     Ok(units.into_iter().filter(|u| actor.sees(&u.id)).collect())
 }
 
+/// Every unit, unfiltered: names to show beside ids and the choice of units a complaint may
+/// be dispatched to. Who may see which record is decided by the use case that returns the
+/// record, not here.
+pub async fn all(state: &AppState) -> ServiceResult<Vec<OrgUnit>> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(org_unit_repo::all(&mut conn).await?)
+}
+
 /// Creates a unit; `actor = None` is the system (first start, demo).
 pub async fn create(
     state: &AppState,
