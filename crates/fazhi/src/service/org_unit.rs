@@ -5,7 +5,9 @@ use super::auth::CurrentUser;
 use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
-use crate::repo::org_unit_repo::{self, OrgUnit};
+use crate::repo::org_unit_repo;
+/// The stored unit, as the pages and the API show it.
+pub use crate::repo::org_unit_repo::OrgUnit;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
