@@ -1,9 +1,10 @@
-//! Complaints (投诉举报), their categories (= Open311 services), history notes, uploaded
-//! media and the Open311 API keys. SQL only: the rules live in `service::complaint`.
+//! Complaints (投诉举报), their categories (= Open311 services), history notes and uploaded
+//! media (the Open311 client keys are `open311_key_repo`). SQL only: the rules live in
+//! `service::complaint`.
 //! Reporter columns (`reporter_*`) are personal data; this module returns them, and every
 //! public surface must leave them out.
 
-use super::multi_row::{chunk_sizes, values_rows};
+use super::multi_row::{chunk_sizes, placeholders, values_rows};
 use crate::infra::db::Backend;
 use sqlx::{AnyConnection, FromRow, Row};
 
@@ -162,16 +163,6 @@ pub struct CategoryRow {
     pub updated_at: String,
 }
 
-/// An Open311 client key (the key itself is never stored, only its SHA-256).
-#[derive(Debug, Clone, FromRow)]
-pub struct KeyRow {
-    pub id: String,
-    pub name: String,
-    pub key_hash: String,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
-}
-
 /// What `GET requests` filters on; every field is optional.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -189,14 +180,6 @@ pub struct Filter {
 enum Bind {
     Text(String),
     Int(i64),
-}
-
-/// `$n, $n+1, …` for `count` parameters starting at `first`.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 // ---- categories --------------------------------------------------------------------------
@@ -253,34 +236,6 @@ pub async fn upsert_category(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-// ---- keys --------------------------------------------------------------------------------
-
-pub async fn insert_key(conn: &mut AnyConnection, key: &KeyRow) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO open311_keys (id, name, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&key.id)
-    .bind(&key.name)
-    .bind(&key.key_hash)
-    .bind(&key.created_at)
-    .bind(&key.revoked_at)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn key_by_hash(
-    conn: &mut AnyConnection,
-    key_hash: &str,
-) -> Result<Option<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys WHERE key_hash = $1",
-    )
-    .bind(key_hash)
-    .fetch_optional(conn)
-    .await
 }
 
 // ---- complaints --------------------------------------------------------------------------
@@ -633,22 +588,6 @@ where
         };
     }
     query.fetch_all(conn).await
-}
-
-/// How many of these key ids are stored and not revoked.
-pub async fn active_key_count(conn: &mut AnyConnection, ids: &[&str]) -> Result<i64, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let sql = format!(
-        "SELECT COUNT(*) FROM open311_keys WHERE revoked_at IS NULL AND id IN ({})",
-        placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query.fetch_one(conn).await
 }
 
 // ---- notes and media ---------------------------------------------------------------------

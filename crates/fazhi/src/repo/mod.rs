@@ -8,6 +8,7 @@ pub mod complaint_repo;
 pub mod document_repo;
 pub mod multi_row;
 pub mod officer_repo;
+pub mod open311_key_repo;
 pub mod org_unit_repo;
 pub mod user_repo;
 pub mod violation_repo;

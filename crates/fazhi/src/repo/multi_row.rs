@@ -55,6 +55,14 @@ pub fn values_rows(conn: &AnyConnection, rows: usize, cols: usize) -> String {
     sql
 }
 
+/// `$n, $n+1, …` for `count` parameters starting at `first`.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

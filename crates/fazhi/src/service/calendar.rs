@@ -420,6 +420,44 @@ fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// Working-day arithmetic on the bureau's calendar (`GET /api/v1/calendar/add`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CalendarAnswer {
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    pub span: String,
+    #[schema(value_type = String, format = Date)]
+    pub result: NaiveDate,
+    pub result_is_working_day: bool,
+    /// The counting crossed a day of a year whose holiday notice is not loaded (provisional
+    /// calendar): the date may move when the notice is loaded. Present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisional: bool,
+}
+
+/// `from` plus `span` (`5wd` working days, `15d` days, `6m` months) on the calendar counted
+/// on now, with the configured rest days. A span that does not parse is `invalid_span`; a
+/// date outside the supported years is `calendar_out_of_range`.
+pub async fn add(state: &AppState, from: NaiveDate, span: &str) -> ServiceResult<CalendarAnswer> {
+    let span: fazhi_calendar::Span =
+        span.parse().map_err(|e: fazhi_calendar::ParseSpanError| {
+            ServiceError::invalid("invalid_span", e.to_string())
+        })?;
+    let cal = state.calendar().await?;
+    let out_of_range =
+        |e: CalendarError| ServiceError::invalid("calendar_out_of_range", e.to_string());
+    let result = cal
+        .add_span(from, span, state.settings.rules.rest_days)
+        .map_err(out_of_range)?;
+    Ok(CalendarAnswer {
+        from,
+        span: span.to_string(),
+        result,
+        result_is_working_day: cal.is_working_day(result).map_err(out_of_range)?,
+        provisional: cal.crosses_provisional(from, result),
+    })
+}
+
 /// One stored year as the API and the page show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct YearView {

@@ -11,7 +11,9 @@ use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::blob_store::Shelf;
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
-use crate::repo::case_repo::{self, CaseRow, EventRow, EvidenceRow};
+use crate::repo::case_repo::{self, EventRow};
+/// Storage rows the case pages and API still show (issue 12: own API types are to come).
+pub use crate::repo::case_repo::{COUNT_CAP, CaseFilter, CaseRow, EvidenceRow};
 use crate::repo::officer_repo;
 use chrono::NaiveDate;
 use fazhi_domain::catalogue::Catalogue;

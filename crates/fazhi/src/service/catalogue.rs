@@ -8,7 +8,8 @@ use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
 use crate::repo::violation_repo;
-use fazhi_domain::catalogue::{Catalogue, ViolationEntry};
+use fazhi_domain::catalogue::{Catalogue, Facts, Suggestion, ViolationEntry};
+use fazhi_domain::timeline::PartyKind;
 use sqlx::AnyConnection;
 
 /// The bureau's current catalogue.
@@ -50,6 +51,21 @@ pub async fn seed_if_empty(state: &AppState) -> ServiceResult<usize> {
 pub async fn list(state: &AppState) -> ServiceResult<Catalogue> {
     let mut conn = state.db.pool.acquire().await?;
     load(&mut conn).await
+}
+
+/// The benchmark's suggested tier and fine range for the facts of a case (any signed-in
+/// user); an unknown code is `NotFound`.
+pub async fn suggest(
+    state: &AppState,
+    code: &str,
+    party: PartyKind,
+    facts: &Facts,
+) -> ServiceResult<Suggestion> {
+    let cat = list(state).await?;
+    let entry = cat.get(code).ok_or(ServiceError::NotFound {
+        what: "违法行为"
+    })?;
+    Ok(entry.suggest(party, facts))
 }
 
 /// Adds or replaces one entry (admin or legal office). The code in the path wins.

@@ -21,9 +21,9 @@ use crate::infra::clock::to_db_time;
 use crate::infra::db::KeptConnection;
 use crate::infra::group_commit::GroupCommit;
 use crate::infra::secret::{Secret, random_token, token_hash};
-use crate::repo::complaint_repo::{
-    self, ComplaintRow, Filter, KeyRow, MediaRow, NoteRow, PublicRow,
-};
+use crate::repo::complaint_repo::{self, ComplaintRow, Filter, MediaRow, NoteRow, PublicRow};
+use crate::repo::open311_key_repo;
+pub use crate::repo::open311_key_repo::KeyRow;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use fazhi_calendar::Calendar;
 use serde::{Deserialize, Serialize};
@@ -959,7 +959,7 @@ pub async fn authorize_key(state: &AppState, api_key: Option<&str>) -> ServiceRe
         return Err(ServiceError::Forbidden);
     };
     let mut conn = state.db.pool.acquire().await?;
-    complaint_repo::key_by_hash(&mut conn, &token_hash(key))
+    open311_key_repo::by_hash(&mut conn, &token_hash(key))
         .await?
         .filter(|k| k.revoked_at.is_none())
         .ok_or(ServiceError::Forbidden)
@@ -1378,7 +1378,7 @@ async fn write_batch_on(
         }
     }
     if !key_ids.is_empty()
-        && complaint_repo::active_key_count(&mut tx, &key_ids).await? != key_ids.len() as i64
+        && open311_key_repo::active_count(&mut tx, &key_ids).await? != key_ids.len() as i64
     {
         return Err(ServiceError::Forbidden);
     }
@@ -1883,7 +1883,7 @@ async fn insert_key_by(
         revoked_at: None,
     };
     let mut tx = state.db.begin_write().await?;
-    complaint_repo::insert_key(&mut tx, &row).await?;
+    open311_key_repo::insert(&mut tx, &row).await?;
     append(
         &mut tx,
         &Actor(actor.map_or_else(|| "system".to_string(), |a| a.id.clone())),

@@ -674,6 +674,17 @@ pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResu
     view(state, actor, row).await
 }
 
+/// Whether a complaint with this id or service request number is stored at all, whatever the
+/// caller may see: the back office answers 403 rather than 404 for a record that exists but
+/// is outside the caller's scope (issue 4); the JSON API keeps answering 404.
+pub async fn exists(state: &AppState, id: &str) -> ServiceResult<bool> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(complaint_repo::by_id(&mut conn, id).await?.is_some()
+        || complaint_repo::by_request_id(&mut conn, id)
+            .await?
+            .is_some())
+}
+
 /// A verification photo of a complaint the actor may see: its media type and bytes
 /// (photos are staff evidence, never public). `NotFound` for a photo of another complaint
 /// or a missing file.

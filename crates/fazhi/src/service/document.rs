@@ -21,7 +21,9 @@ use super::{AppState, ServiceError, ServiceResult, catalogue, new_id};
 use crate::infra::blob_store::{BlobKey, Shelf};
 use crate::infra::clock::to_db_time;
 use crate::repo::case_repo::{self, CaseRow};
-use crate::repo::document_repo::{self, DocumentRow};
+use crate::repo::document_repo;
+/// Storage row the document pages and API still show (issue 12: own API types are to come).
+pub use crate::repo::document_repo::DocumentRow;
 use crate::repo::officer_repo;
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::timeline::{

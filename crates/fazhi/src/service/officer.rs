@@ -7,7 +7,9 @@ use super::auth::CurrentUser;
 use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
-use crate::repo::officer_repo::{self, CertificateRow, OfficerRow};
+use crate::repo::officer_repo;
+/// Storage rows the officer pages and API still show (issue 12: own API types are to come).
+pub use crate::repo::officer_repo::{CertificateRow, OfficerRow};
 use crate::repo::org_unit_repo;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,9 @@ use super::auth::CurrentUser;
 use super::permissions::Action;
 use super::{AppState, ServiceError, ServiceResult, new_id};
 use crate::infra::clock::to_db_time;
-use crate::repo::org_unit_repo::{self, OrgUnit};
+use crate::repo::org_unit_repo;
+/// The stored unit, as the pages and the API show it.
+pub use crate::repo::org_unit_repo::OrgUnit;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -21,6 +23,14 @@ pub async fn list(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<Or
     let mut conn = state.db.pool.acquire().await?;
     let units = org_unit_repo::all(&mut conn).await?;
     Ok(units.into_iter().filter(|u| actor.sees(&u.id)).collect())
+}
+
+/// Every unit, unfiltered: names to show beside ids and the choice of units a complaint may
+/// be dispatched to. Who may see which record is decided by the use case that returns the
+/// record, not here.
+pub async fn all(state: &AppState) -> ServiceResult<Vec<OrgUnit>> {
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(org_unit_repo::all(&mut conn).await?)
 }
 
 /// Creates a unit; `actor = None` is the system (first start, demo).

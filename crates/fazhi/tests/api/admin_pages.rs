@@ -690,6 +690,14 @@ async fn open311_keys_are_issued_once_and_revoked() {
     );
     let again = admin.post(&path, &[]).await;
     assert_eq!(again.location, "/open311-keys?ok=unchanged");
+    // One audit entry for the revocation, naming the administrator; revoking again adds none.
+    let revokers: Vec<String> = sqlx::query_scalar(
+        "SELECT u.username FROM audit_log a JOIN users u ON u.id = a.actor WHERE a.action = 'open311_key.revoke'",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .expect("audit entries of the revocation");
+    assert_eq!(revokers, vec!["admin".to_string()]);
     assert_eq!(
         admin.post("/open311-keys/nope/revoke", &[]).await.status,
         StatusCode::NOT_FOUND

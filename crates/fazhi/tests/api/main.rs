@@ -18,6 +18,7 @@ mod demo_year;
 mod documents;
 mod errors;
 mod helpers;
+mod layers;
 mod masking;
 mod migrations;
 mod observability;

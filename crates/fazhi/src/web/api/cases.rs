@@ -2,10 +2,10 @@
 //! rule engine before it is recorded; a refused event answers 422 `rule_violation` with the
 //! rule ids and legal bases; a stale `expected_version` answers 409.
 
-use crate::repo::case_repo::{CaseRow, EvidenceRow};
 use crate::service::AppState;
 use crate::service::auth::CurrentUser;
 use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent, ReviewItem};
+use crate::service::case::{CaseRow, EvidenceRow};
 use crate::service::case_record::{self, CaseRecord, RecordUpdate};
 use crate::web::error::{ApiError, ApiResult, ErrorBody};
 use crate::web::extract::{ApiEventJson, ApiJson, ApiMultipart, ApiPath, ApiQuery};

@@ -1,9 +1,9 @@
 //! `/api/v1/cases/{id}/documents`, `/api/v1/documents/{doc_id}/file`: enforcement documents
 //! (执法文书) generated from the case record as DOCX, numbered and stored with their SHA-256.
 
-use crate::repo::document_repo::DocumentRow;
 use crate::service::AppState;
 use crate::service::auth::CurrentUser;
+use crate::service::document::DocumentRow;
 use crate::service::document::{self, NewDocument};
 use crate::web::error::{ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiPath};

@@ -1,12 +1,12 @@
 //! `/api/v1/org-units`, `/api/v1/users`, `/api/v1/officers`, `/api/v1/certificates`:
 //! the bureau's structure, accounts, officers and their enforcement certificates.
 
-use crate::repo::officer_repo::{CertificateRow, OfficerRow};
-use crate::repo::org_unit_repo::OrgUnit;
 use crate::service::AppState;
 use crate::service::account::{self, PasswordReset, UserDetail, UserUpdate};
 use crate::service::auth::{self, CurrentUser, CurrentUserSummary, NewUser};
 use crate::service::officer::{self, NewCertificate, NewOfficer, OfficerView, Suspension};
+use crate::service::officer::{CertificateRow, OfficerRow};
+use crate::service::org_unit::OrgUnit;
 use crate::service::org_unit::{self, NewOrgUnit};
 use crate::web::error::{ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiPath};

@@ -5,18 +5,19 @@
 
 use crate::service::audit::AuditReport;
 use crate::service::auth::CurrentUser;
-use crate::service::{AppState, ServiceError, calendar, case, catalogue};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
+use crate::service::calendar::CalendarAnswer;
+use crate::service::case_check::{self, TimelineFormat};
+use crate::service::{AppState, ServiceError, calendar, catalogue};
+use crate::web::error::{ApiResult, ErrorBody};
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use chrono::NaiveDate;
-use fazhi_calendar::Span;
+use fazhi_domain::CheckReport;
 use fazhi_domain::catalogue::{Facts, Suggestion, ViolationEntry};
 use fazhi_domain::timeline::PartyKind;
-use fazhi_domain::{CheckReport, Timeline};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,45 +40,18 @@ pub async fn check(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<CheckReport>> {
-    user.require(crate::service::permissions::Action::CheckTimeline)?;
-    // Not UTF-8: the usual JSON error in Chinese, not the framework's plain-text rejection.
-    let body = String::from_utf8(body.to_vec()).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_timeline",
-            format!(
-                "时间线不是UTF-8编码的文本（第{}个字节起无法解码），请以UTF-8保存后重新提交",
-                e.utf8_error().valid_up_to() + 1
-            ),
-        )
-    })?;
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let parsed = if content_type.contains("yaml") {
-        Timeline::from_yaml(&body)
+    let format = if content_type.contains("yaml") {
+        TimelineFormat::Yaml
     } else {
-        Timeline::parse(&body)
+        TimelineFormat::Json
     };
-    let timeline = parsed.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_timeline",
-            e.to_string(),
-        )
-    })?;
-    let mut conn = state.db.pool.acquire().await.map_err(ServiceError::from)?;
-    let catalogue = catalogue::load(&mut conn).await?;
-    let today = q.today.unwrap_or_else(|| state.clock.today());
-    let calendar = state.calendar().await?;
-    Ok(Json(case::run_check(
-        &timeline,
-        &calendar,
-        &state.settings.rules,
-        &catalogue,
-        today,
-    )?))
+    Ok(Json(
+        case_check::check(&state, &user, &body, format, q.today).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -91,20 +65,6 @@ pub struct CalendarQuery {
     pub span: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CalendarAnswer {
-    #[schema(value_type = String, format = Date)]
-    pub from: NaiveDate,
-    pub span: String,
-    #[schema(value_type = String, format = Date)]
-    pub result: NaiveDate,
-    pub result_is_working_day: bool,
-    /// The counting crossed a day of a year whose holiday notice is not loaded (provisional
-    /// calendar): the date may move when the notice is loaded. Present only when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub provisional: bool,
-}
-
 /// Working-day arithmetic on the bureau's holiday calendar.
 #[utoipa::path(get, path = "/calendar/add", tag = "checks", params(CalendarQuery),
     responses((status = 200, body = CalendarAnswer), (status = 422, body = ErrorBody)))]
@@ -113,34 +73,7 @@ pub async fn calendar_add(
     _user: CurrentUser,
     ApiQuery(q): ApiQuery<CalendarQuery>,
 ) -> ApiResult<Json<CalendarAnswer>> {
-    let span: Span = q
-        .span
-        .parse()
-        .map_err(|e: fazhi_calendar::ParseSpanError| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_span",
-                e.to_string(),
-            )
-        })?;
-    let cal = &state.calendar().await?;
-    let calendar_error = |e: fazhi_calendar::CalendarError| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "calendar_out_of_range",
-            e.to_string(),
-        )
-    };
-    let result = cal
-        .add_span(q.from, span, state.settings.rules.rest_days)
-        .map_err(calendar_error)?;
-    Ok(Json(CalendarAnswer {
-        from: q.from,
-        span: span.to_string(),
-        result,
-        result_is_working_day: cal.is_working_day(result).map_err(calendar_error)?,
-        provisional: cal.crosses_provisional(q.from, result),
-    }))
+    Ok(Json(calendar::add(&state, q.from, &q.span).await?))
 }
 
 /// A year's holiday arrangement as the server counts on it: the loaded notice, or the
@@ -222,11 +155,9 @@ pub async fn suggest(
     ApiPath(code): ApiPath<String>,
     ApiJson(r): ApiJson<SuggestionRequest>,
 ) -> ApiResult<Json<Suggestion>> {
-    let cat = catalogue::list(&state).await?;
-    let entry = cat.get(&code).ok_or(ServiceError::NotFound {
-        what: "违法行为"
-    })?;
-    Ok(Json(entry.suggest(r.party, &r.facts)))
+    Ok(Json(
+        catalogue::suggest(&state, &code, r.party, &r.facts).await?,
+    ))
 }
 
 /// Re-check the hash chain of the audit log and, when the server signs checkpoints, every

@@ -3,7 +3,7 @@
 //! allows today (a refused step shows its rule and legal basis instead of a button).
 //! The step forms are in `case_steps.rs`, opening a case in `case_new.rs`.
 
-use crate::repo::case_repo::{CaseFilter, CaseRow};
+use crate::service::case::{CaseFilter, CaseRow};
 use crate::service::case_actions::{self, Action};
 use crate::service::{AppState, case, document, org_unit};
 use crate::web::page::PageQuery;
@@ -252,8 +252,8 @@ async fn list(
         violations: choices(violation_list, &q.violation),
         officers: choices(officer_list, &q.officer),
         rows,
-        total: if total >= crate::repo::case_repo::COUNT_CAP {
-            format!("{}+", crate::repo::case_repo::COUNT_CAP)
+        total: if total >= crate::service::case::COUNT_CAP {
+            format!("{}+", crate::service::case::COUNT_CAP)
         } else {
             total.to_string()
         },

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 #[derive(Template)]
 #[template(path = "office/document.html")]
 struct DocumentPage {
-    doc: crate::repo::document_repo::DocumentRow,
+    doc: crate::service::document::DocumentRow,
     filled: Option<document::render::Filled>,
     kind_label: &'static str,
 }

@@ -1,14 +1,11 @@
 //! Open311 接入密钥: the client keys of the Open311 interface (issue 3). An administrator
 //! lists them, issues one per client (shown once; only its SHA-256 is stored, by
-//! `service::complaint::create_key`) and revokes one. Listing and revoking have no service
-//! function yet, so the two small queries and the revocation's audit entry live here.
+//! `service::complaint::create_key`) and revokes one (`service::open311_key`). The handlers
+//! only turn forms into service calls and answers into the page.
 
 use super::FormErrors;
-use crate::infra::clock::to_db_time;
-use crate::repo::complaint_repo::KeyRow;
-use crate::service::audit::{Actor, AuditEvent, append};
 use crate::service::auth::CurrentUser;
-use crate::service::{AppState, ServiceError, ServiceResult, complaint};
+use crate::service::{AppState, complaint, open311_key};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date_str, render_with};
 use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
@@ -18,73 +15,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use sqlx::AnyConnection;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/open311-keys", get(list).post(create))
         .route("/open311-keys/{id}/revoke", post(revoke))
-}
-
-// ---- queries and the revocation (no service function exists for them) --------------------
-
-async fn all_keys(conn: &mut AnyConnection) -> Result<Vec<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys ORDER BY created_at, id",
-    )
-    .fetch_all(conn)
-    .await
-}
-
-async fn key_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await
-}
-
-/// The keys (administrators only).
-pub async fn list_keys(state: &AppState, actor: &CurrentUser) -> ServiceResult<Vec<KeyRow>> {
-    actor.require(crate::service::permissions::Action::ManageOpen311Keys)?;
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(all_keys(&mut conn).await?)
-}
-
-/// Revokes a key from now on (administrators only); revoking a revoked key changes nothing.
-/// Returns whether the key was active.
-pub async fn revoke_key(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResult<bool> {
-    actor.require(crate::service::permissions::Action::ManageOpen311Keys)?;
-    let mut tx = state.db.begin_write().await?;
-    let key = key_by_id(&mut tx, id)
-        .await?
-        .ok_or(ServiceError::NotFound {
-            what: "接入密钥"
-        })?;
-    if key.revoked_at.is_some() {
-        return Ok(false);
-    }
-    let now = state.clock.now();
-    sqlx::query("UPDATE open311_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(to_db_time(now))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    append(
-        &mut tx,
-        &Actor(actor.id.clone()),
-        now,
-        AuditEvent {
-            action: "open311_key.revoke",
-            entity: "open311_key",
-            entity_id: id,
-            content: serde_json::json!({"name": key.name}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 // ---- the page -----------------------------------------------------------------------------
@@ -129,7 +64,7 @@ async fn page(
     notice: Option<&'static str>,
     issued: Option<(String, String)>,
 ) -> PageResult {
-    let keys = list_keys(state, user)
+    let keys = open311_key::list(state, user)
         .await?
         .into_iter()
         .map(|k| KeyLine {
@@ -178,7 +113,6 @@ async fn create(
     PageForm(f): PageForm<KeyForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    user.require(crate::service::permissions::Action::ManageOpen311Keys)?;
     match complaint::create_key(&state, Some(&user), &f.name).await {
         Ok((row, key)) => {
             let issued = Some((row.name, key.expose().to_string()));
@@ -203,7 +137,7 @@ async fn revoke(
     PageForm(f): PageForm<KeyForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    let changed = revoke_key(&state, &user, &id).await?;
+    let changed = open311_key::revoke(&state, &user, &id).await?;
     let ok = if changed { "revoked" } else { "unchanged" };
     Ok(Redirect::to(&format!("/open311-keys?ok={ok}")).into_response())
 }

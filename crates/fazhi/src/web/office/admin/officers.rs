@@ -4,8 +4,8 @@
 //! (暂扣) or lifting the suspension of one.
 
 use super::{BAD_DATE, FormErrors, Opt, parse_date};
-use crate::repo::officer_repo::CertificateRow;
 use crate::service::auth::CurrentUser;
+use crate::service::officer::CertificateRow;
 use crate::service::officer::{self, NewCertificate, NewOfficer, OfficerView, Suspension};
 use crate::service::{AppState, org_unit};
 use crate::web::page::{

@@ -2,9 +2,9 @@
 //! administrators, the form to add a unit; links to the Open311 key page.
 
 use super::{FormErrors, Opt, unit_kind_label};
-use crate::repo::org_unit_repo::OrgUnit;
 use crate::service::AppState;
 use crate::service::auth::CurrentUser;
+use crate::service::org_unit::OrgUnit;
 use crate::service::org_unit::{self, NewOrgUnit};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with};
 use crate::web::page::{PageForm, PageQuery};

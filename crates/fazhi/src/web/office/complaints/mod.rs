@@ -6,9 +6,8 @@
 mod intake;
 mod record;
 
-use crate::repo::{complaint_repo, org_unit_repo};
 use crate::service::complaint_workflow::{self as wf, ComplaintSummary, Stage};
-use crate::service::{AppState, ServiceError, complaint};
+use crate::service::{AppState, ServiceError, complaint, org_unit};
 use crate::web::page::{Layout, OfficeUser, PageError, PageResult, cn_date_str, render};
 use askama::Template;
 use axum::Router;
@@ -105,8 +104,7 @@ fn stage_short(s: Stage) -> &'static str {
 
 /// Org unit names by id (for display only; who may see what is the service's business).
 pub async fn unit_names(state: &AppState) -> Result<BTreeMap<String, String>, ServiceError> {
-    let mut conn = state.db.pool.acquire().await?;
-    Ok(org_unit_repo::all(&mut conn)
+    Ok(org_unit::all(state)
         .await?
         .into_iter()
         .map(|u| (u.id, u.name))
@@ -134,15 +132,9 @@ pub async fn refusal(state: &AppState, id: &str, e: ServiceError) -> PageError {
     PageError::from(e)
 }
 
+/// A lookup failure counts as "does not exist": the caller then keeps the 404.
 async fn exists(state: &AppState, id: &str) -> bool {
-    let Ok(mut conn) = state.db.pool.acquire().await else {
-        return false;
-    };
-    matches!(complaint_repo::by_id(&mut conn, id).await, Ok(Some(_)))
-        || matches!(
-            complaint_repo::by_request_id(&mut conn, id).await,
-            Ok(Some(_))
-        )
+    wf::exists(state, id).await.unwrap_or(false)
 }
 
 /// The query string as `T`; a malformed one counts as empty (filters are a convenience).

@@ -414,10 +414,7 @@ pub async fn page(
 
     let mut unit_opts = Vec::new();
     if actions.dispatch {
-        let mut conn = state.db.pool.acquire().await.map_err(ServiceError::from)?;
-        let units = crate::repo::org_unit_repo::all(&mut conn)
-            .await
-            .map_err(ServiceError::from)?;
+        let units = crate::service::org_unit::all(state).await?;
         let mut targets: Vec<(String, String)> = units
             .into_iter()
             .filter(|u| u.kind == "squad" || u.kind == "partner")
