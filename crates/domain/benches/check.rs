@@ -308,6 +308,7 @@ fn generate(rng: &mut Lcg, officers: &[Officer]) -> Timeline {
         major: rng.chance(10),
         officers: officers.to_vec(),
         events,
+        record: None,
     }
 }
 

@@ -401,6 +401,7 @@ impl<'t, 'c> Case<'t, 'c> {
             EventKind::AdvanceNotice { proposed, rights } => {
                 self.case_filing(at, t);
                 self.advance_notice(at, proposed, rights)?;
+                self.record_elements(at, RecordStep::Notice);
                 Some(CaseStage::Notified)
             }
             EventKind::Defence | EventKind::StatementWaiver => {
@@ -462,6 +463,11 @@ impl<'t, 'c> Case<'t, 'c> {
             EventKind::Decision { outcome, facts } => {
                 self.case_filing(at, t);
                 self.decision(at, outcome, facts)?;
+                if matches!(outcome, DecisionOutcome::Penalty(_))
+                    && self.t.procedure == Procedure::Ordinary
+                {
+                    self.record_elements(at, RecordStep::Decision);
+                }
                 Some(CaseStage::Decided)
             }
             EventKind::Service {
@@ -587,6 +593,41 @@ impl<'t, 'c> Case<'t, 'c> {
             self.stage = self.stage.max(next);
         }
         Ok(())
+    }
+
+    /// With a case record kept (`record:`), the 事先告知 must state the facts and reasons
+    /// (第四十四条) and the 决定书 the party's identity and address, the facts and the evidence
+    /// (第五十九条, B19): the elements missing from the record are named, as the documents'
+    /// refusals name them (`record::missing_elements`). Without a record, nothing is judged.
+    fn record_elements(&mut self, at: At, step: RecordStep) {
+        let t = self.t;
+        let Some(record) = &t.record else {
+            return;
+        };
+        let (kind, rule, basis, what) = match step {
+            RecordStep::Notice => (
+                "advance_notice",
+                RuleId::PreDecisionNotice,
+                Basis::Art44,
+                "事先告知应当告知拟作出的行政处罚内容及事实、理由、依据",
+            ),
+            RecordStep::Decision => (
+                "decision",
+                RuleId::DecisionDocumentContents,
+                Basis::Rule,
+                "行政处罚决定书应当载明当事人的姓名或者名称、地址，违反法律、法规、规章的事实和证据",
+            ),
+        };
+        let missing = crate::record::missing_elements(kind, record);
+        if !missing.is_empty() {
+            let message = format!(
+                "{}：{}，案件记录中尚未填写{}",
+                CnDate(at.on),
+                what,
+                missing.join("、")
+            );
+            self.flag(rule, basis, at, message);
+        }
     }
 
     // ---- reporting helpers ------------------------------------------------------------------
@@ -2031,6 +2072,15 @@ struct OnSpot {
 }
 
 /// The penalty an event decided, if it is a penalty decision.
+/// The steps whose documents print elements of the case record.
+#[derive(Debug, Clone, Copy)]
+enum RecordStep {
+    /// 事先告知 (the 行政处罚事先告知书).
+    Notice,
+    /// 处罚决定 (the 行政处罚决定书), ordinary procedure.
+    Decision,
+}
+
 fn decided_penalty(e: &Event) -> Option<&Penalty> {
     match &e.kind {
         EventKind::Decision {

@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod engine;
+pub mod record;
 pub mod report;
 pub mod rule;
 pub mod timeline;

@@ -84,11 +84,15 @@ pub enum RuleId {
     // issue 10 part A
     /// B27 — one fine per act of a party (一事不再罚) unless the first decision was revoked.
     OneFinePerAct,
+    // issue 13
+    /// B19 — the decision states the party's identity and address, the facts and the evidence
+    /// (checked when the timeline keeps a case record).
+    DecisionDocumentContents,
 }
 
 impl RuleId {
     /// Every rule, in the order of `docs/rules-engine.md`.
-    pub const ALL: [RuleId; 33] = [
+    pub const ALL: [RuleId; 34] = [
         RuleId::OfficersMinTwoCertified,
         RuleId::CertificateRequired,
         RuleId::OfficerRecusal,
@@ -123,6 +127,8 @@ impl RuleId {
         RuleId::CaseClosing,
         // issue 10 part A
         RuleId::OneFinePerAct,
+        // issue 13
+        RuleId::DecisionDocumentContents,
     ];
 
     /// The stable snake_case id.
@@ -162,6 +168,7 @@ impl RuleId {
             RuleId::CaseClosing => "case_closing",
             // issue 10 part A
             RuleId::OneFinePerAct => "one_fine_per_act",
+            RuleId::DecisionDocumentContents => "decision_document_contents",
         }
     }
 
@@ -207,6 +214,7 @@ impl RuleId {
             RuleId::CaseClosing => "结案条件",
             // issue 10 part A
             RuleId::OneFinePerAct => "一事不再罚",
+            RuleId::DecisionDocumentContents => "处罚决定书内容",
         }
     }
 
@@ -266,6 +274,8 @@ impl RuleId {
             }
             // issue 10 part A
             RuleId::OneFinePerAct => format!("{XZCFF}第二十九条"),
+            // issue 13
+            RuleId::DecisionDocumentContents => format!("{XZCFF}第五十九条"),
         }
     }
 }

@@ -17,6 +17,8 @@ mod fast_yaml;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
+
+use crate::record::CaseRecord;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -701,6 +703,88 @@ pub enum EventType {
 }
 
 impl EventType {
+    /// Every event type, in the order of the wire format's documentation. Kept complete by
+    /// [`EventType::position`], whose `match` names every variant: a new type does not compile
+    /// until it has a position, and the test `event_type_all_is_complete` fails until it is here.
+    pub const ALL: [EventType; 35] = [
+        EventType::Lead,
+        EventType::Register,
+        EventType::Evidence,
+        EventType::Preservation,
+        EventType::PreservationDecision,
+        EventType::AdvanceNotice,
+        EventType::Defence,
+        EventType::StatementWaiver,
+        EventType::HearingRequest,
+        EventType::HearingNotice,
+        EventType::Hearing,
+        EventType::HearingWaiver,
+        EventType::LegalReview,
+        EventType::Deliberation,
+        EventType::Decision,
+        EventType::Service,
+        EventType::Payment,
+        EventType::Demand,
+        EventType::CourtEnforcementApplication,
+        EventType::Close,
+        EventType::Archive,
+        EventType::SummaryPenalty,
+        EventType::CoerciveMeasure,
+        EventType::SeizureDecision,
+        EventType::Recusal,
+        EventType::TransferReport,
+        EventType::TransferHandover,
+        EventType::DemolitionAnnouncement,
+        EventType::ForcedDemolition,
+        EventType::Revocation,
+        EventType::Extension,
+        EventType::Suspension,
+        EventType::EnforcementDecision,
+        EventType::Reconsideration,
+        EventType::Lawsuit,
+    ];
+
+    /// The index of the type in [`EventType::ALL`].
+    pub const fn position(self) -> usize {
+        match self {
+            EventType::Lead => 0,
+            EventType::Register => 1,
+            EventType::Evidence => 2,
+            EventType::Preservation => 3,
+            EventType::PreservationDecision => 4,
+            EventType::AdvanceNotice => 5,
+            EventType::Defence => 6,
+            EventType::StatementWaiver => 7,
+            EventType::HearingRequest => 8,
+            EventType::HearingNotice => 9,
+            EventType::Hearing => 10,
+            EventType::HearingWaiver => 11,
+            EventType::LegalReview => 12,
+            EventType::Deliberation => 13,
+            EventType::Decision => 14,
+            EventType::Service => 15,
+            EventType::Payment => 16,
+            EventType::Demand => 17,
+            EventType::CourtEnforcementApplication => 18,
+            EventType::Close => 19,
+            EventType::Archive => 20,
+            EventType::SummaryPenalty => 21,
+            EventType::CoerciveMeasure => 22,
+            EventType::SeizureDecision => 23,
+            EventType::Recusal => 24,
+            EventType::TransferReport => 25,
+            EventType::TransferHandover => 26,
+            EventType::DemolitionAnnouncement => 27,
+            EventType::ForcedDemolition => 28,
+            EventType::Revocation => 29,
+            EventType::Extension => 30,
+            EventType::Suspension => 31,
+            EventType::EnforcementDecision => 32,
+            EventType::Reconsideration => 33,
+            EventType::Lawsuit => 34,
+        }
+    }
+
     /// The snake_case identifier used in timelines.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -1919,7 +2003,7 @@ impl RawEvent {
 // ---------------------------------------------------------------------------------------------
 
 /// One administrative penalty case as a list of dated events.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
     /// The party.
     pub party: Party,
@@ -1938,6 +2022,10 @@ pub struct Timeline {
     pub officers: Vec<Officer>,
     /// The events in date order (same-day events in the order they happened).
     pub events: Vec<Event>,
+    /// The case record (案件记录) as kept before the events, when the timeline carries one: the
+    /// party's identity, source, place, facts, evidence list and reasons. With a record, the
+    /// engine checks that the 事先告知 and the decision have the elements they must state.
+    pub record: Option<CaseRecord>,
 }
 
 /// A timeline as written (events not yet typed).
@@ -1956,6 +2044,8 @@ struct RawTimeline {
     #[serde(default)]
     officers: Vec<Officer>,
     events: Vec<RawEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    record: Option<CaseRecord>,
 }
 
 impl TryFrom<RawTimeline> for Timeline {
@@ -1977,7 +2067,15 @@ impl TryFrom<RawTimeline> for Timeline {
             major: raw.major,
             officers: raw.officers,
             events,
+            record: raw.record,
         };
+        let mut t = t;
+        if let Some(r) = &mut t.record {
+            r.normalise().map_err(|e| TimelineError::InvalidRecord {
+                field: e.field,
+                message: e.message,
+            })?;
+        }
         t.validate()?;
         Ok(t)
     }
@@ -1994,6 +2092,7 @@ impl From<&Timeline> for RawTimeline {
             major: t.major,
             officers: t.officers.clone(),
             events: t.events.iter().cloned().map(RawEvent::from).collect(),
+            record: t.record.clone(),
         }
     }
 }
@@ -2118,6 +2217,14 @@ impl Timeline {
                 field: "minor_under_14",
                 problem: "不满十四周岁（minor_under_14）只适用于公民（kind: individual）",
             });
+        }
+        if let Some(record) = &self.record {
+            record
+                .check_party_kind(self.party.kind)
+                .map_err(|e| TimelineError::InvalidRecord {
+                    field: e.field,
+                    message: e.message,
+                })?;
         }
         if let Some(birth) = self.party.birth_date {
             if self.party.kind != PartyKind::Individual {
@@ -2620,6 +2727,15 @@ pub enum TimelineError {
         /// What is wrong.
         message: String,
     },
+    /// An element of `record` is not acceptable (see [`CaseRecord::normalise`]), or the
+    /// record's party is of another kind than `party`.
+    #[error("案件记录字段 record.{field} 无效：{message}")]
+    InvalidRecord {
+        /// Path of the field inside `record`, e.g. `party.id_no`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// `party.name` is empty.
     #[error("当事人名称（party.name）不能为空")]
     EmptyPartyName,
@@ -2689,6 +2805,7 @@ impl TimelineError {
             TimelineError::InvalidValue { .. } => "invalid_value",
             TimelineError::EmptyPartyName => "empty_party_name",
             TimelineError::InvalidParty { .. } => "invalid_party",
+            TimelineError::InvalidRecord { .. } => "invalid_record",
             TimelineError::EmptyOfficerId { .. } => "empty_officer_id",
             TimelineError::DuplicateOfficer { .. } => "duplicate_officer",
             TimelineError::InvalidCertificate { .. } => "invalid_certificate",
@@ -2709,6 +2826,7 @@ impl TimelineError {
             TimelineError::Syntax { .. }
             | TimelineError::EmptyPartyName
             | TimelineError::InvalidParty { .. }
+            | TimelineError::InvalidRecord { .. }
             | TimelineError::EmptyOfficerId { .. }
             | TimelineError::DuplicateOfficer { .. }
             | TimelineError::InvalidCertificate { .. }
@@ -2956,6 +3074,15 @@ fn translate_serde_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
+
+    #[test]
+    fn event_type_all_is_complete() {
+        for (i, t) in EventType::ALL.iter().enumerate() {
+            assert_eq!(t.position(), i, "{t:?} out of place in EventType::ALL");
+            let json = serde_json::to_string(t).unwrap();
+            assert_eq!(json, format!("\"{}\"", t.as_str()));
+        }
+    }
 
     use super::*;
 

@@ -2748,6 +2748,7 @@ proptest! {
             major,
             officers: header.officers.clone(),
             events,
+            record: None,
         };
         // issue 10 part B: the bureau's switches on and off.
         let rules = RulesConfig {
@@ -4099,4 +4100,114 @@ fn closing_by_registration_revoked_after_a_revoked_decision_keeps_the_decision_d
     let x = deadline(&r, RuleId::DecisionDeadline90d);
     assert_eq!(x.met, Some(true));
     assert_eq!(x.status, DeadlineStatus::Met);
+}
+
+// ---- issue 13: the case record's elements at the notice and the decision ---------------------
+
+/// A record with everything the notice and the decision print.
+const FULL_RECORD: &str = r#"record:
+  party: { kind: individual, id_type: resident_id_card, id_no: "11010519491231002X", address: 许昌市某路1号 }
+  facts: 当事人在人行道上占道经营。
+  discretion_reason: 初次违法，按一般情形处理。
+  evidence:
+    - { kind: inspection_record, description: 现场检查笔录, source: 执法人员制作, date: 2025-03-05 }
+"#;
+
+fn with_record(record: &str) -> Timeline {
+    timeline_with(&format!("{INDIVIDUAL}\n{record}"), LAWFUL_HEARING_CASE)
+}
+
+#[test]
+fn a_complete_record_passes_the_notice_and_the_decision() {
+    let r = run(&with_record(FULL_RECORD), today());
+    assert_eq!(found(&r), vec![]);
+}
+
+#[test]
+fn no_record_means_nothing_is_judged_about_it() {
+    let t = timeline(LAWFUL_HEARING_CASE);
+    assert!(t.record.is_none());
+    assert_eq!(found(&run(&t, today())), vec![]);
+}
+
+#[test]
+fn a_notice_without_facts_or_reasons_is_a_violation() {
+    let record = FULL_RECORD
+        .lines()
+        .filter(|l| !l.contains("facts:") && !l.contains("discretion_reason:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = run(&with_record(&record), today());
+    let v = of(&r, RuleId::PreDecisionNotice);
+    assert_eq!(v.len(), 1, "{:?}", r.violations);
+    assert_eq!(v[0].event, Some(2));
+    assert_eq!(v[0].basis, "《中华人民共和国行政处罚法》第四十四条");
+    assert!(
+        v[0].message.contains("违法事实、裁量理由"),
+        "{}",
+        v[0].message
+    );
+    // the decision lacks the facts too
+    let d = of(&r, RuleId::DecisionDocumentContents);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].event, Some(8));
+    assert!(d[0].message.contains("违法事实"), "{}", d[0].message);
+    assert!(!d[0].message.contains("证据目录"), "{}", d[0].message);
+}
+
+#[test]
+fn a_decision_without_identity_or_evidence_is_a_violation() {
+    let record = "record:\n  facts: 当事人在人行道上占道经营。\n  discretion_reason: 初次违法。";
+    let r = run(&with_record(record), today());
+    assert_eq!(
+        found(&r),
+        vec![("decision_document_contents", Some(8))],
+        "{:?}",
+        r.violations
+    );
+    let v = &r.violations[0];
+    assert_eq!(v.basis, "《中华人民共和国行政处罚法》第五十九条");
+    assert!(
+        v.message.contains("当事人身份信息") && v.message.contains("证据目录"),
+        "{}",
+        v.message
+    );
+}
+
+#[test]
+fn a_no_penalty_or_summary_decision_is_not_judged_on_the_record() {
+    let header = format!("{INDIVIDUAL}\nrecord:\n  facts: 某");
+    let t = timeline_with(
+        &header,
+        r"
+  - { on: 2025-03-03, type: register, officers: [A, B] }
+  - { on: 2025-03-05, type: evidence, officers: [A, B] }
+  - { on: 2025-03-10, type: decision, officers: [A, B], outcome: no_penalty }
+",
+    );
+    assert_eq!(
+        of(&run(&t, today()), RuleId::DecisionDocumentContents).len(),
+        0
+    );
+    let summary = "party: { kind: individual, name: 张三 }\nprocedure: summary\nact_date: 2025-02-20\nrecord:\n  facts: 某";
+    let t = timeline_with(
+        summary,
+        "  - { on: 2025-03-03, type: decision, officers: [A, B], outcome: penalty, penalty: { fine: 50 } }\n",
+    );
+    assert_eq!(
+        of(&run(&t, today()), RuleId::DecisionDocumentContents).len(),
+        0
+    );
+}
+
+#[test]
+fn a_bad_record_is_an_error_naming_the_field() {
+    let bad = FULL_RECORD.replace("11010519491231002X", "110105194912310021");
+    let text = format!("{INDIVIDUAL}\n{bad}\n{OFFICERS}events:\n{LAWFUL_HEARING_CASE}");
+    let e = Timeline::from_yaml(&text).unwrap_err();
+    assert_eq!(e.code(), "invalid_record");
+    assert!(e.to_string().contains("record.party.id_no"), "{e}");
+    let org = format!("{ORGANISATION}\n{FULL_RECORD}\n{OFFICERS}events:\n{LAWFUL_HEARING_CASE}");
+    let e = Timeline::from_yaml(&org).unwrap_err();
+    assert!(e.to_string().contains("record.party.kind"), "{e}");
 }

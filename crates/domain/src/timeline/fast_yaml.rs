@@ -603,11 +603,15 @@ fn simple_decimal(v: &str) -> Option<f64> {
 }
 
 /// Whether a plain scalar might be read as a number by the core schema in a way not handled
-/// here (signs, `0x`, exponents, `.inf`, …).
+/// here (signs, `0x`, exponents, `.inf`, …). Every number form ends in a digit, a hex digit,
+/// a point (`12.`) or the `n`/`N` of `.nan`, so a scalar ending otherwise — an 18-digit
+/// 居民身份证号码 ending in `X`, say — is text.
 fn number_like(v: &str) -> bool {
-    v.as_bytes()
-        .first()
+    let b = v.as_bytes();
+    b.first()
         .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.'))
+        && b.last()
+            .is_some_and(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b'n' | b'N'))
 }
 
 /// A deserializer over one node.

@@ -913,7 +913,24 @@ pub(crate) async fn build_timeline(
         major: case.major == 1,
         officers,
         events,
+        record: stored_record(conn, &case.id).await?,
     })
+}
+
+/// The case record as stored, when one was ever saved (a case kept on paper has none, and its
+/// steps are not judged on it; see `fazhi_domain::record`).
+async fn stored_record(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> ServiceResult<Option<fazhi_domain::record::CaseRecord>> {
+    crate::repo::case_record_repo::get(conn, case_id)
+        .await?
+        .map(|json| {
+            serde_json::from_str(&json).map_err(|e| {
+                ServiceError::Internal(anyhow::anyhow!("stored case record unreadable: {e}"))
+            })
+        })
+        .transpose()
 }
 
 fn parse_date(s: &str) -> ServiceResult<NaiveDate> {

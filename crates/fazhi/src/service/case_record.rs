@@ -9,6 +9,10 @@
 //! 案卷评查 K2/K3 (identity proof, facts clear, evidence sufficient) judge these; the
 //! documents refuse to generate when an element they print is missing.
 //!
+//! The record's types and the checks that need no storage are the domain's
+//! (`fazhi_domain::record`, shared with case-check timelines); this module adds what needs
+//! storage (the linked complaint, the evidence files) and keeps the record.
+//!
 //! The record is kept as one JSON document per case (`case_records`, migration 0011),
 //! replaced as a whole with the case's version check; the audit entry carries salted
 //! digests of the personal fields, never their text (issue 11).
@@ -21,442 +25,14 @@ use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
 use crate::repo::case_record_repo;
 use crate::repo::case_repo;
-use chrono::NaiveDate;
-use fazhi_domain::timeline::CnDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::AnyConnection;
 
-/// 身份证件种类.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum IdType {
-    /// 居民身份证 (number checked per GB 11643).
-    ResidentIdCard,
-    /// 护照
-    Passport,
-    /// 港澳居民来往内地通行证
-    HkMacaoPermit,
-    /// 台湾居民来往大陆通行证
-    TaiwanPermit,
-    /// 外国人永久居留身份证
-    ForeignPermanentResidence,
-}
-
-impl IdType {
-    pub const ALL: [IdType; 5] = [
-        IdType::ResidentIdCard,
-        IdType::Passport,
-        IdType::HkMacaoPermit,
-        IdType::TaiwanPermit,
-        IdType::ForeignPermanentResidence,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            IdType::ResidentIdCard => "居民身份证",
-            IdType::Passport => "护照",
-            IdType::HkMacaoPermit => "港澳居民来往内地通行证",
-            IdType::TaiwanPermit => "台湾居民来往大陆通行证",
-            IdType::ForeignPermanentResidence => "外国人永久居留身份证",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            IdType::ResidentIdCard => "resident_id_card",
-            IdType::Passport => "passport",
-            IdType::HkMacaoPermit => "hk_macao_permit",
-            IdType::TaiwanPermit => "taiwan_permit",
-            IdType::ForeignPermanentResidence => "foreign_permanent_residence",
-        }
-    }
-}
-
-/// The party's identity as the documents print it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum PartyDetails {
-    /// 自然人: 身份证件 type and number, address, phone.
-    Individual {
-        id_type: IdType,
-        id_no: String,
-        address: String,
-        #[serde(default)]
-        phone: Option<String>,
-    },
-    /// 法人或者其他组织: 统一社会信用代码, 法定代表人 (负责人), address.
-    Organisation {
-        credit_code: String,
-        legal_representative: String,
-        address: String,
-    },
-}
-
-impl PartyDetails {
-    pub fn address(&self) -> &str {
-        match self {
-            PartyDetails::Individual { address, .. }
-            | PartyDetails::Organisation { address, .. } => address,
-        }
-    }
-
-    /// The identity line of a document: 「居民身份证：4113…」 or 「统一社会信用代码：…，法定代表人：…」.
-    pub fn identity_text(&self) -> String {
-        match self {
-            PartyDetails::Individual {
-                id_type,
-                id_no,
-                phone,
-                ..
-            } => {
-                let mut t = format!("{}号码：{id_no}", id_type.label());
-                if let Some(p) = phone.as_deref().filter(|p| !p.is_empty()) {
-                    t.push_str(&format!("，联系电话：{p}"));
-                }
-                t
-            }
-            PartyDetails::Organisation {
-                credit_code,
-                legal_representative,
-                ..
-            } => format!(
-                "统一社会信用代码：{credit_code}，法定代表人（负责人）：{legal_representative}"
-            ),
-        }
-    }
-}
-
-/// 案件来源.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    /// 巡查发现
-    Patrol,
-    /// 投诉举报 (with the complaint it came from)
-    Complaint,
-    /// 监督检查
-    Inspection,
-    /// 上级交办、其他部门移送
-    Referral,
-}
-
-impl SourceKind {
-    pub const ALL: [SourceKind; 4] = [
-        SourceKind::Patrol,
-        SourceKind::Complaint,
-        SourceKind::Inspection,
-        SourceKind::Referral,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SourceKind::Patrol => "巡查发现",
-            SourceKind::Complaint => "投诉举报",
-            SourceKind::Inspection => "监督检查",
-            SourceKind::Referral => "上级交办或其他部门移送",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            SourceKind::Patrol => "patrol",
-            SourceKind::Complaint => "complaint",
-            SourceKind::Inspection => "inspection",
-            SourceKind::Referral => "referral",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseSource {
-    pub kind: SourceKind,
-    /// The complaint (投诉举报) the case came from; required for `complaint`.
-    #[serde(default)]
-    pub complaint_id: Option<String>,
-    /// Who referred or assigned the case, for `referral`; optional detail otherwise.
-    #[serde(default)]
-    pub detail: Option<String>,
-}
-
-/// 违法行为发生地点.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Place {
-    pub address: String,
-    /// WGS-84 longitude, when known.
-    #[serde(default)]
-    pub longitude: Option<f64>,
-    /// WGS-84 latitude, when known.
-    #[serde(default)]
-    pub latitude: Option<f64>,
-}
-
-/// The eight kinds of evidence (行政处罚法第四十六条; 行政诉讼法第三十三条).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    /// 书证
-    Documentary,
-    /// 物证
-    Physical,
-    /// 视听资料
-    AudioVisual,
-    /// 电子数据
-    Electronic,
-    /// 证人证言
-    Witness,
-    /// 当事人的陈述
-    PartyStatement,
-    /// 鉴定意见
-    ExpertOpinion,
-    /// 勘验笔录、现场笔录
-    InspectionRecord,
-}
-
-impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 8] = [
-        EvidenceKind::Documentary,
-        EvidenceKind::Physical,
-        EvidenceKind::AudioVisual,
-        EvidenceKind::Electronic,
-        EvidenceKind::Witness,
-        EvidenceKind::PartyStatement,
-        EvidenceKind::ExpertOpinion,
-        EvidenceKind::InspectionRecord,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EvidenceKind::Documentary => "书证",
-            EvidenceKind::Physical => "物证",
-            EvidenceKind::AudioVisual => "视听资料",
-            EvidenceKind::Electronic => "电子数据",
-            EvidenceKind::Witness => "证人证言",
-            EvidenceKind::PartyStatement => "当事人的陈述",
-            EvidenceKind::ExpertOpinion => "鉴定意见",
-            EvidenceKind::InspectionRecord => "勘验笔录、现场笔录",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            EvidenceKind::Documentary => "documentary",
-            EvidenceKind::Physical => "physical",
-            EvidenceKind::AudioVisual => "audio_visual",
-            EvidenceKind::Electronic => "electronic",
-            EvidenceKind::Witness => "witness",
-            EvidenceKind::PartyStatement => "party_statement",
-            EvidenceKind::ExpertOpinion => "expert_opinion",
-            EvidenceKind::InspectionRecord => "inspection_record",
-        }
-    }
-}
-
-/// One item of the 证据目录.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceItem {
-    pub kind: EvidenceKind,
-    pub description: String,
-    /// 证据来源 (who provided it, or how it was obtained).
-    pub source: String,
-    #[schema(value_type = String, format = Date)]
-    pub date: NaiveDate,
-    /// An evidence file of this case (`/cases/{id}/evidence`), when there is one.
-    #[serde(default)]
-    pub file_id: Option<String>,
-}
-
-/// Defines a section of the record made of optional texts, each with its JSON name, its
-/// Chinese label (used in refusals that name a missing element) and its length limit.
-macro_rules! text_section {
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $label:literal, $max:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            $($(#[$fmeta])* #[serde(default)] pub $field: Option<String>,)+
-        }
-
-        impl $name {
-            /// Each element's JSON name and Chinese label.
-            pub const LABELS: &'static [(&'static str, &'static str)] =
-                &[$((stringify!($field), $label)),+];
-
-            /// Each element: JSON name, Chinese label, the text when written.
-            pub fn elements(&self) -> Vec<(&'static str, &'static str, Option<&str>)> {
-                vec![$((
-                    stringify!($field),
-                    $label,
-                    self.$field.as_deref().map(str::trim).filter(|t| !t.is_empty()),
-                ),)+]
-            }
-
-            /// Trims every text (an empty one becomes absent) and checks its length.
-            fn normalise(&mut self, section: &str) -> ServiceResult<()> {
-                $(optional_text(
-                    &mut self.$field,
-                    &format!("{section}.{}", stringify!($field)),
-                    $label,
-                    $max,
-                )?;)+
-                Ok(())
-            }
-
-            /// Whether nothing was written.
-            pub fn is_empty(&self) -> bool {
-                self.elements().iter().all(|(_, _, t)| t.is_none())
-            }
-        }
-    };
-}
-
-text_section! {
-    /// 先行登记保存 (行政处罚法第五十六条): what was preserved, where it is kept, and the
-    /// handling decided within 7 working days.
-    PreservationRecord {
-        /// 先行登记保存物品清单 (name, quantity, condition of each item).
-        items: "先行登记保存物品清单", 2000;
-        /// 保存地点.
-        keeping_place: "保存地点", 200;
-        /// 处理决定 (e.g. returned, transferred, confiscated), for the 处理决定书.
-        handling: "先行登记保存物品的处理决定", 2000;
-    }
-}
-
-text_section! {
-    /// 听证 (行政处罚法第六十四条、第六十五条): what the 听证笔录 and the chair's 听证报告 print.
-    HearingRecord {
-        /// 听证地点.
-        place: "听证地点", 200;
-        /// Start and end time on the hearing day, e.g. 「9时00分至10时30分」.
-        time: "听证起止时间", 50;
-        /// 记录人.
-        recorder: "听证记录人", 50;
-        /// 参加人员: the party or agents, the investigators, others.
-        participants: "听证参加人", 1000;
-        /// 调查人员提出的违法事实、证据和行政处罚建议.
-        investigators_case: "调查人员提出的违法事实、证据和处罚建议", 5000;
-        /// 当事人的陈述、申辩和质证意见, and the evidence the party brought.
-        party_statement: "当事人的陈述、申辩、质证意见和证据", 5000;
-        /// The chair's opinion on the case (听证报告).
-        chair_opinion: "听证主持人对案件的处理意见", 3000;
-    }
-}
-
-text_section! {
-    /// 法制审核 (行政处罚法第五十八条): the reviewer and the findings on 主体、事实、证据、
-    /// 依据、程序、裁量, and the opinion.
-    LegalReviewRecord {
-        /// 审核人 (name).
-        reviewer: "法制审核人员", 50;
-        /// 执法主体是否合法、执法人员是否具备执法资格.
-        subject: "执法主体审核意见", 1000;
-        /// 案件事实是否清楚.
-        facts: "案件事实审核意见", 1000;
-        /// 证据是否确实充分.
-        evidence: "证据审核意见", 1000;
-        /// 适用法律依据是否准确.
-        basis: "适用依据审核意见", 1000;
-        /// 程序是否合法.
-        procedure: "程序审核意见", 1000;
-        /// 裁量基准运用是否适当.
-        discretion: "裁量审核意见", 1000;
-        /// 审核意见 (the conclusion and any changes asked for).
-        opinion: "法制审核结论意见", 3000;
-    }
-}
-
-text_section! {
-    /// 集体讨论 (行政处罚法第五十七条第二款): who presided and took part, the discussion and
-    /// the conclusion.
-    DeliberationRecord {
-        /// 主持人 (the presiding head of the agency).
-        presiding: "主持人", 50;
-        /// 参加人员.
-        participants: "参加人员", 1000;
-        /// 讨论情况.
-        discussion: "讨论情况", 5000;
-        /// 讨论结论.
-        conclusion: "讨论结论", 2000;
-    }
-}
-
-/// The record. Every part is optional while the case is being investigated; the documents
-/// say which part they still need.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseRecord {
-    #[serde(default)]
-    pub party: Option<PartyDetails>,
-    #[serde(default)]
-    pub source: Option<CaseSource>,
-    #[serde(default)]
-    pub place: Option<Place>,
-    /// 违法事实, written by the officer; required before the 事先告知.
-    #[serde(default)]
-    pub facts: Option<String>,
-    /// 证据目录.
-    #[serde(default)]
-    pub evidence: Vec<EvidenceItem>,
-    /// 裁量理由: why this tier of the benchmark (shown beside it on the 事先告知书).
-    #[serde(default)]
-    pub discretion_reason: Option<String>,
-    /// 先行登记保存: items, keeping place, handling.
-    #[serde(default)]
-    pub preservation: Option<PreservationRecord>,
-    /// 听证: place, time, recorder, participants, both sides, the chair's opinion.
-    #[serde(default)]
-    pub hearing: Option<HearingRecord>,
-    /// 法制审核: reviewer, findings, opinion.
-    #[serde(default)]
-    pub legal_review: Option<LegalReviewRecord>,
-    /// 集体讨论: presiding head, participants, discussion, conclusion.
-    #[serde(default)]
-    pub deliberation: Option<DeliberationRecord>,
-}
-
-impl CaseRecord {
-    /// The facts, when written.
-    pub fn facts(&self) -> Option<&str> {
-        self.facts
-            .as_deref()
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-    }
-
-    pub fn discretion_reason(&self) -> Option<&str> {
-        self.discretion_reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-    }
-
-    /// The 证据目录 as a document prints it: 「1. 书证：…（来源：…，2026年3月3日）；2. …」.
-    pub fn evidence_text(&self) -> Option<String> {
-        if self.evidence.is_empty() {
-            return None;
-        }
-        Some(
-            self.evidence
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    format!(
-                        "{}. {}：{}（来源：{}，{}）",
-                        i + 1,
-                        e.kind.label(),
-                        e.description.trim(),
-                        e.source.trim(),
-                        CnDate(e.date)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("；"),
-        )
-    }
-}
+pub use fazhi_domain::record::{
+    CaseRecord, CaseSource, DeliberationRecord, EvidenceItem, EvidenceKind, HearingRecord, IdType,
+    LegalReviewRecord, PartyDetails, Place, PreservationRecord, SourceKind, missing_elements,
+    valid_credit_code, valid_phone, valid_resident_id,
+};
 
 /// A replacement of the record; `expected_version` is the case version the caller last saw.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -466,93 +42,9 @@ pub struct RecordUpdate {
     pub record: CaseRecord,
 }
 
-/// 居民身份证号码 check (GB 11643-1999): 17 digits and an ISO 7064 MOD 11-2 check character.
-pub fn valid_resident_id(no: &str) -> bool {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let b = no.as_bytes();
-    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = b[..17]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    CHECK[(sum % 11) as usize] == b[17].to_ascii_uppercase()
-}
-
-/// 统一社会信用代码 check (GB 32100-2015): 18 characters of the code set, the last a
-/// MOD 31 check character.
-pub fn valid_credit_code(code: &str) -> bool {
-    const SET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const WEIGHTS: [usize; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() != 18 {
-        return false;
-    }
-    let mut values = Vec::with_capacity(18);
-    for c in &chars {
-        match SET.find(*c) {
-            Some(v) => values.push(v),
-            None => return false,
-        }
-    }
-    let sum: usize = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
-    let check = (31 - sum % 31) % 31;
-    values[17] == check
-}
-
-/// A mainland phone number: a mobile (11 digits from 1) or a landline with its area code.
-pub fn valid_phone(p: &str) -> bool {
-    let digits: String = p.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    (digits.len() == 11 && digits.starts_with('1'))
-        || (digits.starts_with('0') && (10..=12).contains(&digits.len()))
-}
-
-fn trimmed(s: &mut String) {
-    *s = s.trim().to_string();
-}
-
-fn required(value: &str, field: &str, label: &str, max: usize) -> ServiceResult<()> {
-    if value.is_empty() || value.chars().count() > max {
-        return Err(ServiceError::invalid_field(
-            "invalid_case_record",
-            field,
-            format!("{label}不能为空，且不超过{max}个字"),
-        ));
-    }
-    Ok(())
-}
-
-fn optional_text(
-    value: &mut Option<String>,
-    field: &str,
-    label: &str,
-    max: usize,
-) -> ServiceResult<()> {
-    if let Some(v) = value.as_mut() {
-        trimmed(v);
-        if v.chars().count() > max {
-            return Err(ServiceError::invalid_field(
-                "invalid_case_record",
-                field,
-                format!("{label}不超过{max}个字"),
-            ));
-        }
-    }
-    if value.as_deref() == Some("") {
-        *value = None;
-    }
-    Ok(())
-}
-
-/// Checks and normalises a record against the case's evidence files and complaints.
+/// Checks and normalises a record (the domain's rules, [`CaseRecord::normalise`]), then what
+/// needs storage: the linked complaint exists (or the one the case came from is linked), each
+/// evidence file belongs to the case.
 async fn validate(
     conn: &mut AnyConnection,
     case_id: &str,
@@ -565,60 +57,10 @@ async fn validate(
             message,
         ))
     };
-    match &mut r.party {
-        Some(PartyDetails::Individual {
-            id_type,
-            id_no,
-            address,
-            phone,
-        }) => {
-            trimmed(id_no);
-            trimmed(address);
-            required(id_no, "party.id_no", "身份证件号码", 40)?;
-            required(address, "party.address", "当事人住址", 200)?;
-            if *id_type == IdType::ResidentIdCard && !valid_resident_id(id_no) {
-                return bad(
-                    "party.id_no",
-                    "居民身份证号码应为18位且校验码正确（GB 11643）".into(),
-                );
-            }
-            optional_text(phone, "party.phone", "联系电话", 20)?;
-            if let Some(p) = phone.as_deref()
-                && !valid_phone(p)
-            {
-                return bad(
-                    "party.phone",
-                    "联系电话应为11位手机号码或带区号的固定电话号码".into(),
-                );
-            }
-        }
-        Some(PartyDetails::Organisation {
-            credit_code,
-            legal_representative,
-            address,
-        }) => {
-            *credit_code = credit_code.trim().to_uppercase();
-            trimmed(legal_representative);
-            trimmed(address);
-            if !valid_credit_code(credit_code) {
-                return bad(
-                    "party.credit_code",
-                    "统一社会信用代码应为18位且校验码正确（GB 32100）".into(),
-                );
-            }
-            required(
-                legal_representative,
-                "party.legal_representative",
-                "法定代表人（负责人）",
-                50,
-            )?;
-            required(address, "party.address", "当事人住所", 200)?;
-        }
-        None => {}
+    if let Err(e) = r.normalise() {
+        return bad(&e.field, e.message);
     }
     if let Some(s) = &mut r.source {
-        optional_text(&mut s.detail, "source.detail", "案件来源说明", 200)?;
-        optional_text(&mut s.complaint_id, "source.complaint_id", "投诉编号", 64)?;
         match (s.kind, &s.complaint_id) {
             (SourceKind::Complaint, None) => {
                 // The complaint the case was opened from, when there is exactly one.
@@ -640,83 +82,11 @@ async fn validate(
                     return bad("source.complaint_id", format!("没有编号为“{id}”的投诉举报"));
                 }
             }
-            (_, Some(_)) => {
-                return bad(
-                    "source.complaint_id",
-                    "只有来源为投诉举报的案件才关联投诉举报记录".into(),
-                );
-            }
             _ => {}
         }
     }
-    if let Some(p) = &mut r.place {
-        trimmed(&mut p.address);
-        required(&p.address, "place.address", "违法行为发生地点", 200)?;
-        if p.longitude.is_some() != p.latitude.is_some()
-            || p.longitude.is_some_and(|x| !(-180.0..=180.0).contains(&x))
-            || p.latitude.is_some_and(|y| !(-90.0..=90.0).contains(&y))
-        {
-            return bad(
-                "place.longitude",
-                "经纬度应成对填写，经度在-180至180之间，纬度在-90至90之间".into(),
-            );
-        }
-    }
-    optional_text(&mut r.facts, "facts", "违法事实", 5000)?;
-    optional_text(
-        &mut r.discretion_reason,
-        "discretion_reason",
-        "裁量理由",
-        2000,
-    )?;
-    if let Some(p) = &mut r.preservation {
-        p.normalise("preservation")?;
-    }
-    if let Some(h) = &mut r.hearing {
-        h.normalise("hearing")?;
-    }
-    if let Some(l) = &mut r.legal_review {
-        l.normalise("legal_review")?;
-    }
-    if let Some(d) = &mut r.deliberation {
-        d.normalise("deliberation")?;
-    }
-    // A section with nothing written is no section.
-    if r.preservation
-        .as_ref()
-        .is_some_and(PreservationRecord::is_empty)
-    {
-        r.preservation = None;
-    }
-    if r.hearing.as_ref().is_some_and(HearingRecord::is_empty) {
-        r.hearing = None;
-    }
-    if r.legal_review
-        .as_ref()
-        .is_some_and(LegalReviewRecord::is_empty)
-    {
-        r.legal_review = None;
-    }
-    if r.deliberation
-        .as_ref()
-        .is_some_and(DeliberationRecord::is_empty)
-    {
-        r.deliberation = None;
-    }
-    if r.evidence.len() > 200 {
-        return bad("evidence", "证据目录不超过200项".into());
-    }
     let files = case_repo::evidence_of(&mut *conn, case_id).await?;
-    for (i, e) in r.evidence.iter_mut().enumerate() {
-        trimmed(&mut e.description);
-        trimmed(&mut e.source);
-        required(
-            &e.description,
-            &format!("evidence[{i}].description"),
-            "证据名称及内容",
-            500,
-        )?;
-        required(&e.source, &format!("evidence[{i}].source"), "证据来源", 200)?;
+    for (i, e) in r.evidence.iter().enumerate() {
         if let Some(f) = &e.file_id
             && !files.iter().any(|x| &x.id == f)
         {
@@ -759,7 +129,11 @@ pub async fn update(
     case_id: &str,
     input: RecordUpdate,
 ) -> ServiceResult<CaseRecord> {
-    actor.require(Action::EditCaseRecord)?;
+    // The legal office writes its own findings (法制审核) and nothing else of the record.
+    let review_only = !actor.may(Action::EditCaseRecord);
+    if review_only {
+        actor.require(Action::WriteLegalReview)?;
+    }
     let mut tx = state.db.begin_write().await?;
     let case = case_repo::get(&mut tx, case_id)
         .await?
@@ -772,6 +146,31 @@ pub async fn update(
     }
     let mut record = input.record;
     validate(&mut tx, case_id, &mut record).await?;
+    if review_only {
+        let stored = load(&mut tx, case_id).await?;
+        let others_kept = CaseRecord {
+            legal_review: record.legal_review.clone(),
+            ..stored
+        };
+        if others_kept != record {
+            return Err(ServiceError::WrongPost {
+                message: "法制审核人员只能填写案件记录中的法制审核部分，其他部分需由执法人员或执法机构负责人填写"
+                    .into(),
+            });
+        }
+    }
+    let kind = if case.party_kind == "organisation" {
+        fazhi_domain::timeline::PartyKind::Organisation
+    } else {
+        fazhi_domain::timeline::PartyKind::Individual
+    };
+    if let Err(e) = record.check_party_kind(kind) {
+        return Err(ServiceError::invalid_field(
+            "invalid_case_record",
+            &e.field,
+            e.message,
+        ));
+    }
     let now = state.clock.now();
     let json = serde_json::to_string(&record).map_err(anyhow::Error::from)?;
     case_record_repo::put(&mut tx, case_id, &json, &actor.id, &to_db_time(now)).await?;
@@ -839,23 +238,4 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(record)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identity_numbers_are_checked() {
-        assert!(valid_resident_id("11010519491231002X"));
-        assert!(valid_resident_id("11010519491231002x"));
-        assert!(!valid_resident_id("110105194912310021"));
-        assert!(!valid_resident_id("1101051949123100"));
-        assert!(valid_credit_code("91350100M000100Y43"));
-        assert!(!valid_credit_code("91350100M000100Y44"));
-        assert!(!valid_credit_code("91350100M000100YI3"));
-        assert!(valid_phone("13800138000"));
-        assert!(valid_phone("0377-63123456"));
-        assert!(!valid_phone("12345"));
-    }
 }

@@ -305,84 +305,9 @@ fn not_available(step: &str) -> ServiceError {
     )
 }
 
-/// The record elements a kind prints that are still empty, named in Chinese (B12, B19,
-/// K2/K3: identity, facts, evidence, reasons, source; the preservation, hearing, review and
-/// deliberation sections for their documents).
-pub fn missing_elements(kind: &str, r: &super::case_record::CaseRecord) -> Vec<&'static str> {
-    // The named elements of a section that are empty (all of them when the section is).
-    fn section(
-        elements: Vec<(&'static str, &'static str, Option<&str>)>,
-        needed: &[&str],
-    ) -> Vec<&'static str> {
-        elements
-            .into_iter()
-            .filter(|(name, _, text)| {
-                text.is_none() && (needed.is_empty() || needed.contains(name))
-            })
-            .map(|(_, label, _)| label)
-            .collect()
-    }
-    let hearing = r.hearing.clone().unwrap_or_default();
-    match kind {
-        "preservation_notice" => {
-            return section(
-                r.preservation.clone().unwrap_or_default().elements(),
-                &["items", "keeping_place"],
-            );
-        }
-        "preservation_decision" => {
-            return section(
-                r.preservation.clone().unwrap_or_default().elements(),
-                &["items", "handling"],
-            );
-        }
-        "hearing_record" => {
-            return section(
-                hearing.elements(),
-                &[
-                    "place",
-                    "time",
-                    "recorder",
-                    "participants",
-                    "investigators_case",
-                    "party_statement",
-                ],
-            );
-        }
-        "hearing_report" => return section(hearing.elements(), &[]),
-        "legal_review_opinion" => {
-            return section(r.legal_review.clone().unwrap_or_default().elements(), &[]);
-        }
-        "deliberation_record" => {
-            return section(r.deliberation.clone().unwrap_or_default().elements(), &[]);
-        }
-        _ => {}
-    }
-    let mut missing = Vec::new();
-    let needs: &[&str] = match kind {
-        "advance_notice" => &["facts", "discretion_reason"],
-        "decision" => &["party", "facts", "evidence"],
-        "register_approval" => &["source"],
-        "closing_approval" => &["facts"],
-        _ => &[],
-    };
-    for need in needs {
-        let (empty, label) = match *need {
-            "party" => (
-                r.party.is_none(),
-                "当事人身份信息（身份证件或统一社会信用代码、地址）",
-            ),
-            "facts" => (r.facts().is_none(), "违法事实"),
-            "evidence" => (r.evidence.is_empty(), "证据目录"),
-            "discretion_reason" => (r.discretion_reason().is_none(), "裁量理由"),
-            _ => (r.source.is_none(), "案件来源"),
-        };
-        if empty {
-            missing.push(label);
-        }
-    }
-    missing
-}
+/// The record elements a kind prints that are still empty, named in Chinese (the domain's
+/// list, shared with the rule engine).
+pub use fazhi_domain::record::missing_elements;
 
 fn party_kind(case: &CaseRow) -> fazhi_domain::timeline::PartyKind {
     if case.party_kind == "organisation" {

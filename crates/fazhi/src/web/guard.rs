@@ -38,6 +38,8 @@ pub enum Access {
     Public,
     SignedIn,
     Use(Action),
+    /// Any of the use cases (a route that serves several, the service telling them apart).
+    UseAny(&'static [Action]),
     /// The case step named by the path's `{step}` ([`Action::RecordCaseEvent`]); a step that
     /// does not exist is left to the handler, which answers 404.
     CaseStep,
@@ -49,6 +51,7 @@ impl Access {
         match self {
             Access::Public | Access::SignedIn => true,
             Access::Use(action) => action.allows(role),
+            Access::UseAny(actions) => actions.iter().any(|a| a.allows(role)),
             Access::CaseStep => step_action(step).is_none_or(|a| a.allows(role)),
         }
     }
@@ -61,8 +64,12 @@ fn step_action(step: Option<&str>) -> Option<Action> {
         .map(Action::RecordCaseEvent)
 }
 
-use Access::{CaseStep, Public, SignedIn, Use};
+use Access::{CaseStep, Public, SignedIn, Use, UseAny};
 use Action as A;
+
+/// Who writes the case record: the whole of it, or the legal office its 法制审核 section
+/// (`service::case_record::update` tells them apart).
+const RECORD_WRITERS: &[Action] = &[A::EditCaseRecord, A::WriteLegalReview];
 
 /// Every route: method, route template (as the router matches it), access. `GET` also
 /// covers `HEAD`.
@@ -131,7 +138,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Use(A::UploadEvidence),
     ),
     ("GET", "/api/v1/cases/{id}/record", Use(A::ViewCases)),
-    ("PUT", "/api/v1/cases/{id}/record", Use(A::EditCaseRecord)),
+    ("PUT", "/api/v1/cases/{id}/record", UseAny(RECORD_WRITERS)),
     ("GET", "/api/v1/deadlines", Use(A::ViewCases)),
     ("GET", "/api/v1/review-queue", Use(A::ReviewQueue)),
     ("GET", "/api/v1/cases/{id}/documents", Use(A::ViewDocuments)),
@@ -229,7 +236,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/cases/summary", Use(A::OpenCase)),
     ("POST", "/cases/summary", Use(A::OpenCase)),
     ("GET", "/cases/{id}/record", Use(A::ViewCases)),
-    ("POST", "/cases/{id}/record", Use(A::EditCaseRecord)),
+    ("POST", "/cases/{id}/record", UseAny(RECORD_WRITERS)),
     ("GET", "/cases/{id}/steps/{step}", CaseStep),
     ("POST", "/cases/{id}/steps/{step}", CaseStep),
     ("POST", "/cases/{id}/documents", Use(A::GenerateDocuments)),
@@ -435,6 +442,9 @@ pub async fn check(State(state): State<AppState>, request: Request, next: Next) 
     if refused && !answer_elsewhere {
         let e = match access {
             Use(action) => action.refusal(),
+            UseAny(actions) => actions
+                .first()
+                .map_or(ServiceError::Forbidden, |a| a.refusal()),
             CaseStep => {
                 step_action(step.as_deref()).map_or(ServiceError::Forbidden, Action::refusal)
             }

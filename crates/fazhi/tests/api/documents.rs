@@ -756,19 +756,26 @@ async fn the_case_record_is_checked_and_kept() {
         "{e}"
     );
 
-    // An organisation with a valid code; kept and read back; the version moves on.
+    // An organisation's details, valid in themselves, on a citizen's case: refused (issue 13).
     let org = json!({"party": {"kind": "organisation", "credit_code": "91350100m000100y43",
         "legal_representative": "李某", "address": "卧龙区工业路2号"}, "facts": "  事实  "});
-    let (s, kept) = put(org, version).await;
+    let (s, e) = put(org, version).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["field"], "party.kind", "{e}");
+    // A citizen's identity; kept (trimmed) and read back; the
+    // version moves on.
+    let person = json!({"party": {"kind": "individual", "id_type": "resident_id_card",
+        "id_no": " 11010519491231002x ", "address": "卧龙区卧龙路1号"}, "facts": "  事实  "});
+    let (s, kept) = put(person, version).await;
     assert_eq!(s, StatusCode::OK, "{kept}");
-    assert_eq!(kept["party"]["credit_code"], "91350100M000100Y43");
+    assert_eq!(kept["party"]["id_no"], "11010519491231002x");
     assert_eq!(kept["facts"], "事实");
     let (s, e) = put(complete_record(), version).await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     let (_, read) = parts(legal.get(&format!("/cases/{case_id}/record")).await).await;
     assert_eq!(read, kept);
-    // The legal office reads but does not write the investigators' record.
-    let (s, _) = parts(
+    // The legal office reads but does not write the investigators' record …
+    let (s, e) = parts(
         legal
             .put(
                 &format!("/cases/{case_id}/record"),
@@ -777,7 +784,31 @@ async fn the_case_record_is_checked_and_kept() {
             .await,
     )
     .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("只能填写案件记录中的法制审核部分"),
+        "{e}"
+    );
+    // … it writes its own findings (法制审核), the rest kept as it is.
+    let mut reviewed = kept.clone();
+    reviewed["legal_review"] = json!({"reviewer": "王法制", "opinion": "同意处罚"});
+    let (s, saved) = parts(
+        legal
+            .put(
+                &format!("/cases/{case_id}/record"),
+                &json!({"expected_version": version + 1, "record": reviewed}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    assert_eq!(saved["legal_review"]["reviewer"], "王法制");
+    assert_eq!(saved["facts"], "事实");
+    // An officer may not write the legal office's use case by another route: the matrix in
+    // tests/api/permissions.rs covers the route; an anonymous caller is refused as before.
 }
 
 /// LibreOffice and pdftotext, when installed; `None` (with a message) otherwise, or a failure

@@ -151,6 +151,7 @@ async fn the_live_api_refuses_exactly_what_the_check_flags() {
     let mut failures = Vec::new();
     let mut replayed = 0;
     let (mut refusals, mut flagged_fixtures) = (0, 0);
+    let mut with_record = 0;
     for (n, (path, expected)) in fixtures().into_iter().enumerate() {
         if expected.get("error").is_some() {
             continue;
@@ -215,6 +216,21 @@ async fn the_live_api_refuses_exactly_what_the_check_flags() {
         assert_eq!(s, StatusCode::CREATED, "{name}: {case}");
         let case_id = case["case"]["id"].as_str().unwrap().to_string();
         let mut version = case["case"]["version"].as_i64().unwrap();
+        // The case record as the fixture keeps it, written before the events (issue 13).
+        if let Some(record) = &timeline.record {
+            let (s, answer) = parts(
+                leader
+                    .put(
+                        &format!("/cases/{case_id}/record"),
+                        &json!({"expected_version": version, "record": record}),
+                    )
+                    .await,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{name}: {answer}");
+            version += 1;
+            with_record += 1;
+        }
         let mut refused_somewhere = false;
         for (i, event) in timeline.events.iter().enumerate() {
             let mut body = serde_json::to_value(event).unwrap();
@@ -285,6 +301,7 @@ async fn the_live_api_refuses_exactly_what_the_check_flags() {
         replayed += 1;
     }
     assert!(replayed >= 40);
+    assert!(with_record >= 3, "fixtures keep case records");
     assert!(flagged_fixtures >= 20, "the fixtures exercise refusals");
     assert_eq!(
         refusals, flagged_fixtures,

@@ -9,6 +9,7 @@ use crate::service::case_record::{
     self, CaseRecord, CaseSource, DeliberationRecord, EvidenceItem, EvidenceKind, HearingRecord,
     IdType, LegalReviewRecord, PartyDetails, Place, PreservationRecord, RecordUpdate, SourceKind,
 };
+use crate::service::permissions::Action;
 use crate::service::{AppState, ServiceError, case};
 use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render};
 use askama::Template;
@@ -45,6 +46,10 @@ struct RecordPage {
     evidence_kinds: Vec<(&'static str, &'static str)>,
     files: Vec<(String, String)>,
     form_error: Option<String>,
+    /// The user writes only the 法制审核 section (the legal office).
+    review_only: bool,
+    /// The user may save anything at all.
+    may_save: bool,
 }
 
 /// Blank rows offered below the recorded evidence items.
@@ -412,6 +417,8 @@ async fn page_for(
     f.select_current();
     Ok(RecordPage {
         layout: Layout::new(state, user, "案件记录", "/cases"),
+        review_only: !user.may(Action::EditCaseRecord),
+        may_save: user.may(Action::EditCaseRecord) || user.may(Action::WriteLegalReview),
         case_id: view.case_row.id.clone(),
         case_no: view.case_row.case_no.clone(),
         party_name: view.case_row.party_name.clone(),
