@@ -12,7 +12,8 @@
 //! ignored. The money type [`Yuan`] and the penalty vocabulary ([`PenaltyKind`], [`PartyKind`])
 //! live here and are shared with the violation catalogue.
 
-mod fast_yaml;
+#[cfg(test)]
+mod yaml_agreement;
 
 use std::fmt;
 
@@ -2140,10 +2141,10 @@ impl Timeline {
     ///
     /// Texts in the plain subset of YAML that timelines are written in are read by a fast
     /// reader; everything else, and every text with an error, by `serde_norway` (libyaml), which
-    /// gives the same result (see `fast_yaml`).
+    /// gives the same result (see the crate `fazhi-fast-yaml`).
     pub fn from_yaml(text: &str) -> Result<Timeline, TimelineError> {
         let text = prescan(text, "YAML")?;
-        match fast_yaml::from_str::<RawTimeline>(text) {
+        match fazhi_fast_yaml::from_str::<RawTimeline>(text) {
             Some(raw) => Timeline::try_from(raw),
             None => Timeline::from_yaml_libyaml(text),
         }
