@@ -805,6 +805,8 @@ const LABEL_SOURCE: &str = "案件来源";
 
 #[cfg(test)]
 mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
     use super::*;
 
     #[test]
