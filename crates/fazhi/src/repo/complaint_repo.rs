@@ -956,3 +956,105 @@ pub async fn complaints_of_case(
     .fetch_all(conn)
     .await
 }
+
+// ---- erasure of personal data after retention (migration 0010) ---------------------------
+
+/// How many complaints closed before `closed_before` still hold their personal data.
+pub async fn count_erasable(
+    conn: &mut AnyConnection,
+    closed_before: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM complaints WHERE state = 'closed' AND closed_at < $1 \
+         AND personal_data_erased_at IS NULL",
+    )
+    .bind(closed_before)
+    .fetch_one(conn)
+    .await
+}
+
+/// Ids of at most `limit` complaints closed before `closed_before` that still hold their
+/// personal data, the longest closed first.
+pub async fn erasable_ids(
+    conn: &mut AnyConnection,
+    closed_before: &str,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM complaints WHERE state = 'closed' AND closed_at < $1 \
+         AND personal_data_erased_at IS NULL ORDER BY closed_at, id LIMIT $2",
+    )
+    .bind(closed_before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Empties the reporter's fields, the description, the answers (`attributes`) and the media
+/// URL of a complaint, stores the (masked) staff texts `reply` and `final_reason`, marks it
+/// erased at `now` and bumps its version.
+pub async fn erase_personal_fields(
+    conn: &mut AnyConnection,
+    id: &str,
+    (reply, final_reason): (Option<&str>, Option<&str>),
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE complaints SET description = NULL, reporter_first_name = NULL, \
+         reporter_last_name = NULL, reporter_phone = NULL, reporter_email = NULL, \
+         reporter_device_id = NULL, reporter_account_id = NULL, media_url = NULL, \
+         attributes = '{}', reply = $1, final_reason = $2, personal_data_erased_at = $3, \
+         version = version + 1 WHERE id = $4",
+    )
+    .bind(reply)
+    .bind(final_reason)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Empties the texts of a complaint's notes that hold what the citizen wrote (the
+/// submission, the rating comment, the reasons for reopening).
+pub async fn clear_citizen_note_texts(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE complaint_notes SET description = NULL WHERE complaint_id = $1 \
+         AND note_type IN ('submitted', 'rated', 'reopened')",
+    )
+    .bind(complaint_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the text of one note.
+pub async fn set_note_description(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+    seq: i64,
+    description: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE complaint_notes SET description = $1 WHERE complaint_id = $2 AND seq = $3")
+        .bind(description)
+        .bind(complaint_id)
+        .bind(seq)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the uploaded files of a complaint (the files themselves are the caller's).
+pub async fn delete_media_of(
+    conn: &mut AnyConnection,
+    complaint_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM complaint_media WHERE complaint_id = $1")
+        .bind(complaint_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

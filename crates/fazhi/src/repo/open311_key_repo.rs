@@ -49,6 +49,13 @@ pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<KeyRow>,
     .await
 }
 
+/// The id of the oldest key, revoked or not.
+pub async fn oldest_id(conn: &mut AnyConnection) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM open311_keys ORDER BY created_at LIMIT 1")
+        .fetch_optional(conn)
+        .await
+}
+
 /// Every key, revoked ones included, oldest first.
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<KeyRow>, sqlx::Error> {
     sqlx::query_as(

@@ -21,6 +21,13 @@ pub async fn all(conn: &mut AnyConnection) -> Result<Vec<OrgUnit>, sqlx::Error> 
     .await
 }
 
+/// How many org units are stored.
+pub async fn count(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn insert(conn: &mut AnyConnection, u: &OrgUnit) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO org_units (id, parent_id, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -12,10 +12,10 @@
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
 use crate::infra::secret::sha256_hex;
-use crate::repo::multi_row::{chunk_sizes, values_rows};
+use crate::repo::audit_repo;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// Who did it: a user id, or `system` for start-up and demo seeding.
 #[derive(Debug, Clone)]
@@ -50,41 +50,7 @@ pub async fn append(
     now: DateTime<Utc>,
     event: AuditEvent<'_>,
 ) -> Result<i64, sqlx::Error> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut **tx)
-        .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev: String = head.try_get("hash")?;
-    let at = to_db_time(now);
-    let content = event.content.to_string();
-    let hash = entry_hash(
-        seq,
-        &at,
-        &actor.0,
-        (event.action, event.entity, event.entity_id),
-        &content,
-        &prev,
-    );
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, content, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(seq)
-    .bind(&at)
-    .bind(&actor.0)
-    .bind(event.action)
-    .bind(event.entity)
-    .bind(event.entity_id)
-    .bind(&content)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
-    Ok(seq)
+    append_many(tx, &[(actor, now, event)]).await
 }
 
 /// Appends several entries, in order, inside the caller's write transaction: the same chain
@@ -98,63 +64,27 @@ pub async fn append_many(
     if count == 0 {
         return Ok(0);
     }
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
-        .bind(count)
-        .fetch_one(&mut **tx)
-        .await?;
-    let last: i64 = head.try_get("seq")?;
-    let mut prev: String = head.try_get("hash")?;
+    let (last, mut prev) = audit_repo::advance_head(tx, count).await?;
     let first = last - count + 1;
     let mut rows = Vec::with_capacity(entries.len());
     for (i, (actor, now, event)) in entries.iter().enumerate() {
-        let seq = first + i as i64;
-        let at = to_db_time(*now);
-        let content = event.content.to_string();
-        let hash = entry_hash(
-            seq,
-            &at,
-            &actor.0,
-            (event.action, event.entity, event.entity_id),
-            &content,
-            &prev,
-        );
-        rows.push((
-            seq,
-            at,
-            content,
-            std::mem::replace(&mut prev, hash.clone()),
-            hash,
-        ));
+        let mut row = StoredEntry {
+            seq: first + i as i64,
+            at: to_db_time(*now),
+            actor: actor.0.clone(),
+            action: event.action.to_string(),
+            entity: event.entity.to_string(),
+            entity_id: event.entity_id.to_string(),
+            content: event.content.to_string(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        row.hash = row.recomputed_hash();
+        prev = row.hash.clone();
+        rows.push(row);
     }
-    const COLS: usize = 9;
-    let mut start = 0;
-    for size in chunk_sizes(rows.len(), COLS) {
-        let chunk = &rows[start..start + size];
-        let values = values_rows(tx, chunk.len(), COLS);
-        let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, content, prev_hash, hash) VALUES {values}"
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (i, (seq, at, content, prev_hash, hash)) in chunk.iter().enumerate() {
-            let (actor, _, event) = &entries[start + i];
-            q = q
-                .bind(*seq)
-                .bind(at)
-                .bind(&actor.0)
-                .bind(event.action)
-                .bind(event.entity)
-                .bind(event.entity_id)
-                .bind(content)
-                .bind(prev_hash)
-                .bind(hash);
-        }
-        q.execute(&mut **tx).await?;
-        start += size;
-    }
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&prev)
-        .execute(&mut **tx)
-        .await?;
+    audit_repo::insert(tx, &rows).await?;
+    audit_repo::set_head_hash(tx, &prev).await?;
     Ok(first)
 }
 
@@ -222,19 +152,9 @@ pub struct AuditReport {
     pub checkpoints: Option<super::audit_checkpoint::CheckpointSummary>,
 }
 
-/// One stored entry, as read back for verification and checkpoints.
-#[derive(Debug, Clone)]
-pub struct StoredEntry {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub content: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
+/// One stored entry, as read back for verification and checkpoints (the row of
+/// `repo::audit_repo`; its hashes are computed here).
+pub use crate::repo::audit_repo::StoredEntry;
 
 impl StoredEntry {
     /// The chain hash this entry should have after `prev_hash`.
@@ -279,37 +199,12 @@ pub async fn load_entries(
     from: i64,
     to: i64,
 ) -> Result<Vec<StoredEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, action, entity, entity_id, content, prev_hash, hash FROM audit_log \
-         WHERE seq >= $1 AND seq <= $2 ORDER BY seq",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(StoredEntry {
-                seq: row.try_get("seq")?,
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                action: row.try_get("action")?,
-                entity: row.try_get("entity")?,
-                entity_id: row.try_get("entity_id")?,
-                content: row.try_get("content")?,
-                prev_hash: row.try_get("prev_hash")?,
-                hash: row.try_get("hash")?,
-            })
-        })
-        .collect()
+    audit_repo::entries(conn, from, to).await
 }
 
 /// The chain head: the last sequence number given out and its hash.
 pub async fn head(conn: &mut AnyConnection) -> Result<(i64, String), sqlx::Error> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok((head.try_get("seq")?, head.try_get("hash")?))
+    audit_repo::head(conn).await
 }
 
 /// Re-computes every hash and link; reports every edited, deleted or reordered entry.

@@ -22,6 +22,7 @@
 use super::audit;
 use crate::infra::db::{Backend, Db};
 use crate::infra::secret::Secret;
+use crate::repo::backup_repo;
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -180,11 +181,8 @@ fn is_empty_dir(dir: &Path) -> anyhow::Result<bool> {
 }
 
 async fn schema_version(db: &Db) -> anyhow::Result<i64> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            .fetch_one(&db.pool)
-            .await?,
-    )
+    let mut conn = db.pool.acquire().await?;
+    Ok(backup_repo::schema_version(&mut conn).await?)
 }
 
 /// The `pg_dump` / `pg_restore` program, if installed.
@@ -265,11 +263,11 @@ pub async fn backup(
         Backend::Sqlite => {
             let target = to.join(SQLITE_FILE);
             // One read transaction: a consistent snapshot, writers go on in the WAL.
-            sqlx::query("VACUUM INTO $1")
-                .bind(target.to_string_lossy().to_string())
-                .execute(&db.pool)
+            let mut conn = db.pool.acquire().await?;
+            backup_repo::vacuum_into(&mut conn, &target.to_string_lossy())
                 .await
                 .context("VACUUM INTO failed")?;
+            drop(conn);
             let (size, sha256) = hash_file(&target)?;
             files.push(ManifestFile {
                 path: SQLITE_FILE.into(),
@@ -388,11 +386,9 @@ pub fn check_backup(from: &Path) -> anyhow::Result<Manifest> {
 /// Whether the target database already holds any account or case (PostgreSQL).
 async fn postgres_has_data(url: &Secret) -> anyhow::Result<bool> {
     let db = Db::connect_only(url.expose()).await?;
-    let tables: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
-    )
-    .fetch_one(&db.pool)
-    .await?;
+    let mut conn = db.pool.acquire().await?;
+    let tables = backup_repo::public_table_count(&mut conn).await?;
+    drop(conn);
     db.pool.close().await;
     Ok(tables > 0)
 }

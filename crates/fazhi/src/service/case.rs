@@ -25,6 +25,10 @@ use fazhi_domain::{CheckContext, CheckReport, DeadlineStatus, check_timeline};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
+mod figures;
+/// The year's case figures (the dashboard and its export).
+pub use figures::{CaseFigures, figures};
+
 /// What a new case needs (立案 itself is the first event, recorded separately).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -30,12 +30,13 @@ use super::complaint::{
 };
 use super::permissions::Action;
 use super::personal_data;
+use super::statistics::{Record, rate_of};
 use super::{AppState, ServiceError, ServiceResult, new_id, upload};
 use crate::infra::clock::to_db_time;
 use crate::infra::db::Tx;
 use crate::repo::complaint_repo::{self, ComplaintRow, NoteRow, PhotoRow, SupervisionRow};
 use crate::repo::{case_repo, org_unit_repo};
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use fazhi_domain::timeline::{Party, Procedure};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -1984,6 +1985,9 @@ pub async fn to_case(
 
 // ---- statistics ---------------------------------------------------------------------------
 
+mod figures;
+pub use figures::{ComplaintFigures, figures, final_state_label};
+
 /// The figures of the annual report for complaints received in one year (China time).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ComplaintStats {
@@ -2012,117 +2016,44 @@ pub struct ComplaintStats {
     pub reopen_rate: Option<f64>,
 }
 
-/// The due time of the first round: the category's limit from receipt.
-pub(crate) fn first_round_due(
-    state: &AppState,
-    calendar: &fazhi_calendar::Calendar,
-    categories: &[complaint::Category],
-    r: &ComplaintRow,
-) -> Option<String> {
-    let category = categories.iter().find(|c| c.code == r.service_code)?;
-    let received = DateTime::parse_from_rfc3339(&r.requested_at)
-        .ok()?
-        .with_timezone(&Utc);
-    let periods = &complaint::settings(state).working_periods;
-    expected_at(calendar, periods, received, category.time_limit).map(to_db_time)
-}
-
-fn rate_of(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| ((part as f64 / whole as f64) * 10_000.0).round() / 10_000.0)
-}
-
+/// The annual report's complaint figures as numbers (the counts of [`figures`]).
 pub async fn stats(
     state: &AppState,
     actor: &CurrentUser,
     year: i32,
 ) -> ServiceResult<ComplaintStats> {
     actor.require(Action::ComplaintStats)?;
-    let start = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .and_then(|d| {
-                china()
-                    .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-                    .single()
-            })
-            .map(|t| to_db_time(t.with_timezone(&Utc)))
-            .ok_or_else(|| ServiceError::invalid_field("invalid_year", "year", "年份不正确"))
+    let f = figures(state, actor, year).await?;
+    let n = |records: &[Record]| records.len() as i64;
+    let by = |groups: &BTreeMap<String, Vec<Record>>| {
+        groups
+            .iter()
+            .map(|(key, records)| (key.clone(), n(records)))
+            .collect::<BTreeMap<_, _>>()
     };
-    if !(2000..=2100).contains(&year) {
-        return Err(ServiceError::invalid_field(
-            "invalid_year",
-            "year",
-            "年份须在2000–2100之间",
-        ));
-    }
-    let (from, to) = (start(year)?, start(year + 1)?);
-    let categories = complaint::categories(state).await?;
-    let calendar = state.calendar().await?;
-    let mut conn = state.db.pool.acquire().await?;
-    let rows = complaint_repo::list(&mut conn, false, Some(&from), Some(&to), i64::MAX).await?;
-    let mut s = ComplaintStats {
+    let (answered, answered_on_time) = (n(&f.answered), n(&f.on_time));
+    let (satisfied, basically_satisfied) = (n(&f.satisfied), n(&f.basically_satisfied));
+    let rated = n(&f.rated());
+    let (closed, reopened) = (n(&f.closed), n(&f.reopened));
+    Ok(ComplaintStats {
         year,
-        received: 0,
-        answered: 0,
-        answered_on_time: 0,
-        on_time_rate: None,
-        by_category: BTreeMap::new(),
-        by_channel: BTreeMap::new(),
-        by_tag_721: BTreeMap::new(),
-        by_final_state: BTreeMap::new(),
-        rated: 0,
-        satisfied: 0,
-        basically_satisfied: 0,
-        dissatisfied: 0,
-        satisfaction_rate: None,
-        closed: 0,
-        reopened: 0,
-        reopen_rate: None,
-    };
-    for r in rows.iter().filter(|r| can_see(actor, r)) {
-        s.received += 1;
-        *s.by_category.entry(r.service_code.clone()).or_default() += 1;
-        *s.by_channel.entry(r.channel.clone()).or_default() += 1;
-        let answered_at = match (&r.first_replied_at, &r.closed_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (Some(a), None) | (None, Some(a)) => Some(a),
-            (None, None) => None,
-        };
-        if let Some(a) = answered_at {
-            s.answered += 1;
-            // The first round's due time (a reopening sets a new one for the new round).
-            let due = if r.reopen_count > 0 {
-                first_round_due(state, &calendar, &categories, r)
-            } else {
-                r.expected_at.clone()
-            };
-            if due.as_ref().is_some_and(|e| a <= e) {
-                s.answered_on_time += 1;
-            }
-        }
-        if let Some(t) = &r.tag_721 {
-            *s.by_tag_721.entry(t.clone()).or_default() += 1;
-        }
-        if let Some(f) = &r.final_state {
-            *s.by_final_state.entry(f.clone()).or_default() += 1;
-        }
-        match r.rating.as_deref() {
-            Some("satisfied") => s.satisfied += 1,
-            Some("basically_satisfied") => s.basically_satisfied += 1,
-            Some(_) => s.dissatisfied += 1,
-            None => {}
-        }
-        if r.closed_at.is_some() || r.reopen_count > 0 {
-            s.closed += 1;
-        }
-        if r.reopen_count > 0 {
-            s.reopened += 1;
-        }
-    }
-    s.rated = s.satisfied + s.basically_satisfied + s.dissatisfied;
-    s.on_time_rate = rate_of(s.answered_on_time, s.answered);
-    s.satisfaction_rate = rate_of(s.satisfied + s.basically_satisfied, s.rated);
-    s.reopen_rate = rate_of(s.reopened, s.closed);
-    Ok(s)
+        received: n(&f.received),
+        answered,
+        answered_on_time,
+        on_time_rate: rate_of(answered_on_time, answered),
+        by_category: by(&f.by_category),
+        by_channel: by(&f.by_channel),
+        by_tag_721: by(&f.by_tag_721),
+        by_final_state: by(&f.by_final_state),
+        rated,
+        satisfied,
+        basically_satisfied,
+        dissatisfied: n(&f.dissatisfied),
+        satisfaction_rate: rate_of(satisfied + basically_satisfied, rated),
+        closed,
+        reopened,
+        reopen_rate: rate_of(reopened, closed),
+    })
 }
 
 #[cfg(test)]

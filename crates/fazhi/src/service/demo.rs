@@ -43,9 +43,7 @@ type DemoCase<'a> = (
 /// Seeds an empty database. Returns false when it already holds data.
 pub async fn seed(state: &AppState) -> ServiceResult<bool> {
     let mut conn = state.db.pool.acquire().await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
-        .fetch_one(&mut *conn)
-        .await?;
+    let existing = crate::repo::org_unit_repo::count(&mut conn).await?;
     drop(conn);
     if existing > 0 {
         return Ok(false);

@@ -22,6 +22,7 @@ use super::complaint_workflow::{
 use super::officer::{self, NewCertificate, NewOfficer};
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::FixedClock;
+use crate::repo::{case_repo, open311_key_repo};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use fazhi_domain::timeline::{Event, EventType};
 use serde_json::{Value, json};
@@ -175,10 +176,7 @@ struct Ctx {
 impl Ctx {
     async fn new(state: &AppState, units: &Units<'_>) -> ServiceResult<Self> {
         let mut conn = state.db.pool.acquire().await?;
-        let open311_key: Option<String> =
-            sqlx::query_scalar("SELECT id FROM open311_keys ORDER BY created_at LIMIT 1")
-                .fetch_optional(&mut *conn)
-                .await?;
+        let open311_key = open311_key_repo::oldest_id(&mut conn).await?;
         drop(conn);
         Ok(Self {
             dispatcher: auth::as_user(state, "zhihui").await?,
@@ -1222,10 +1220,10 @@ async fn open_from_complaint(
     )
     .await?;
     let mut conn = state.db.pool.acquire().await?;
-    let version: i64 = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
-        .bind(&case_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let version = case_repo::get(&mut conn, &case_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo case {case_id} just created is missing"))?
+        .version;
     Ok((case_id, version))
 }
 

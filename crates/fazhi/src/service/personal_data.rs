@@ -19,11 +19,11 @@ use super::masking::mask_personal_text;
 use super::permissions::Action;
 use super::{AppState, ServiceResult};
 use crate::infra::clock::to_db_time;
-use crate::repo::multi_row::{chunk_sizes, values_rows};
+use crate::repo::{complaint_repo, personal_data_repo};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// A record's salt (16 random bytes, hex).
 #[derive(Clone, PartialEq, Eq)]
@@ -100,21 +100,8 @@ pub async fn insert_salts(
     entity: &str,
     salts: &[(&str, &Salt)],
 ) -> Result<(), sqlx::Error> {
-    let mut rest = salts;
-    for size in chunk_sizes(salts.len(), 3) {
-        let (chunk, tail) = rest.split_at(size);
-        rest = tail;
-        let sql = format!(
-            "INSERT INTO personal_data_salts (entity, entity_id, salt) VALUES {}",
-            values_rows(conn, size, 3)
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (id, salt) in chunk {
-            q = q.bind(entity).bind(*id).bind(&salt.0);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let rows: Vec<(&str, &str)> = salts.iter().map(|(id, s)| (*id, s.0.as_str())).collect();
+    personal_data_repo::insert_salts(conn, entity, &rows).await
 }
 
 /// The salt of a record; a record stored before salts existed, or whose personal data was
@@ -124,14 +111,7 @@ pub async fn salt_of(
     entity: &str,
     entity_id: &str,
 ) -> ServiceResult<Salt> {
-    let found: Option<String> = sqlx::query_scalar(
-        "SELECT salt FROM personal_data_salts WHERE entity = $1 AND entity_id = $2",
-    )
-    .bind(entity)
-    .bind(entity_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(s) = found {
+    if let Some(s) = personal_data_repo::salt(conn, entity, entity_id).await? {
         return Ok(Salt(s));
     }
     let salt = Salt::new()?;
@@ -164,13 +144,7 @@ fn cutoff(state: &AppState) -> DateTime<Utc> {
 pub async fn expired_count(state: &AppState, actor: &CurrentUser) -> ServiceResult<i64> {
     actor.require(Action::ErasePersonalData)?;
     let mut conn = state.db.pool.acquire().await?;
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM complaints WHERE state = 'closed' AND closed_at < $1 \
-         AND personal_data_erased_at IS NULL",
-    )
-    .bind(to_db_time(cutoff(state)))
-    .fetch_one(&mut *conn)
-    .await?)
+    Ok(complaint_repo::count_erasable(&mut conn, &to_db_time(cutoff(state))).await?)
 }
 
 /// Erases the personal data of every closed complaint past its retention period (the admin's
@@ -196,14 +170,7 @@ pub async fn erase_expired(
     loop {
         let now = state.clock.now();
         let mut tx = state.db.begin_write().await?;
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM complaints WHERE state = 'closed' AND closed_at < $1 \
-             AND personal_data_erased_at IS NULL ORDER BY closed_at, id LIMIT $2",
-        )
-        .bind(&before)
-        .bind(ERASE_BATCH)
-        .fetch_all(&mut *tx)
-        .await?;
+        let ids = complaint_repo::erasable_ids(&mut tx, &before, ERASE_BATCH).await?;
         if ids.is_empty() {
             break;
         }
@@ -240,70 +207,36 @@ pub async fn erase_expired(
 
 /// Erases one complaint inside the transaction; returns the SHA-256 names of its uploads.
 async fn erase_one(conn: &mut AnyConnection, id: &str, now: &str) -> ServiceResult<Vec<String>> {
-    let row = sqlx::query("SELECT reply, final_reason FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let reply: Option<String> = row.try_get("reply")?;
-    let final_reason: Option<String> = row.try_get("final_reason")?;
-    sqlx::query(
-        "UPDATE complaints SET description = NULL, reporter_first_name = NULL, \
-         reporter_last_name = NULL, reporter_phone = NULL, reporter_email = NULL, \
-         reporter_device_id = NULL, reporter_account_id = NULL, media_url = NULL, \
-         attributes = '{}', reply = $1, final_reason = $2, personal_data_erased_at = $3, \
-         version = version + 1 WHERE id = $4",
+    let row = complaint_repo::by_id(conn, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("complaint {id} to erase is missing"))?;
+    let masked = |t: Option<String>| t.map(|t| mask_personal_text(&t).into_owned());
+    let (reply, final_reason) = (masked(row.reply), masked(row.final_reason));
+    complaint_repo::erase_personal_fields(
+        conn,
+        id,
+        (reply.as_deref(), final_reason.as_deref()),
+        now,
     )
-    .bind(reply.as_deref().map(|t| mask_personal_text(t).into_owned()))
-    .bind(
-        final_reason
-            .as_deref()
-            .map(|t| mask_personal_text(t).into_owned()),
-    )
-    .bind(now)
-    .bind(id)
-    .execute(&mut *conn)
     .await?;
     // What the citizen wrote goes; what staff wrote stays, with numbers masked.
-    sqlx::query(
-        "UPDATE complaint_notes SET description = NULL WHERE complaint_id = $1 \
-         AND note_type IN ('submitted', 'rated', 'reopened')",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    let notes = sqlx::query(
-        "SELECT seq, description FROM complaint_notes WHERE complaint_id = $1 AND description IS NOT NULL",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    for n in notes {
-        let text: String = n.try_get("description")?;
+    complaint_repo::clear_citizen_note_texts(conn, id).await?;
+    for n in complaint_repo::notes_of(conn, id).await? {
+        let Some(text) = n.description else {
+            continue;
+        };
         let masked = mask_personal_text(&text);
         if masked != text {
-            sqlx::query(
-                "UPDATE complaint_notes SET description = $1 WHERE complaint_id = $2 AND seq = $3",
-            )
-            .bind(masked.as_ref())
-            .bind(id)
-            .bind(n.try_get::<i64, _>("seq")?)
-            .execute(&mut *conn)
-            .await?;
+            complaint_repo::set_note_description(conn, id, n.seq, &masked).await?;
         }
     }
-    let files: Vec<String> =
-        sqlx::query_scalar("SELECT sha256 FROM complaint_media WHERE complaint_id = $1")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-    sqlx::query("DELETE FROM complaint_media WHERE complaint_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM personal_data_salts WHERE entity = 'complaint' AND entity_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let files: Vec<String> = complaint_repo::media_of(conn, &[id])
+        .await?
+        .into_iter()
+        .map(|m| m.sha256)
+        .collect();
+    complaint_repo::delete_media_of(conn, id).await?;
+    personal_data_repo::delete_salt(conn, "complaint", id).await?;
     Ok(files)
 }
 
@@ -312,15 +245,7 @@ async fn delete_unreferenced_files(state: &AppState, shas: &[String]) -> Service
     let mut deleted = 0;
     let mut conn = state.db.pool.acquire().await?;
     for sha in shas {
-        let used: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM complaint_media WHERE sha256 = $1) \
-             + (SELECT COUNT(*) FROM complaint_photos WHERE sha256 = $1) \
-             + (SELECT COUNT(*) FROM evidence_files WHERE sha256 = $1) \
-             + (SELECT COUNT(*) FROM documents WHERE sha256 = $1)",
-        )
-        .bind(sha)
-        .fetch_one(&mut *conn)
-        .await?;
+        let used = personal_data_repo::file_references(&mut conn, sha).await?;
         if used == 0
             && crate::infra::blob_store::is_key(sha)
             && state

@@ -19,7 +19,7 @@ use super::complaint_workflow::Stage;
 use super::{AppState, ServiceError, ServiceResult};
 use crate::infra::clock::to_db_time;
 use crate::infra::secret::random_token;
-use crate::repo::complaint_repo;
+use crate::repo::{complaint_repo, portal_repo};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
@@ -122,24 +122,21 @@ pub fn check_stamp(
 
 /// The key that signs form stamps: made on first use, shared by every server on the database.
 pub async fn form_key(state: &AppState) -> ServiceResult<Vec<u8>> {
-    const SELECT: &str = "SELECT value FROM portal_secrets WHERE name = 'form_key'";
+    const NAME: &str = "form_key";
     let mut conn = state.db.pool.acquire().await?;
-    let mut found: Option<String> = sqlx::query_scalar(SELECT)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let mut found = portal_repo::secret(&mut conn, NAME).await?;
     drop(conn);
     if found.is_none() {
         let fresh = random_token()?;
         let mut tx = state.db.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO portal_secrets (name, value, created_at) VALUES ('form_key', $1, $2) \
-             ON CONFLICT (name) DO NOTHING",
+        portal_repo::insert_secret_if_absent(
+            &mut tx,
+            NAME,
+            fresh.expose(),
+            &to_db_time(state.clock.now()),
         )
-        .bind(fresh.expose())
-        .bind(to_db_time(state.clock.now()))
-        .execute(&mut *tx)
         .await?;
-        found = sqlx::query_scalar(SELECT).fetch_optional(&mut *tx).await?;
+        found = portal_repo::secret(&mut tx, NAME).await?;
         tx.commit().await?;
     }
     let value = found.ok_or_else(|| anyhow::anyhow!("portal form key missing"))?;
@@ -162,25 +159,12 @@ pub enum Claim {
 /// Claims a submission id, or says what became of it.
 pub async fn claim(state: &AppState, submission_id: &str) -> ServiceResult<Claim> {
     let mut tx = state.db.begin_write().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO portal_submissions (submission_id, created_at) VALUES ($1, $2) \
-         ON CONFLICT (submission_id) DO NOTHING",
-    )
-    .bind(submission_id)
-    .bind(to_db_time(state.clock.now()))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 1 {
+    if portal_repo::claim_submission(&mut tx, submission_id, &to_db_time(state.clock.now())).await?
+    {
         tx.commit().await?;
         return Ok(Claim::New);
     }
-    let filed: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT service_request_id FROM portal_submissions WHERE submission_id = $1",
-    )
-    .bind(submission_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let filed = portal_repo::submission(&mut tx, submission_id).await?;
     tx.commit().await?;
     let Some(Some(srid)) = filed else {
         return Ok(Claim::Pending);
@@ -201,11 +185,7 @@ pub async fn complete(
     service_request_id: &str,
 ) -> ServiceResult<()> {
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("UPDATE portal_submissions SET service_request_id = $1 WHERE submission_id = $2")
-        .bind(service_request_id)
-        .bind(submission_id)
-        .execute(&mut *tx)
-        .await?;
+    portal_repo::complete_submission(&mut tx, submission_id, service_request_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -214,12 +194,7 @@ pub async fn complete(
 /// and sends it again with the same id).
 pub async fn release(state: &AppState, submission_id: &str) -> ServiceResult<()> {
     let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "DELETE FROM portal_submissions WHERE submission_id = $1 AND service_request_id IS NULL",
-    )
-    .bind(submission_id)
-    .execute(&mut *tx)
-    .await?;
+    portal_repo::release_submission(&mut tx, submission_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! name `sqlx`, the `repo` modules, or open a connection or transaction itself
 //! (`acquire`, `begin_write`); the storage rows the pages and the API still show are
 //! re-exported by the service module that returns them (docs/ARCHITECTURE.md, "Layers").
+//! And services call repos for SQL: no file under `src/service` builds or runs a query
+//! itself (`sqlx::query`, `query_as`, `query_scalar`, `QueryBuilder`, …).
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +15,24 @@ const FORBIDDEN: &[(&str, &str)] = &[
     ("begin_write", "transactions are opened by services"),
 ];
 
+/// Names of sqlx's query builders a service may not use (each always means SQL written in
+/// the service), with the reason shown when one does. `query` itself is also a common word,
+/// so it counts only as sqlx's: `sqlx::query` or imported by a `use sqlx::…` item.
+const SERVICE_FORBIDDEN: &[(&str, &str)] = &[
+    ("query_as", "SQL belongs in repo/"),
+    ("query_scalar", "SQL belongs in repo/"),
+    ("query_with", "SQL belongs in repo/"),
+    ("query_as_with", "SQL belongs in repo/"),
+    ("query_scalar_with", "SQL belongs in repo/"),
+    ("raw_sql", "SQL belongs in repo/"),
+    ("QueryBuilder", "SQL belongs in repo/"),
+    ("AssertSqlSafe", "SQL text is built in repo/"),
+];
+
 /// The identifiers of Rust source outside comments, string and character literals, with
-/// their line numbers. A small scanner, not a parser: enough to tell code from prose.
+/// their line numbers, and the punctuation `::` and `;` between them (so that a path or a
+/// `use` item can be told apart). A small scanner, not a parser: enough to tell code from
+/// prose.
 fn code_identifiers(src: &str) -> Vec<(usize, String)> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
@@ -106,6 +124,12 @@ fn code_identifiers(src: &str) -> Vec<(usize, String)> {
                 }
             }
             out.push((line, word));
+        } else if c == ':' && at(i + 1) == ':' {
+            out.push((line, "::".to_string()));
+            i += 2;
+        } else if c == ';' {
+            out.push((line, ";".to_string()));
+            i += 1;
         } else {
             i += 1;
         }
@@ -124,6 +148,39 @@ fn violations(src: &str) -> Vec<String> {
                 .map(|(w, why)| format!("{line}: `{w}` ({why})"))
         })
         .collect()
+}
+
+/// Every query a service builds itself in `src`, as `line: identifier (reason)`.
+fn service_violations(src: &str) -> Vec<String> {
+    let tokens = code_identifiers(src);
+    let mut out = Vec::new();
+    // Inside `use sqlx::…;`.
+    let mut in_sqlx_use = false;
+    for (k, (line, word)) in tokens.iter().enumerate() {
+        let prev = |n: usize| k.checked_sub(n).map(|j| tokens[j].1.as_str());
+        match word.as_str() {
+            ";" => in_sqlx_use = false,
+            "sqlx"
+                if prev(1) == Some("use") || (prev(1) == Some("::") && prev(2) == Some("use")) =>
+            {
+                in_sqlx_use = true;
+            }
+            _ => {}
+        }
+        let why = SERVICE_FORBIDDEN
+            .iter()
+            .find(|(w, _)| w == word)
+            .map(|(_, why)| *why)
+            .or_else(|| {
+                (word == "query"
+                    && (in_sqlx_use || (prev(1) == Some("::") && prev(2) == Some("sqlx"))))
+                .then_some("SQL belongs in repo/")
+            });
+        if let Some(why) = why {
+            out.push(format!("{line}: `{word}` ({why})"));
+        }
+    }
+    out
 }
 
 fn rust_files(root: &Path) -> Vec<PathBuf> {
@@ -186,6 +243,64 @@ fn f(s: &AppState) {
             "11: `acquire` (connections are opened by services)",
             "12: `sqlx` (SQL belongs in repo/, called by a service)",
             "13: `begin_write` (transactions are opened by services)",
+        ]
+    );
+}
+
+#[test]
+fn services_call_repos_for_sql() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
+    let files = rust_files(&root);
+    assert!(
+        files.len() > 20,
+        "the service layer was not found at {root:?}"
+    );
+    let mut wrong = Vec::new();
+    for f in files {
+        let src = std::fs::read_to_string(&f).unwrap();
+        for v in service_violations(&src) {
+            wrong.push(format!("{}:{v}", f.strip_prefix(&root).unwrap().display()));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "services call repos for SQL (docs/ARCHITECTURE.md, Layers):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The service rule finds sqlx's query builders, in paths and imports, and leaves prose,
+/// strings, other uses of sqlx and other things called `query` alone, so the test above can
+/// fail.
+#[test]
+fn the_service_scanner_finds_queries_and_nothing_else() {
+    let src = r####"
+//! Runs sqlx::query("SELECT 1") in a doc comment.
+use sqlx::{AnyConnection, Row, query};
+use crate::repo::complaint_repo;
+use ::sqlx::query_as;
+async fn f(conn: &mut AnyConnection, query: &str) -> Result<(), sqlx::Error> {
+    let a = "sqlx::query_scalar in a string";
+    /* sqlx::QueryBuilder in a comment */
+    let rows = sqlx::query("SELECT 1").fetch_all(&mut *conn).await?;
+    let n: i64 = sqlx::query_scalar("SELECT 2").fetch_one(&mut *conn).await?;
+    let b = sqlx::QueryBuilder::new("SELECT ");
+    let q = complaint::query(query);
+    let c = query.len();
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {a}")));
+}
+"####;
+    let found = service_violations(src);
+    assert_eq!(
+        found,
+        vec![
+            "3: `query` (SQL belongs in repo/)",
+            "5: `query_as` (SQL belongs in repo/)",
+            "9: `query` (SQL belongs in repo/)",
+            "10: `query_scalar` (SQL belongs in repo/)",
+            "11: `QueryBuilder` (SQL belongs in repo/)",
+            "14: `query` (SQL belongs in repo/)",
+            "14: `AssertSqlSafe` (SQL text is built in repo/)",
         ]
     );
 }
