@@ -10,5 +10,6 @@ pub mod multi_row;
 pub mod officer_repo;
 pub mod open311_key_repo;
 pub mod org_unit_repo;
+pub mod rule_setting_repo;
 pub mod user_repo;
 pub mod violation_repo;
