@@ -306,6 +306,12 @@ pub struct ServerArgs {
     /// Default: json for `serve`, text for `demo`.
     #[arg(long, env = "FAZHI_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Benchmarks only: most complaints the intake writes in one commit (1 to 256, default
+    /// 256); 1 gives one commit per complaint, the baseline group commit is measured against
+    /// (`scripts/bench_open311`, ADR 006).
+    #[arg(long, env = "FAZHI_INTAKE_MAX_BATCH", hide = true,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub intake_max_batch: Option<u16>,
 }
 
 /// Where the audit checkpoints are signed and kept.
@@ -647,6 +653,9 @@ fn with_files(mut s: Settings, server: &ServerArgs) -> anyhow::Result<Settings> 
         s = s.with_document_templates_file(p)?;
     }
     s.soffice = server.soffice.clone();
+    if let Some(n) = server.intake_max_batch {
+        s.intake_max_batch = usize::from(n);
+    }
     if let Some(p) = &server.complaint_categories {
         s = s.with_complaint_categories_file(p)?;
     }
@@ -895,7 +904,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             let ctx = CheckContext {
                 calendar: &settings.calendar,
-                rules: &settings.rules,
+                rules: &settings.base_rules,
                 catalogue: Some(&catalogue),
                 today: today.unwrap_or_else(|| SystemClock.today()),
             };
@@ -1078,7 +1087,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let span: fazhi_calendar::Span = span.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             let result = settings
                 .calendar
-                .add_span(date, span, settings.rules.rest_days)
+                .add_span(date, span, settings.base_rules.rest_days)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             const WEEK: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
             use chrono::Datelike;

@@ -16,7 +16,13 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `sqlite:` or `postgres:` URL; a secret because it may carry a password.
     pub database_url: Secret,
-    pub rules: RulesConfig,
+    /// The rule numbers of the built-in defaults or the `--rules` file: the base under the
+    /// bureau's own settings (`rule_settings`). Read the rules in effect with
+    /// `AppState::rules()` (`service/bureau_settings.rs`), never from here.
+    pub base_rules: RulesConfig,
+    /// The rules this server applies: `base_rules` with the bureau's stored settings
+    /// (`AppState::rules`, `service/bureau_settings.rs`).
+    pub live_rules: std::sync::Arc<crate::service::bureau_settings::LiveRules>,
     pub calendar: Calendar,
     /// The calendar this server counts on: `calendar` with the years loaded into the database
     /// (`AppState::calendar`, `service/calendar.rs`).
@@ -85,6 +91,10 @@ pub struct Settings {
     /// document is also rendered to PDF with it (`soffice --headless --convert-to pdf`).
     /// `None`: documents are DOCX only.
     pub soffice: Option<PathBuf>,
+    /// Most complaints the intake writes in one commit (group commit, ADR 006). Benchmarks
+    /// only: `--intake-max-batch 1` (`FAZHI_INTAKE_MAX_BATCH=1`) gives one commit per
+    /// complaint, the baseline group commit is measured against (`scripts/bench_open311`).
+    pub intake_max_batch: usize,
 }
 
 impl Settings {
@@ -95,7 +105,8 @@ impl Settings {
             listen,
             data_dir: data_dir.to_path_buf(),
             database_url: Secret::new(format!("sqlite://{}?mode=rwc", db.display())),
-            rules: RulesConfig::default(),
+            base_rules: RulesConfig::default(),
+            live_rules: std::sync::Arc::default(),
             calendar: Calendar::china(),
             live_calendar: std::sync::Arc::default(),
             catalogue: Catalogue::sample(),
@@ -124,6 +135,7 @@ impl Settings {
             metrics_networks: Networks::loopback(),
             metrics_token: None,
             soffice: None,
+            intake_max_batch: crate::service::complaint::INTAKE_MAX_BATCH,
         }
     }
 
@@ -141,7 +153,7 @@ impl Settings {
     pub fn with_rules_file(mut self, path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
-        self.rules = toml::from_str(&text)
+        self.base_rules = toml::from_str(&text)
             .map_err(|e| anyhow::anyhow!("invalid rules file {}: {e}", path.display()))?;
         Ok(self)
     }

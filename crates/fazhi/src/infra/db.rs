@@ -127,6 +127,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0012_party_birth_date.sql"),
         include_str!("../../migrations/postgres/0012_party_birth_date.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/sqlite/0013_rule_settings.sql"),
+        include_str!("../../migrations/postgres/0013_rule_settings.sql"),
+    ),
 ];
 
 /// The version of the newest migration this build knows: the schema a fully migrated database has.

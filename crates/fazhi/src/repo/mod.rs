@@ -14,5 +14,6 @@ pub mod open311_key_repo;
 pub mod org_unit_repo;
 pub mod personal_data_repo;
 pub mod portal_repo;
+pub mod rule_setting_repo;
 pub mod user_repo;
 pub mod violation_repo;

@@ -447,7 +447,7 @@ pub async fn add(state: &AppState, from: NaiveDate, span: &str) -> ServiceResult
     let out_of_range =
         |e: CalendarError| ServiceError::invalid("calendar_out_of_range", e.to_string());
     let result = cal
-        .add_span(from, span, state.settings.rules.rest_days)
+        .add_span(from, span, state.rules().await?.rest_days)
         .map_err(out_of_range)?;
     Ok(CalendarAnswer {
         from,

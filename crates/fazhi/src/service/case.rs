@@ -375,6 +375,7 @@ async fn review_queue_in(
     let units = crate::repo::org_unit_repo::all(&mut *conn).await?;
     let today = state.clock.today();
     let calendar = state.calendar().await?;
+    let rules = state.rules().await?;
     let mut out = Vec::new();
     for case in case_repo::review_candidates(&mut *conn, &actor.scope).await? {
         if !can_see(actor, &case) {
@@ -397,8 +398,7 @@ async fn review_queue_in(
         with_probe.push(probe);
         let on = today.max(last_step);
         let probed = build_timeline(&mut *conn, &case, with_probe, on).await?;
-        let Ok(report) = run_check(&probed, &calendar, &state.settings.rules, &catalogue, today)
-        else {
+        let Ok(report) = run_check(&probed, &calendar, &rules, &catalogue, today) else {
             continue;
         };
         let Some(reason) = report
@@ -414,15 +414,9 @@ async fn review_queue_in(
             continue;
         };
         let timeline = build_timeline(&mut *conn, &case, events, today).await?;
-        let deadlines = run_check(
-            &timeline,
-            &calendar,
-            &state.settings.rules,
-            &catalogue,
-            today,
-        )
-        .map(|r| r.deadlines)
-        .unwrap_or_default();
+        let deadlines = run_check(&timeline, &calendar, &rules, &catalogue, today)
+            .map(|r| r.deadlines)
+            .unwrap_or_default();
         let open = |d: &&fazhi_domain::Deadline| {
             matches!(
                 d.status,
@@ -484,13 +478,8 @@ pub async fn get(state: &AppState, actor: &CurrentUser, id: &str) -> ServiceResu
     let timeline = build_timeline(&mut conn, &case, parsed, today).await?;
     let catalogue = catalogue::load(&mut conn).await?;
     let calendar = state.calendar().await?;
-    let check = run_check(
-        &timeline,
-        &calendar,
-        &state.settings.rules,
-        &catalogue,
-        today,
-    )?;
+    let rules = state.rules().await?;
+    let check = run_check(&timeline, &calendar, &rules, &catalogue, today)?;
     let evidence = case_repo::evidence_of(&mut conn, id).await?;
     let complaint_ids = crate::repo::complaint_repo::complaints_of_case(&mut conn, id).await?;
     Ok(CaseView {
@@ -535,6 +524,7 @@ pub async fn add_event_in(
     actor.require(Action::RecordCaseEvent(event_type))?;
     let today = state.clock.today();
     let calendar = state.calendar().await?;
+    let rules = state.rules().await?;
     if input.event.on > today {
         return Err(ServiceError::invalid_field(
             "event_in_future",
@@ -563,13 +553,7 @@ pub async fn add_event_in(
     events.push(input.event.clone());
     let timeline = build_timeline(&mut *tx, &case, events, input.event.on).await?;
     let catalogue = catalogue::load(&mut *tx).await?;
-    let report = run_check(
-        &timeline,
-        &calendar,
-        &state.settings.rules,
-        &catalogue,
-        today,
-    )?;
+    let report = run_check(&timeline, &calendar, &rules, &catalogue, today)?;
     let refused: Vec<_> = report.violations_at(index).cloned().collect();
     let only_late = !refused.is_empty()
         && refused.iter().all(|v| LATE_BUT_STILL_DUE.contains(&v.rule.as_str()))
@@ -816,6 +800,7 @@ pub async fn deadlines_on(
     calendar: &fazhi_calendar::Calendar,
 ) -> ServiceResult<Vec<CaseDeadlines>> {
     actor.require(Action::ViewCases)?;
+    let rules = state.rules().await?;
     let mut conn = state.db.pool.acquire().await?;
     let catalogue = catalogue::load(&mut conn).await?;
     let today = state.clock.today();
@@ -826,13 +811,7 @@ pub async fn deadlines_on(
         }
         let events = parse_events(&case_repo::events(&mut conn, &case.id).await?)?;
         let timeline = build_timeline(&mut conn, &case, events, today).await?;
-        let report = run_check(
-            &timeline,
-            calendar,
-            &state.settings.rules,
-            &catalogue,
-            today,
-        )?;
+        let report = run_check(&timeline, calendar, &rules, &catalogue, today)?;
         out.push(CaseDeadlines {
             case_id: case.id,
             case_no: case.case_no,

@@ -269,6 +269,7 @@ pub async fn actions(
     let events = parse_events(&rows)?;
     let catalogue = catalogue::load(&mut conn).await?;
     let calendar = state.calendar().await?;
+    let rules = state.rules().await?;
     let main_line = if case.procedure == "summary" {
         SUMMARY
     } else {
@@ -300,7 +301,7 @@ pub async fn actions(
         let mut refusals: Vec<Violation> = Vec::new();
         for (k, p) in probes.into_iter().enumerate() {
             let r = probe_refusals(
-                &mut conn, state, case, &events, p, &catalogue, today, t, &calendar,
+                &mut conn, case, &events, p, &catalogue, today, t, &calendar, &rules,
             )
             .await?;
             if r.is_empty() {
@@ -358,7 +359,6 @@ fn close_probe(reason: &str, today: chrono::NaiveDate) -> Option<Event> {
 )]
 async fn probe_refusals(
     conn: &mut sqlx::AnyConnection,
-    state: &AppState,
     case: &case_repo::CaseRow,
     events: &[Event],
     probe: Event,
@@ -366,6 +366,7 @@ async fn probe_refusals(
     today: chrono::NaiveDate,
     t: EventType,
     calendar: &fazhi_calendar::Calendar,
+    rules: &fazhi_domain::config::RulesConfig,
 ) -> ServiceResult<Vec<Violation>> {
     if events.last().is_some_and(|e| e.on > today) {
         return Ok(Vec::new());
@@ -376,7 +377,7 @@ async fn probe_refusals(
     // Fails closed: a probe that cannot be judged (a database error, a date the calendar
     // cannot count) is an error of the page, never a step shown as allowed.
     let timeline = build_timeline(conn, case, with_probe, today).await?;
-    let report = run_check(&timeline, calendar, &state.settings.rules, catalogue, today)?;
+    let report = run_check(&timeline, calendar, rules, catalogue, today)?;
     Ok(report
         .violations_at(index)
         .filter(|v| !CONTENT_RULES.contains(&v.rule.as_str()))

@@ -46,11 +46,6 @@ pub async fn check(
     drop(conn);
     let today = today.unwrap_or_else(|| state.clock.today());
     let calendar = state.calendar().await?;
-    case::run_check(
-        &timeline,
-        &calendar,
-        &state.settings.rules,
-        &catalogue,
-        today,
-    )
+    let rules = state.rules().await?;
+    case::run_check(&timeline, &calendar, &rules, &catalogue, today)
 }

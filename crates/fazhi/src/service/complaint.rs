@@ -1285,13 +1285,9 @@ fn intake_of(state: &AppState) -> ServiceResult<std::sync::Arc<Intake>> {
         .group_commit_slot()
         .get_or_init(|| {
             let db = state.db.detached();
-            // Benchmarks only: `FAZHI_INTAKE_MAX_BATCH=1` gives one commit per complaint,
-            // the baseline group commit is measured against (`scripts/bench_open311`).
-            let max_batch = std::env::var("FAZHI_INTAKE_MAX_BATCH")
-                .ok()
-                .and_then(|v| v.parse::<usize>().ok())
-                .filter(|n| (1..=INTAKE_MAX_BATCH).contains(n))
-                .unwrap_or(INTAKE_MAX_BATCH);
+            // Benchmarks only: `--intake-max-batch 1` gives one commit per complaint
+            // (`Settings::intake_max_batch`, read once at start).
+            let max_batch = state.settings.intake_max_batch.clamp(1, INTAKE_MAX_BATCH);
             // Batches run one after another, so the lock is never contended; it only lets
             // each batch's future borrow the connection kept across batches.
             let kept = std::sync::Arc::new(tokio::sync::Mutex::new(KeptConnection::new(db)));

@@ -543,7 +543,7 @@ pub async fn generate(
             set("preservation_date", CnDate(e.on).to_string());
             set("officers", officers_text(&mut tx, e).await?);
             // B9 evidence_preservation_7wd: the handling is decided within 7 working days.
-            let days = state.settings.rules.preservation_decision_working_days;
+            let days = state.rules().await?.preservation_decision_working_days;
             let deadline = state
                 .calendar()
                 .await?
@@ -748,7 +748,7 @@ pub async fn generate(
             // hearing_request_deadline), and the periods the bureau's settings give them; a date
             // counted across a year whose notice is not loaded says so in the document.
             let calendar = state.calendar().await?;
-            let rules = &state.settings.rules;
+            let rules = &*state.rules().await?;
             let dated = |end: NaiveDate| {
                 let note = if calendar.crosses_provisional(e.on, end) {
                     crate::service::calendar::PROVISIONAL_NOTE

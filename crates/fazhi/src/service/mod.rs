@@ -8,6 +8,7 @@ pub mod audit;
 pub mod audit_checkpoint;
 pub mod auth;
 pub mod backup;
+pub mod bureau_settings;
 pub mod calendar;
 pub mod case;
 pub mod case_actions;

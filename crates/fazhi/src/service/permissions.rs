@@ -62,6 +62,10 @@ pub enum Action {
     LoadCalendars,
     /// The workbench's warning that next year's holiday arrangement is not loaded.
     CalendarWarning,
+    /// Read the bureau's rule settings (本局规则设置) and their legal basis.
+    ViewBureauSettings,
+    /// Change the rule settings the bureau may set itself (not the statutory numbers).
+    EditBureauSettings,
     // ---- figures ----
     ViewStatistics,
     /// Complaint figures inside the yearly statistics.
@@ -126,6 +130,8 @@ impl Action {
             EditCatalogue,
             LoadCalendars,
             CalendarWarning,
+            ViewBureauSettings,
+            EditBureauSettings,
             ViewStatistics,
             ComplaintFigures,
             AuditOverview,
@@ -180,6 +186,8 @@ impl Action {
             EditCatalogue => "修改裁量基准",
             LoadCalendars => "载入节假日安排",
             CalendarWarning => "下一年度日历提醒",
+            ViewBureauSettings => "查看本局规则设置",
+            EditBureauSettings => "修改本局规则设置",
             ViewStatistics => "查看统计",
             ComplaintFigures => "查看投诉举报统计",
             AuditOverview => "查看审计日志",
@@ -210,7 +218,9 @@ impl Action {
     pub fn roles(self) -> &'static [Role] {
         use Action::*;
         match self {
-            ViewCases | CheckTimeline | ViewOfficers | ViewCatalogue => CASE_WORKERS,
+            ViewCases | CheckTimeline | ViewOfficers | ViewCatalogue | ViewBureauSettings => {
+                CASE_WORKERS
+            }
             OpenCase | UploadEvidence | EditCaseRecord => &[Leader, Officer],
             RecordCaseEvent(t) => case_event_roles(t),
             RecordSomeCaseEvent => &[Leader, Legal, Officer],
@@ -220,7 +230,7 @@ impl Action {
             ViewDocuments | GenerateDocuments => &[Leader, Legal, Officer],
             ManageOfficers | ManageOrgUnits | ManageUsers | ManageOpen311Keys => &[Admin],
             ViewOrgUnits => &[Admin, Leader],
-            EditCatalogue | LoadCalendars | VerifyAudit => &[Admin, Legal],
+            EditCatalogue | LoadCalendars | EditBureauSettings | VerifyAudit => &[Admin, Legal],
             CalendarWarning | ComplaintFigures => &[Admin, Leader],
             ViewStatistics => &[Admin, Leader, Legal],
             AuditOverview | AuditCheckpoint | ErasePersonalData => &[Admin],
@@ -252,6 +262,7 @@ impl Action {
                 | RecordSomeCaseEvent
                 | UploadEvidence
                 | LoadCalendars
+                | EditBureauSettings
                 | ComplaintIntake
                 | DispatchComplaint
                 | RecategoriseComplaint

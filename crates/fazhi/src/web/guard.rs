@@ -122,6 +122,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/calendar/add", SignedIn),
     ("GET", "/api/v1/calendars/{year}", SignedIn),
     ("PUT", "/api/v1/calendars/{year}", Use(A::LoadCalendars)),
+    ("GET", "/api/v1/settings/rules", Use(A::ViewBureauSettings)),
+    (
+        "PUT",
+        "/api/v1/settings/rules/{key}",
+        Use(A::EditBureauSettings),
+    ),
     ("GET", "/api/v1/audit/verify", Use(A::VerifyAudit)),
     // ---- JSON API: cases and documents ----
     ("GET", "/api/v1/cases", Use(A::ViewCases)),
@@ -228,6 +234,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/password", SignedIn),
     ("GET", "/calendars", SignedIn),
     ("POST", "/calendars", Use(A::LoadCalendars)),
+    ("GET", "/settings", Use(A::ViewBureauSettings)),
+    ("POST", "/settings", Use(A::EditBureauSettings)),
     // ---- back office: cases ----
     ("GET", "/cases", Use(A::ViewCases)),
     ("GET", "/cases/{id}", Use(A::ViewCases)),

@@ -264,6 +264,7 @@ impl Layout {
             ("/users", "用户"),
             // The working-day calendar and its calculator are a reference for every post.
             ("/calendars", "工作日历"),
+            ("/settings", "规则设置"),
             ("/dashboard", "统计"),
         ];
         Self {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Runs a case from 立案 through 决定 and 送达 (and 催告 when `demand`); returns its id.
-async fn run_case(
+pub(crate) async fn run_case(
     leader: &Client,
     legal: &Client,
     officer_user: &Client,
@@ -62,7 +62,7 @@ async fn run_case(
 }
 
 /// A complete case record (party identity, source, place, facts, evidence, reasons).
-fn complete_record() -> Value {
+pub(crate) fn complete_record() -> Value {
     json!({
         "party": {"kind": "individual", "id_type": "resident_id_card", "id_no": "11010519491231002X",
                   "address": "卧龙区卧龙路1号", "phone": "13800138000"},
@@ -79,7 +79,7 @@ fn complete_record() -> Value {
 }
 
 /// Writes the complete record; returns the case's new version.
-async fn write_record(client: &Client, case_id: &str) -> i64 {
+pub(crate) async fn write_record(client: &Client, case_id: &str) -> i64 {
     let (_, case) = parts(client.get(&format!("/cases/{case_id}")).await).await;
     let version = case["case"]["version"].as_i64().unwrap();
     let (s, v) = parts(
@@ -95,7 +95,7 @@ async fn write_record(client: &Client, case_id: &str) -> i64 {
     version + 1
 }
 
-async fn generate(client: &Client, case_id: &str, kind: &str) -> (StatusCode, Value) {
+pub(crate) async fn generate(client: &Client, case_id: &str, kind: &str) -> (StatusCode, Value) {
     parts(
         client
             .post(
@@ -108,7 +108,7 @@ async fn generate(client: &Client, case_id: &str, kind: &str) -> (StatusCode, Va
 }
 
 /// Downloads a document; checks its hash and returns `word/document.xml`.
-async fn download(client: &Client, doc: &Value) -> String {
+pub(crate) async fn download(client: &Client, doc: &Value) -> String {
     let r = client
         .get(&format!("/documents/{}/file", doc["id"].as_str().unwrap()))
         .await;
@@ -218,7 +218,8 @@ async fn the_advance_notice_states_the_bureaus_statement_period_and_the_hearing_
     // A bureau whose notices give seven working days to state and defend: the 告知书 says so
     // and prints the date the engine checks; the hearing request stays five working days
     // (行政处罚法第六十四条第一项).
-    let app = TestApp::spawn_with("2026-04-30", |s, _| s.rules.statement_working_days = 7).await;
+    let app =
+        TestApp::spawn_with("2026-04-30", |s, _| s.base_rules.statement_working_days = 7).await;
     let admin = app.user("admin", Role::Admin, &app.bureau).await;
     let leader = app.user("leader", Role::Leader, &app.bureau).await;
     let legal = app.user("legal", Role::Legal, &app.bureau).await;

@@ -27,5 +27,6 @@ mod permissions;
 mod personal_data;
 mod portal;
 mod roles;
+mod settings;
 mod timelines;
 mod web_surface;

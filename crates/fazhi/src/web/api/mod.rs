@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod contract;
 pub mod documents;
 pub mod org;
+pub mod settings;
 pub mod tools;
 
 use crate::service::AppState;
@@ -27,6 +28,7 @@ use utoipa_axum::routes;
         (name = "cases", description = "行政处罚案件"),
         (name = "documents", description = "执法文书：生成、编号、存档与下载"),
         (name = "checks", description = "案件时间线检查与工作日计算"),
+        (name = "settings", description = "本局规则设置：期限、数额和开关及其依据"),
         (name = "audit", description = "审计日志"),
         (name = "complaints", description = "投诉举报闭环：受理、派单、办理、答复、核查、办结、回访、评价、督办")
     )
@@ -75,6 +77,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tools::check))
         .routes(routes!(tools::calendar_add))
         .routes(routes!(tools::get_calendar, tools::put_calendar))
+        .routes(routes!(settings::list_rules))
+        .routes(routes!(settings::put_rule))
         .routes(routes!(tools::audit_verify))
         .routes(routes!(complaints::list, complaints::intake))
         .routes(routes!(complaints::overdue))

@@ -347,7 +347,7 @@ async fn page(
 ) -> PageResult {
     let cal = state.calendar().await?;
     let cal = &cal;
-    let rest = state.settings.rules.rest_days;
+    let rest = state.rules().await?.rest_days;
     let this_year = state.clock.today().year();
     let next_year = this_year + 1;
     let years = (this_year - 1..=next_year)

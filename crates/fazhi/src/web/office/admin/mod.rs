@@ -1,10 +1,11 @@
 //! The back office's reference pages (issue 4) and the Open311 key page (issue 3):
 //! officers and their certificates (执法人员), the org tree (组织机构), the violation catalogue
 //! with the discretion check (裁量基准), user accounts (用户), the working-day calendar
-//! (工作日历), Open311 client keys (接入密钥) and the audit trail with the erasure of personal
-//! data (审计与个人信息). Every write goes through the same service
-//! function as the JSON API, which checks the role and writes the audit entry; the handlers
-//! only parse the form, check its CSRF token and show refusals next to the fields.
+//! (工作日历), the bureau's rule settings (规则设置), Open311 client keys (接入密钥) and the
+//! audit trail with the erasure of personal data (审计与个人信息). Every write goes through
+//! the same service function as the JSON API, which checks the role and writes the audit
+//! entry; the handlers only parse the form, check its CSRF token and show refusals next to
+//! the fields.
 
 mod audit;
 mod calendars;
@@ -12,6 +13,7 @@ mod catalogue;
 mod keys;
 mod officers;
 mod org_units;
+mod settings;
 mod users;
 
 use crate::service::ServiceError;
@@ -30,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(calendars::routes())
         .merge(keys::routes())
         .merge(audit::routes())
+        .merge(settings::routes())
 }
 
 /// What went wrong with a submitted form: messages per field and one for the whole form.
