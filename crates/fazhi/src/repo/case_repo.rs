@@ -66,13 +66,11 @@ macro_rules! case_cols {
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<CaseRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        case_cols!(),
-        " FROM cases WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!("SELECT ", case_cols!(), " FROM cases WHERE id = $1"),
+        &[id],
+    )
     .await
 }
 
@@ -188,12 +186,7 @@ pub async fn bump(
 }
 
 pub async fn events(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<EventRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT seq, on_date, event_type, event, recorded_by, recorded_at FROM case_events WHERE case_id = $1 ORDER BY seq",
-    )
-    .bind(case_id)
-    .fetch_all(conn)
-    .await
+    super::fetch::all(conn, "SELECT seq, on_date, event_type, event, recorded_by, recorded_at FROM case_events WHERE case_id = $1 ORDER BY seq", &[case_id]).await
 }
 
 pub async fn insert_event(
@@ -237,12 +230,7 @@ pub async fn evidence_of(
     conn: &mut AnyConnection,
     case_id: &str,
 ) -> Result<Vec<EvidenceRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence_files WHERE case_id = $1 ORDER BY uploaded_at, id",
-    )
-    .bind(case_id)
-    .fetch_all(conn)
-    .await
+    super::fetch::all(conn, "SELECT id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at FROM evidence_files WHERE case_id = $1 ORDER BY uploaded_at, id", &[case_id]).await
 }
 
 /// 当事人地址 (kept out of `CaseRow` so lists do not carry it).

@@ -185,11 +185,7 @@ enum Bind {
 // ---- categories --------------------------------------------------------------------------
 
 pub async fn categories(conn: &mut AnyConnection) -> Result<Vec<CategoryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT code, entry, sort_order, active, updated_at FROM complaint_categories ORDER BY sort_order, code",
-    )
-    .fetch_all(conn)
-    .await
+    super::fetch::all(conn, "SELECT code, entry, sort_order, active, updated_at FROM complaint_categories ORDER BY sort_order, code", &[]).await
 }
 
 /// Inserts a category unless one with the same code exists; true when inserted.
@@ -357,13 +353,15 @@ pub async fn by_request_id(
     conn: &mut AnyConnection,
     service_request_id: &str,
 ) -> Result<Option<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        complaint_cols!(),
-        " FROM complaints WHERE service_request_id = $1"
-    ))
-    .bind(service_request_id)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE service_request_id = $1"
+        ),
+        &[service_request_id],
+    )
     .await
 }
 
@@ -371,13 +369,15 @@ pub async fn by_token(
     conn: &mut AnyConnection,
     token: &str,
 ) -> Result<Option<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        complaint_cols!(),
-        " FROM complaints WHERE token = $1"
-    ))
-    .bind(token)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE token = $1"
+        ),
+        &[token],
+    )
     .await
 }
 
@@ -669,13 +669,15 @@ pub async fn by_id(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        complaint_cols!(),
-        " FROM complaints WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE id = $1"
+        ),
+        &[id],
+    )
     .await
 }
 
@@ -754,13 +756,16 @@ pub async fn list(
 
 /// Unanswered complaints that carry a due time (for the overdue and near-due lists).
 pub async fn unanswered(conn: &mut AnyConnection) -> Result<Vec<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        complaint_cols!(),
-        " FROM complaints WHERE stage IN ('received', 'dispatched', 'handling', 'reopened') \
+    super::fetch::all(
+        conn,
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE stage IN ('received', 'dispatched', 'handling', 'reopened') \
          AND expected_at IS NOT NULL ORDER BY expected_at, id"
-    ))
-    .fetch_all(conn)
+        ),
+        &[],
+    )
     .await
 }
 
@@ -770,15 +775,16 @@ pub async fn same_category_since(
     service_code: &str,
     since: &str,
 ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        complaint_cols!(),
-        " FROM complaints WHERE service_code = $1 AND requested_at >= $2 AND lat IS NOT NULL \
+    super::fetch::all(
+        conn,
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE service_code = $1 AND requested_at >= $2 AND lat IS NOT NULL \
          ORDER BY requested_at DESC, id DESC LIMIT 1000"
-    ))
-    .bind(service_code)
-    .bind(since)
-    .fetch_all(conn)
+        ),
+        &[service_code, since],
+    )
     .await
 }
 
@@ -787,13 +793,15 @@ pub async fn merged_into(
     conn: &mut AnyConnection,
     master_id: &str,
 ) -> Result<Vec<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        complaint_cols!(),
-        " FROM complaints WHERE duplicate_of = $1 ORDER BY requested_at, id"
-    ))
-    .bind(master_id)
-    .fetch_all(conn)
+    super::fetch::all(
+        conn,
+        concat!(
+            "SELECT ",
+            complaint_cols!(),
+            " FROM complaints WHERE duplicate_of = $1 ORDER BY requested_at, id"
+        ),
+        &[master_id],
+    )
     .await
 }
 

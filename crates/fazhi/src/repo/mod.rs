@@ -8,6 +8,7 @@ pub mod case_record_repo;
 pub mod case_repo;
 pub mod complaint_repo;
 pub mod document_repo;
+pub mod fetch;
 pub mod multi_row;
 pub mod officer_repo;
 pub mod open311_key_repo;

@@ -41,23 +41,24 @@ macro_rules! cert_cols {
 }
 
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<OfficerRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        officer_cols!(),
-        " FROM officers ORDER BY name, id"
-    ))
-    .fetch_all(conn)
+    super::fetch::all(
+        conn,
+        concat!(
+            "SELECT ",
+            officer_cols!(),
+            " FROM officers ORDER BY name, id"
+        ),
+        &[],
+    )
     .await
 }
 
 pub async fn get(conn: &mut AnyConnection, id: &str) -> Result<Option<OfficerRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        officer_cols!(),
-        " FROM officers WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!("SELECT ", officer_cols!(), " FROM officers WHERE id = $1"),
+        &[id],
+    )
     .await
 }
 
@@ -79,25 +80,30 @@ pub async fn certificates_of(
     conn: &mut AnyConnection,
     officer_id: &str,
 ) -> Result<Vec<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        cert_cols!(),
-        " FROM certificates WHERE officer_id = $1 ORDER BY valid_from, id"
-    ))
-    .bind(officer_id)
-    .fetch_all(conn)
+    super::fetch::all(
+        conn,
+        concat!(
+            "SELECT ",
+            cert_cols!(),
+            " FROM certificates WHERE officer_id = $1 ORDER BY valid_from, id"
+        ),
+        &[officer_id],
+    )
     .await
 }
 
 pub async fn all_certificates(
     conn: &mut AnyConnection,
 ) -> Result<Vec<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        cert_cols!(),
-        " FROM certificates ORDER BY officer_id, valid_from"
-    ))
-    .fetch_all(conn)
+    super::fetch::all(
+        conn,
+        concat!(
+            "SELECT ",
+            cert_cols!(),
+            " FROM certificates ORDER BY officer_id, valid_from"
+        ),
+        &[],
+    )
     .await
 }
 
@@ -105,13 +111,11 @@ pub async fn get_certificate(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<CertificateRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        cert_cols!(),
-        " FROM certificates WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!("SELECT ", cert_cols!(), " FROM certificates WHERE id = $1"),
+        &[id],
+    )
     .await
 }
 

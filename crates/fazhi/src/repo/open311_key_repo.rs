@@ -32,20 +32,20 @@ pub async fn by_hash(
     conn: &mut AnyConnection,
     key_hash: &str,
 ) -> Result<Option<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
+    super::fetch::one(
+        conn,
         "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys WHERE key_hash = $1",
+        &[key_hash],
     )
-    .bind(key_hash)
-    .fetch_optional(conn)
     .await
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
+    super::fetch::one(
+        conn,
         "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys WHERE id = $1",
+        &[id],
     )
-    .bind(id)
-    .fetch_optional(conn)
     .await
 }
 
@@ -58,11 +58,7 @@ pub async fn oldest_id(conn: &mut AnyConnection) -> Result<Option<String>, sqlx:
 
 /// Every key, revoked ones included, oldest first.
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<KeyRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys ORDER BY created_at, id",
-    )
-    .fetch_all(conn)
-    .await
+    super::fetch::all(conn, "SELECT id, name, key_hash, created_at, revoked_at FROM open311_keys ORDER BY created_at, id", &[]).await
 }
 
 /// Marks a key revoked at `at` (a database time) unless it already is; returns whether a row

@@ -14,10 +14,11 @@ pub struct OrgUnit {
 }
 
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<OrgUnit>, sqlx::Error> {
-    sqlx::query_as(
+    super::fetch::all(
+        conn,
         "SELECT id, parent_id, name, kind, created_at FROM org_units ORDER BY created_at, id",
+        &[],
     )
-    .fetch_all(conn)
     .await
 }
 

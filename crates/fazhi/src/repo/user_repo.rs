@@ -28,34 +28,29 @@ pub async fn by_username(
     conn: &mut AnyConnection,
     username: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        user_cols!(),
-        " FROM users WHERE username = $1"
-    ))
-    .bind(username)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!("SELECT ", user_cols!(), " FROM users WHERE username = $1"),
+        &[username],
+    )
     .await
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        user_cols!(),
-        " FROM users WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
+    super::fetch::one(
+        conn,
+        concat!("SELECT ", user_cols!(), " FROM users WHERE id = $1"),
+        &[id],
+    )
     .await
 }
 
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<UserRow>, sqlx::Error> {
-    sqlx::query_as(concat!(
-        "SELECT ",
-        user_cols!(),
-        " FROM users ORDER BY username"
-    ))
-    .fetch_all(conn)
+    super::fetch::all(
+        conn,
+        concat!("SELECT ", user_cols!(), " FROM users ORDER BY username"),
+        &[],
+    )
     .await
 }
 
@@ -217,13 +212,7 @@ pub async fn sessions_of(
     user_id: &str,
     now: &str,
 ) -> Result<Vec<SessionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT kind, name, created_at, expires_at FROM sessions WHERE user_id = $1 AND expires_at >= $2 ORDER BY created_at DESC",
-    )
-    .bind(user_id)
-    .bind(now)
-    .fetch_all(conn)
-    .await
+    super::fetch::all(conn, "SELECT kind, name, created_at, expires_at FROM sessions WHERE user_id = $1 AND expires_at >= $2 ORDER BY created_at DESC", &[user_id, now]).await
 }
 
 #[expect(clippy::too_many_arguments, reason = "one column each")]
@@ -309,12 +298,7 @@ pub async fn throttle(
     conn: &mut AnyConnection,
     key: &str,
 ) -> Result<Option<ThrottleRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT failures, last_failure_at, blocked_until FROM login_throttle WHERE throttle_key = $1",
-    )
-    .bind(key)
-    .fetch_optional(conn)
-    .await
+    super::fetch::one(conn, "SELECT failures, last_failure_at, blocked_until FROM login_throttle WHERE throttle_key = $1", &[key]).await
 }
 
 pub async fn put_throttle(

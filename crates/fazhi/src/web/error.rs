@@ -234,3 +234,8 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The answer to a POST that made something: 201 with it as JSON.
+pub fn created<T>(value: T) -> (StatusCode, axum::Json<T>) {
+    (StatusCode::CREATED, axum::Json(value))
+}

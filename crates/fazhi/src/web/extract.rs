@@ -5,6 +5,7 @@
 use super::error::ApiError;
 use crate::infra::secret::token_hash;
 use crate::service::auth::{self, CurrentUser};
+use crate::service::complaint::MediaUpload;
 use crate::service::{AppState, ServiceError};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
@@ -72,6 +73,27 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
     }
 }
 
+/// Reads one file part of a multipart body (every upload handler, JSON and page alike): the
+/// file's name as sent (`default_name` when the client sent none), its content type
+/// (`application/octet-stream` when absent) and its bytes. Each caller turns the error into
+/// its own refusal.
+pub async fn read_upload(
+    field: axum::extract::multipart::Field<'_>,
+    default_name: &str,
+) -> Result<MediaUpload, axum::extract::multipart::MultipartError> {
+    let file_name = field.file_name().unwrap_or(default_name).to_string();
+    let content_type = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let bytes = field.bytes().await?;
+    Ok(MediaUpload {
+        file_name,
+        content_type,
+        bytes: bytes.to_vec(),
+    })
+}
+
 /// `Path<T>` whose rejection is an [`ApiError`].
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
@@ -112,6 +134,35 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
                 }),
         ))
     }
+}
+
+/// A cookie only this site's pages send and no script reads: HTTP only, SameSite=Strict,
+/// Secure when the configuration says the site is served over HTTPS.
+pub fn strict_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    path: &'static str,
+) -> axum_extra::extract::cookie::Cookie<'static> {
+    axum_extra::extract::cookie::Cookie::build((name, value))
+        .http_only(true)
+        .same_site(axum_extra::extract::cookie::SameSite::Strict)
+        .secure(state.settings.cookies_secure())
+        .path(path)
+        .build()
+}
+
+/// Logging out, for the JSON API and the pages alike: ends the session (or revokes the bearer
+/// token) used for the request; the answer removes the session cookie.
+pub async fn end_session(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<axum_extra::extract::CookieJar, ServiceError> {
+    if let Some((hash, _)) = request_token_hash(parts) {
+        auth::logout(state, &hash).await?;
+    }
+    let jar = axum_extra::extract::CookieJar::from_headers(&parts.headers);
+    Ok(jar.remove(axum_extra::extract::cookie::Cookie::from(SESSION_COOKIE)))
 }
 
 /// The raw session or bearer token of the request, if any, hashed.

@@ -233,6 +233,36 @@ pub fn render(t: &impl Template) -> Response {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// Renders a page that holds a form: 200, or 422 when it is shown again because the input was
+/// refused (`refused`), so that a client sees the refusal without reading the page.
+pub fn render_form(refused: bool, t: &impl Template) -> PageResult {
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_with(status, t))
+}
+
+/// The answer to a form accepted: 303 to `to` (post/redirect/get).
+pub fn redirect(to: &str) -> PageResult {
+    Ok(Redirect::to(to).into_response())
+}
+
+/// A posted form that carries nothing but its CSRF token (one-button actions).
+#[derive(serde::Deserialize, Default)]
+pub struct CsrfForm {
+    #[serde(default, rename = "_csrf")]
+    pub csrf: String,
+}
+
+/// `?ok=code`: which notice to show after a successful write (a fixed text chosen by the
+/// page, never the echoed code).
+#[derive(serde::Deserialize, Default)]
+pub struct OkQuery {
+    pub ok: Option<String>,
+}
+
 /// One entry of the back office's main navigation.
 pub struct NavItem {
     pub href: &'static str,

@@ -4,103 +4,10 @@
 //! form answered 409 with a clear message, the intake form, and odd query strings that must
 //! not break the queue.
 
-use crate::helpers::{Client, PASSWORD, TestApp, parts};
+use crate::helpers::{Client, PageSession as Session, TestApp, parts};
 use fazhi::service::auth::Role;
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 use serde_json::{Value, json};
-
-struct Session {
-    http: reqwest::Client,
-    root: String,
-    csrf: String,
-}
-
-struct Answer {
-    status: StatusCode,
-    location: String,
-    body: String,
-}
-
-fn csrf_of(html: &str) -> String {
-    let marker = "<meta name=\"csrf-token\" content=\"";
-    let start = html.find(marker).expect("csrf meta") + marker.len();
-    let end = html[start..].find('"').expect("csrf end");
-    html[start..start + end].to_string()
-}
-
-async fn answer(r: reqwest::Response) -> Answer {
-    let status = r.status();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    Answer {
-        status,
-        location,
-        body: r.text().await.expect("body"),
-    }
-}
-
-impl Session {
-    fn anonymous(app: &TestApp) -> Session {
-        Session {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(Policy::none())
-                .build()
-                .expect("client"),
-            root: app.root(),
-            csrf: String::new(),
-        }
-    }
-
-    async fn login(app: &TestApp, username: &str) -> Session {
-        let mut s = Self::anonymous(app);
-        let r = crate::helpers::submit_login_form(
-            &s.http,
-            &s.root,
-            &[("username", username), ("password", PASSWORD)],
-        )
-        .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
-        let page = s.get("/workbench").await;
-        s.csrf = csrf_of(&page.body);
-        s
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        answer(
-            self.http
-                .get(format!("{}{path}", self.root))
-                .send()
-                .await
-                .expect("GET"),
-        )
-        .await
-    }
-
-    /// Posts `fields` with the session's CSRF token added.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let mut form: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
-        form.extend_from_slice(fields);
-        self.post_raw(path, &form).await
-    }
-
-    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        answer(
-            self.http
-                .post(format!("{}{path}", self.root))
-                .form(fields)
-                .send()
-                .await
-                .expect("POST"),
-        )
-        .await
-    }
-}
 
 async fn intake(d: &Client, lat: f64) -> Value {
     let (s, v) = parts(

@@ -79,13 +79,8 @@ async fn verify(c: &Client, id: &str, v: i64, with_after: bool) -> (StatusCode, 
         );
     }
     let r = c
-        .http
-        .post(format!("{}/complaints/{id}/verification", c.base))
-        .bearer_auth(&c.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_multipart(&format!("/complaints/{id}/verification"), form)
+        .await;
     parts(r).await
 }
 
@@ -805,19 +800,7 @@ async fn the_openapi_document_describes_the_complaint_routes() {
 #[tokio::test]
 async fn the_public_token_endpoints_are_rate_limited() {
     let base = TestApp::spawn().await;
-    let state = {
-        let mut s = (*base.state.settings).clone();
-        s.login_rate_per_minute = 3;
-        fazhi::service::AppState {
-            settings: std::sync::Arc::new(s),
-            ..base.state.clone()
-        }
-    };
-    let app = fazhi::web::Application::bind(state, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.serve());
+    let addr = base.serve_with_login_rate(3).await;
     let client = reqwest::Client::new();
     let mut statuses = std::collections::BTreeSet::new();
     let mut limited = None;

@@ -195,16 +195,8 @@ pub async fn seed(app: &TestApp) -> Seeded {
             reqwest::multipart::Part::bytes(after).file_name("after.png"),
         );
     let r = officer_user
-        .http
-        .post(format!(
-            "{}/complaints/{z_id}/verification",
-            officer_user.base
-        ))
-        .bearer_auth(&officer_user.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_multipart(&format!("/complaints/{z_id}/verification"), form)
+        .await;
     let (s, v) = parts(r).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     json_step(

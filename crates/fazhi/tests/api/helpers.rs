@@ -172,6 +172,23 @@ impl TestApp {
         Self::spawn_on("2026-12-31").await
     }
 
+    /// A second server over this app's database whose login limit is `per_minute` (the
+    /// public token endpoints and Open311 derive their limits from it); its address.
+    pub async fn serve_with_login_rate(&self, per_minute: u32) -> std::net::SocketAddr {
+        let mut settings = (*self.state.settings).clone();
+        settings.login_rate_per_minute = per_minute;
+        let state = fazhi::service::AppState {
+            settings: std::sync::Arc::new(settings),
+            ..self.state.clone()
+        };
+        let app = fazhi::web::Application::bind(state, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let addr = app.local_addr().unwrap();
+        tokio::spawn(app.serve());
+        addr
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}/api/v1{path}", self.addr)
     }
@@ -246,39 +263,31 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn get(&self, path: &str) -> Response {
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.http
-            .get(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("GET")
+    }
+    pub async fn get(&self, path: &str) -> Response {
+        let r = self.request(reqwest::Method::GET, path);
+        r.send().await.expect("GET")
     }
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
+        let r = self.request(reqwest::Method::POST, path).json(body);
+        r.send().await.expect("POST")
+    }
+    /// Posts a multipart form (uploads).
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Response {
+        let r = self.request(reqwest::Method::POST, path).multipart(form);
+        r.send().await.expect("POST")
     }
     pub async fn delete(&self, path: &str) -> Response {
-        self.http
-            .delete(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("DELETE")
+        let r = self.request(reqwest::Method::DELETE, path);
+        r.send().await.expect("DELETE")
     }
     pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.http
-            .put(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
-            .await
-            .expect("PUT")
+        let r = self.request(reqwest::Method::PUT, path).json(body);
+        r.send().await.expect("PUT")
     }
 }
 
@@ -409,25 +418,28 @@ pub fn csrf_of(html: &str) -> String {
 }
 
 impl PageSession {
+    /// A browser without a session.
+    pub fn anonymous(app: &TestApp) -> PageSession {
+        PageSession {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            root: app.root(),
+            csrf: String::new(),
+        }
+    }
+
     pub async fn login(app: &TestApp, username: &str) -> PageSession {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let root = app.root();
+        let mut s = Self::anonymous(app);
         let r = submit_login_form(
-            &http,
-            &root,
+            &s.http,
+            &s.root,
             &[("username", username), ("password", PASSWORD)],
         )
         .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
-        let mut s = PageSession {
-            http,
-            root,
-            csrf: String::new(),
-        };
         let page = s.get("/workbench").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         s.csrf = csrf_of(&page.body);

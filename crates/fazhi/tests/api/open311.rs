@@ -1301,19 +1301,7 @@ async fn a_json_body_is_refused_with_a_spec_error() {
 async fn too_many_requests_get_429_with_a_spec_body_never_500() {
     let base = TestApp::spawn().await;
     // login_rate_per_minute = 5 gives Open311 a limit of 100 a minute per IP.
-    let state = {
-        let mut s = (*base.state.settings).clone();
-        s.login_rate_per_minute = 5;
-        fazhi::service::AppState {
-            settings: std::sync::Arc::new(s),
-            ..base.state.clone()
-        }
-    };
-    let app = fazhi::web::Application::bind(state, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.serve());
+    let addr = base.serve_with_login_rate(5).await;
     let client = reqwest::Client::new();
     let mut statuses = std::collections::BTreeMap::new();
     let mut limited_json = None;

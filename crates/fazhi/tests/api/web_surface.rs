@@ -706,13 +706,8 @@ async fn upload_evidence(
             .unwrap(),
     );
     let r = client
-        .http
-        .post(format!("{}/cases/{case_id}/evidence", client.base))
-        .bearer_auth(&client.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_multipart(&format!("/cases/{case_id}/evidence"), form)
+        .await;
     parts(r).await
 }
 

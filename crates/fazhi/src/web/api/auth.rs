@@ -3,14 +3,14 @@
 
 use crate::service::auth::{self, CurrentUser, LoginRequest, LoginResult, SessionKind};
 use crate::service::{AppState, account};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
-use crate::web::extract::{ApiJson, ClientAddr, SESSION_COOKIE, request_token_hash};
+use crate::web::error::{ApiError, ApiResult, ErrorBody, created};
+use crate::web::extract::strict_cookie;
+use crate::web::extract::{ApiJson, ClientAddr, SESSION_COOKIE, end_session, request_token_hash};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,20 +61,18 @@ pub async fn login(
         },
     )
     .await?;
-    let token = result.token.take().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "服务器内部错误",
-        )
-    })?;
-    let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(state.settings.cookies_secure())
-        .path("/")
-        .build();
+    let token = result.token.take().ok_or_else(no_token)?;
+    let cookie = strict_cookie(&state, SESSION_COOKIE, token.expose().to_string(), "/");
     Ok((jar.add(cookie), Json(result)))
+}
+
+/// A successful login that issued no token (cannot happen; answered as an internal error).
+fn no_token() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "服务器内部错误",
+    )
 }
 
 /// Log out: ends the session (or revokes the bearer token) used for this request.
@@ -84,11 +82,7 @@ pub async fn logout(
     parts: Parts,
     _user: CurrentUser,
 ) -> ApiResult<(CookieJar, StatusCode)> {
-    if let Some((hash, _)) = request_token_hash(&parts) {
-        auth::logout(&state, &hash).await?;
-    }
-    let jar = CookieJar::from_headers(&parts.headers).remove(Cookie::from(SESSION_COOKIE));
-    Ok((jar, StatusCode::NO_CONTENT))
+    Ok((end_session(&state, &parts).await?, StatusCode::NO_CONTENT))
 }
 
 /// Issue a bearer token for a machine client (valid one year). Limited like logins.
@@ -110,20 +104,11 @@ pub async fn issue_token(
         },
     )
     .await?;
-    let token = result.token.take().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "服务器内部错误",
-        )
-    })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TokenResponse {
-            token: token.expose().to_string(),
-            expires_at: result.expires_at,
-        }),
-    ))
+    let token = result.token.take().ok_or_else(no_token)?;
+    Ok(created(TokenResponse {
+        token: token.expose().to_string(),
+        expires_at: result.expires_at,
+    }))
 }
 
 /// The logged-in user.

@@ -7,8 +7,8 @@ use crate::service::auth::CurrentUser;
 use crate::service::case::{self, CaseDeadlines, CaseView, NewCase, NewEvent, ReviewItem};
 use crate::service::case::{CaseRow, EvidenceRow};
 use crate::service::case_record::{self, CaseRecord, RecordUpdate};
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
-use crate::web::extract::{ApiEventJson, ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::web::error::{ApiError, ApiResult, ErrorBody, created};
+use crate::web::extract::{ApiEventJson, ApiJson, ApiMultipart, ApiPath, ApiQuery, read_upload};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -53,10 +53,7 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewCase>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(case::create(&state, &user, input).await?),
-    ))
+    Ok(created(case::create(&state, &user, input).await?))
 }
 
 /// A case with its events, evidence, and today's violations and deadlines.
@@ -80,10 +77,7 @@ pub async fn add_event(
     ApiPath(id): ApiPath<String>,
     ApiEventJson(input): ApiEventJson<NewEvent>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(case::add_event(&state, &user, &id, input).await?),
-    ))
+    Ok(created(case::add_event(&state, &user, &id, input).await?))
 }
 
 /// Attach an evidence file (multipart field `file`); stored with its SHA-256.
@@ -99,14 +93,11 @@ pub async fn add_evidence(
     let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_multipart", m);
     while let Some(field) = form.next_field().await.map_err(ApiError::from)? {
         if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("evidence").to_string();
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            let bytes = field.bytes().await.map_err(ApiError::from)?;
-            let row = case::add_evidence(&state, &user, &id, &name, &content_type, &bytes).await?;
-            return Ok((StatusCode::CREATED, Json(row)));
+            let u = read_upload(field, "evidence").await?;
+            let row =
+                case::add_evidence(&state, &user, &id, &u.file_name, &u.content_type, &u.bytes)
+                    .await?;
+            return Ok(created(row));
         }
     }
     Err(bad("缺少名为 file 的上传字段".into()))

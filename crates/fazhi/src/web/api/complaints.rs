@@ -6,14 +6,13 @@
 
 use crate::service::AppState;
 use crate::service::auth::CurrentUser;
-use crate::service::complaint::MediaUpload;
 use crate::service::complaint_workflow::{
     self as wf, CloseInput, ComplaintStats, ComplaintSummary, ComplaintView, DispatchInput,
     DuplicateCandidate, IntakeResult, OverdueList, PhoneIntake, Photo, PublicOutcome, RatingInput,
     RecategoriseInput, ReopenInput, SuperviseInput, TextInput, ToCaseInput,
 };
-use crate::web::error::{ApiError, ApiResult, ErrorBody};
-use crate::web::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery};
+use crate::web::error::{ApiError, ApiResult, ErrorBody, created};
+use crate::web::extract::{ApiJson, ApiMultipart, ApiPath, ApiQuery, read_upload};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -57,10 +56,7 @@ pub async fn intake(
     user: CurrentUser,
     ApiJson(input): ApiJson<PhoneIntake>,
 ) -> ApiResult<(StatusCode, Json<IntakeResult>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(wf::intake(&state, &user, input).await?),
-    ))
+    Ok(created(wf::intake(&state, &user, input).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -239,20 +235,8 @@ pub async fn verify(
             }
             other => return Err(bad(format!("未知的上传字段“{other}”"))),
         };
-        let file_name = field.file_name().unwrap_or(kind).to_string();
-        let content_type = field
-            .content_type()
-            .unwrap_or("application/octet-stream")
-            .to_string();
-        let bytes = field.bytes().await.map_err(ApiError::from)?;
-        photos.push(Photo {
-            kind,
-            upload: MediaUpload {
-                file_name,
-                content_type,
-                bytes: bytes.to_vec(),
-            },
-        });
+        let upload = read_upload(field, kind).await?;
+        photos.push(Photo { kind, upload });
     }
     let Some(version) = version else {
         return Err(bad("缺少 expected_version 字段".into()));

@@ -8,7 +8,7 @@ use crate::service::officer::{self, NewCertificate, NewOfficer, OfficerView, Sus
 use crate::service::officer::{CertificateRow, OfficerRow};
 use crate::service::org_unit::OrgUnit;
 use crate::service::org_unit::{self, NewOrgUnit};
-use crate::web::error::{ApiResult, ErrorBody};
+use crate::web::error::{ApiResult, ErrorBody, created};
 use crate::web::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
@@ -31,10 +31,7 @@ pub async fn create_unit(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewOrgUnit>,
 ) -> ApiResult<(StatusCode, Json<OrgUnit>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(org_unit::create(&state, Some(&user), input).await?),
-    ))
+    Ok(created(org_unit::create(&state, Some(&user), input).await?))
 }
 
 /// User accounts (admin).
@@ -54,9 +51,8 @@ pub async fn create_user(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<CurrentUserSummary>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(auth::create_user(&state, Some(&user), input).await?),
+    Ok(created(
+        auth::create_user(&state, Some(&user), input).await?,
     ))
 }
 
@@ -162,10 +158,7 @@ pub async fn create_officer(
     user: CurrentUser,
     ApiJson(input): ApiJson<NewOfficer>,
 ) -> ApiResult<(StatusCode, Json<OfficerRow>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(officer::create(&state, Some(&user), input).await?),
-    ))
+    Ok(created(officer::create(&state, Some(&user), input).await?))
 }
 
 /// One officer with certificates.
@@ -188,9 +181,8 @@ pub async fn add_certificate(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NewCertificate>,
 ) -> ApiResult<(StatusCode, Json<CertificateRow>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(officer::add_certificate(&state, Some(&user), &id, input).await?),
+    Ok(created(
+        officer::add_certificate(&state, Some(&user), &id, input).await?,
     ))
 }
 

@@ -9,6 +9,7 @@ use super::form::{Field, Fields, Kind, Posted};
 use crate::service::auth::CurrentUser;
 use crate::service::case_actions::{self, parse_type, type_code};
 use crate::service::{AppState, ServiceError, case, catalogue, document};
+use crate::web::extract::read_upload;
 use crate::web::page::{Layout, OfficeUser, PageError, PageResult, check_csrf, render_with};
 use askama::Template;
 use axum::Router;
@@ -847,7 +848,7 @@ async fn upload_evidence(
 ) -> PageResult {
     let bad = |m: &str| PageError::new(StatusCode::BAD_REQUEST, "上传失败", m.to_string());
     let mut csrf = String::new();
-    let mut file: Option<(String, String, Vec<u8>)> = None;
+    let mut file = None;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -856,25 +857,19 @@ async fn upload_evidence(
         match field.name() {
             Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("file") => {
-                let name = field.file_name().unwrap_or("证据").to_string();
-                let ct = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let bytes = field
-                    .bytes()
+                let upload = read_upload(field, "证据")
                     .await
                     .map_err(|_| bad("文件过大或上传中断（单个文件不超过20MB）"))?;
-                file = Some((name, ct, bytes.to_vec()));
+                file = Some(upload);
             }
             _ => {}
         }
     }
     check_csrf(&user, &csrf)?;
-    let Some((name, ct, bytes)) = file else {
+    let Some(u) = file else {
         return Err(bad("请选择要上传的文件"));
     };
-    match case::add_evidence(&state, &user, &id, &name, &ct, &bytes).await {
+    match case::add_evidence(&state, &user, &id, &u.file_name, &u.content_type, &u.bytes).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/cases/{id}?ok=%E5%B7%B2%E4%B8%8A%E4%BC%A0%E8%AF%81%E6%8D%AE"
         ))

@@ -17,7 +17,7 @@ mod workbench;
 
 use crate::service::AppState;
 use crate::service::auth;
-use crate::web::extract::{ClientAddr, SESSION_COOKIE};
+use crate::web::extract::{ClientAddr, SESSION_COOKIE, strict_cookie};
 use crate::web::page::{OfficeUser, PageError, PageResult, check_csrf};
 use crate::web::page::{PageForm, PageQuery};
 use askama::Template;
@@ -28,7 +28,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::cookie::Cookie;
 use serde::Deserialize;
 
 /// The back-office routes. `login` wraps the login POST (rate limit).
@@ -117,12 +117,12 @@ fn login_form(
             return PageError::from(crate::service::ServiceError::Internal(e)).into_response();
         }
     };
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.expose().to_string()))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(state.settings.cookies_secure())
-        .path("/login")
-        .build();
+    let cookie = strict_cookie(
+        state,
+        LOGIN_CSRF_COOKIE,
+        token.expose().to_string(),
+        "/login",
+    );
     let page = crate::web::page::render_with(
         status,
         &LoginPage {
@@ -219,12 +219,7 @@ async fn login_submit(
                     "登录失败，请重试".into(),
                 ));
             };
-            let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_string()))
-                .http_only(true)
-                .same_site(SameSite::Strict)
-                .secure(state.settings.cookies_secure())
-                .path("/")
-                .build();
+            let cookie = strict_cookie(&state, SESSION_COOKIE, token.expose().to_string(), "/");
             let used = Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build();
             // A password set by an administrator is changed first, then on to `next`.
             let target = if result.user.must_change_password {
@@ -244,22 +239,13 @@ async fn login_submit(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
-}
-
 async fn logout(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     parts: Parts,
-    PageForm(f): PageForm<CsrfOnly>,
+    PageForm(f): PageForm<crate::web::page::CsrfForm>,
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
-    if let Some((hash, _)) = crate::web::extract::request_token_hash(&parts) {
-        auth::logout(&state, &hash).await?;
-    }
-    let jar = CookieJar::from_headers(&parts.headers).remove(Cookie::from(SESSION_COOKIE));
+    let jar = crate::web::extract::end_session(&state, &parts).await?;
     Ok((jar, Redirect::to("/login")).into_response())
 }

@@ -6,15 +6,12 @@ use super::admin::FormErrors;
 use crate::service::AppState;
 use crate::service::account::{self, PasswordChange};
 use crate::web::extract::request_token_hash;
-use crate::web::page::{
-    Layout, OfficeUser, PageForm, PageQuery, PageResult, check_csrf, render_with,
-};
+use crate::web::page::{Layout, OfficeUser, PageForm, PageQuery, PageResult};
+use crate::web::page::{check_csrf, redirect, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -55,20 +52,15 @@ fn page(
     next: String,
     errors: FormErrors,
 ) -> PageResult {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        !errors.is_empty(),
         &Page {
             layout: Layout::new(state, user, "修改密码", "/password"),
             must_change: user.must_change_password,
             next,
             errors,
         },
-    ))
+    )
 }
 
 async fn form(
@@ -106,7 +98,7 @@ async fn change(
     match account::change_own_password(&state, &user, keep.as_deref(), &input).await {
         Ok(()) => {
             let sep = if next.contains('?') { '&' } else { '?' };
-            Ok(Redirect::to(&format!("{next}{sep}password=changed")).into_response())
+            redirect(&format!("{next}{sep}password=changed"))
         }
         Err(crate::service::ServiceError::Throttled { message, .. }) => {
             let errors = FormErrors::for_form(message);

@@ -703,20 +703,10 @@ async fn read_submission(state: &AppState, request: Request) -> Result<Submissio
         {
             let name = field.name().unwrap_or("").to_string();
             if name == "media" || name == "media[]" || field.file_name().is_some() {
-                let file_name = field.file_name().unwrap_or("media").to_string();
-                let content_type = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let bytes = field
-                    .bytes()
+                let upload = crate::web::extract::read_upload(field, "media")
                     .await
                     .map_err(|e| format!("上传文件无法读取：{}", e.body_text()))?;
-                submission.media.push(MediaUpload {
-                    file_name,
-                    content_type,
-                    bytes: bytes.to_vec(),
-                });
+                submission.media.push(upload);
             } else {
                 let text = field
                     .text()

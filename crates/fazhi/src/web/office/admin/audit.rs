@@ -8,14 +8,11 @@ use crate::service::audit::AuditReport;
 use crate::service::audit_checkpoint::{self, Overview};
 use crate::service::personal_data;
 use crate::service::{AppState, ServiceError};
-use crate::web::page::{
-    Layout, OfficeUser, PageForm, PageQuery, PageResult, check_csrf, cn_date_str, render_with,
-};
+use crate::web::page::{CsrfForm, Layout, OfficeUser, PageForm, PageQuery, PageResult};
+use crate::web::page::{check_csrf, cn_date_str, redirect, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -25,12 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/checkpoint", post(checkpoint))
         .route("/audit/verify", post(verify))
         .route("/audit/erase", post(erase))
-}
-
-#[derive(Deserialize, Default)]
-struct CsrfForm {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -59,13 +50,8 @@ async fn render(
     report: Option<AuditReport>,
 ) -> PageResult {
     let overview = audit_checkpoint::overview(state, user).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        error.is_some(),
         &Page {
             layout: Layout::new(state, user, "审计与个人信息", "/users"),
             last_taken: overview.last_taken_at.as_deref().map(cn_date_str),
@@ -75,7 +61,7 @@ async fn render(
             error,
             report,
         },
-    ))
+    )
 }
 
 async fn show(
@@ -100,7 +86,7 @@ async fn checkpoint(
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     match audit_checkpoint::take_now(&state, &user).await {
-        Ok(t) => Ok(Redirect::to(&format!("/audit?ok=checkpoint&n={}", t.written)).into_response()),
+        Ok(t) => redirect(&format!("/audit?ok=checkpoint&n={}", t.written)),
         Err(ServiceError::Invalid { message, .. }) => {
             render(&state, &user, None, Some(message), None).await
         }
@@ -126,5 +112,5 @@ async fn erase(
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     let erased = personal_data::erase_expired(&state, Some(&user)).await?;
-    Ok(Redirect::to(&format!("/audit?ok=erased&n={}", erased.complaints)).into_response())
+    redirect(&format!("/audit?ok=erased&n={}", erased.complaints))
 }

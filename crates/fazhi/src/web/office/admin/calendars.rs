@@ -10,12 +10,11 @@ use crate::service::AppState;
 use crate::service::calendar::{
     Arrangement, HolidayRange, LoadOutcome, PROVISIONAL_NOTE, load_arrangement,
 };
-use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date, render_with};
-use crate::web::page::{PageForm, PageQuery};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date};
+use crate::web::page::{PageForm, PageQuery, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
 use fazhi_calendar::{Calendar, CalendarError, RestDays, Span};
@@ -377,17 +376,13 @@ async fn page(
             }
         }
     }
-    let status = if errors.is_empty() && load_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let refused = !(errors.is_empty() && load_errors.is_empty());
     let mut form = form;
     if form.year.is_empty() {
         form.year = next_year.to_string();
     }
-    Ok(render_with(
-        status,
+    render_form(
+        refused,
         &Page {
             layout: Layout::new(state, user, "工作日历", "/calendars"),
             next_year,
@@ -407,7 +402,7 @@ async fn page(
             load_errors,
             outcome,
         },
-    ))
+    )
 }
 
 #[cfg(test)]

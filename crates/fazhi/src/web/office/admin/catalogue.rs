@@ -6,12 +6,11 @@
 
 use super::{FormErrors, Opt};
 use crate::service::{AppState, catalogue};
-use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with};
-use crate::web::page::{PageForm, PageQuery};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf};
+use crate::web::page::{PageForm, PageQuery, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::routing::get;
 use fazhi_domain::catalogue::{Catalogue, Confidence, Facts, FineRange, TierLevel, ViolationEntry};
@@ -310,26 +309,23 @@ fn page(
     errors: FormErrors,
     result: Option<SuggestionView>,
     departure: Option<Departure>,
-) -> axum::response::Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+) -> PageResult {
     let party = if f.party.is_empty() {
         "individual"
     } else {
         &f.party
     };
-    render_with(
-        status,
+    render_form(
+        !errors.is_empty(),
         &Page {
             layout: Layout::new(state, user, "裁量基准", "/catalogue"),
             entries: cat.entries.iter().map(entry_view).collect(),
-            violations: cat
-                .entries
-                .iter()
-                .map(|e| Opt::new(e.code.clone(), e.name.clone(), &f.code))
+            violations: std::iter::once(Opt::new("", "（请选择）", &f.code))
+                .chain(
+                    cat.entries
+                        .iter()
+                        .map(|e| Opt::new(e.code.clone(), e.name.clone(), &f.code)),
+                )
                 .collect(),
             parties: vec![
                 Opt::new("individual", "公民（个人）", party),
@@ -361,15 +357,7 @@ async fn show(
         code: q.code.unwrap_or_default(),
         ..SuggestForm::default()
     };
-    Ok(page(
-        &state,
-        &user,
-        &cat,
-        &f,
-        FormErrors::default(),
-        None,
-        None,
-    ))
+    page(&state, &user, &cat, &f, FormErrors::default(), None, None)
 }
 
 async fn suggest(
@@ -405,7 +393,7 @@ async fn suggest(
         errors.add("reason", "偏离理由不超过500字");
     }
     let (Some(entry), Some(party)) = (entry, party) else {
-        return Ok(page(&state, &user, &cat, &f, errors, None, None));
+        return page(&state, &user, &cat, &f, errors, None, None);
     };
     let s = entry.suggest(party, &f.facts());
     let range = match s.fine_range {
@@ -449,15 +437,7 @@ async fn suggest(
             statutory_warning,
         }
     });
-    Ok(page(
-        &state,
-        &user,
-        &cat,
-        &f,
-        errors,
-        Some(result),
-        departure,
-    ))
+    page(&state, &user, &cat, &f, errors, Some(result), departure)
 }
 
 #[cfg(test)]

@@ -6,13 +6,11 @@
 use super::FormErrors;
 use crate::service::auth::CurrentUser;
 use crate::service::{AppState, complaint, open311_key};
-use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date_str, render_with};
-use crate::web::page::{PageForm, PageQuery};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date_str};
+use crate::web::page::{OkQuery, PageForm, PageQuery, redirect, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -37,11 +35,6 @@ struct KeyForm {
     csrf: String,
     #[serde(default)]
     name: String,
-}
-
-#[derive(Deserialize)]
-struct OkQuery {
-    ok: Option<String>,
 }
 
 #[derive(Template)]
@@ -74,13 +67,8 @@ async fn page(
             revoked: k.revoked_at.as_deref().map(cn_date_str),
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        !errors.is_empty(),
         &Page {
             layout: Layout::new(state, user, "Open311 接入密钥", "/users"),
             keys,
@@ -89,7 +77,7 @@ async fn page(
             errors,
             issued,
         },
-    ))
+    )
 }
 
 async fn list(
@@ -139,5 +127,5 @@ async fn revoke(
     check_csrf(&user, &f.csrf)?;
     let changed = open311_key::revoke(&state, &user, &id).await?;
     let ok = if changed { "revoked" } else { "unchanged" };
-    Ok(Redirect::to(&format!("/open311-keys?ok={ok}")).into_response())
+    redirect(&format!("/open311-keys?ok={ok}"))
 }

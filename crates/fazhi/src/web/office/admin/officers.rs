@@ -8,15 +8,11 @@ use crate::service::auth::CurrentUser;
 use crate::service::officer::CertificateRow;
 use crate::service::officer::{self, NewCertificate, NewOfficer, OfficerView, Suspension};
 use crate::service::{AppState, org_unit};
-use crate::web::page::{
-    Layout, OfficeUser, PageResult, check_csrf, cn_date, cn_date_str, render, render_with,
-};
-use crate::web::page::{PageForm, PageQuery};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, cn_date, cn_date_str, render};
+use crate::web::page::{OkQuery, PageForm, PageQuery, redirect, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -252,13 +248,8 @@ async fn new_page(
     } else {
         f.employment.as_str()
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        !errors.is_empty(),
         &NewPage {
             layout: Layout::new(state, user, "登记执法人员", "/officers"),
             name: f.name.clone(),
@@ -269,7 +260,7 @@ async fn new_page(
             ],
             errors,
         },
-    ))
+    )
 }
 
 async fn new_form(State(state): State<AppState>, OfficeUser(user): OfficeUser) -> PageResult {
@@ -303,7 +294,7 @@ async fn create(
         employment: f.employment.clone(),
     };
     match officer::create(&state, Some(&user), input).await {
-        Ok(row) => Ok(Redirect::to(&format!("/officers/{}?ok=created", row.id)).into_response()),
+        Ok(row) => redirect(&format!("/officers/{}?ok=created", row.id)),
         Err(e) => {
             let errors = FormErrors::from_service(e, &["name", "org_unit_id", "employment"])?;
             new_page(&state, &user, &f, errors).await
@@ -340,6 +331,7 @@ struct SuspendForm {
 }
 
 /// The suspension form of one certificate as re-shown after a refusal.
+#[derive(Default)]
 struct SuspendState {
     cert_id: String,
     from: String,
@@ -364,25 +356,28 @@ struct ShowPage {
     susp_errors: FormErrors,
 }
 
-async fn show_page(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
+/// What the officer's page shows besides the officer: a notice, or the certificate form or
+/// one suspension form as typed with its refusals.
+#[derive(Default)]
+struct Shown {
     notice: Option<&'static str>,
     cert: CertForm,
     cert_errors: FormErrors,
     susp: Option<SuspendState>,
-) -> PageResult {
+}
+
+async fn show_page(state: &AppState, user: &CurrentUser, id: &str, shown: Shown) -> PageResult {
+    let Shown {
+        notice,
+        cert,
+        cert_errors,
+        susp,
+    } = shown;
     let view = officer::get(state, user, id).await?;
     let units = unit_names(state, user).await?;
     let line = officer_line(&view, &units, state.clock.today(), 90);
     let failed = !cert_errors.is_empty() || susp.is_some();
-    let susp = susp.unwrap_or(SuspendState {
-        cert_id: String::new(),
-        from: String::new(),
-        until: String::new(),
-        errors: FormErrors::default(),
-    });
+    let susp = susp.unwrap_or_default();
     let cert = CertForm {
         issuer: if cert.issuer.is_empty() && cert_errors.is_empty() {
             "河南省人民政府".into()
@@ -409,17 +404,7 @@ async fn show_page(
         susp_until: susp.until,
         susp_errors: susp.errors,
     };
-    let status = if failed {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(render_with(status, &page))
-}
-
-#[derive(Deserialize)]
-struct OkQuery {
-    ok: Option<String>,
+    render_form(failed, &page)
 }
 
 async fn show(
@@ -428,14 +413,15 @@ async fn show(
     Path(id): Path<String>,
     PageQuery(q): PageQuery<OkQuery>,
 ) -> PageResult {
+    let notice = notice(q.ok.as_deref());
     show_page(
         &state,
         &user,
         &id,
-        notice(q.ok.as_deref()),
-        CertForm::default(),
-        FormErrors::default(),
-        None,
+        Shown {
+            notice,
+            ..Shown::default()
+        },
     )
     .await
 }
@@ -462,11 +448,16 @@ async fn add_certificate(
     if f.scope.trim().is_empty() {
         errors.add("scope", "请填写执法区域/类别");
     }
+    let refused = |cert, cert_errors| Shown {
+        cert,
+        cert_errors,
+        ..Shown::default()
+    };
     let (Some(valid_from), Some(valid_until)) = (from, until) else {
-        return show_page(&state, &user, &id, None, f, errors, None).await;
+        return show_page(&state, &user, &id, refused(f, errors)).await;
     };
     if !errors.is_empty() {
-        return show_page(&state, &user, &id, None, f, errors, None).await;
+        return show_page(&state, &user, &id, refused(f, errors)).await;
     }
     let input = NewCertificate {
         cert_no: f.cert_no.clone(),
@@ -476,13 +467,13 @@ async fn add_certificate(
         valid_until,
     };
     match officer::add_certificate(&state, Some(&user), &id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/officers/{id}?ok=certificate")).into_response()),
+        Ok(_) => redirect(&format!("/officers/{id}?ok=certificate")),
         Err(e) => {
             let errors = FormErrors::from_service(
                 e,
                 &["cert_no", "issuer", "scope", "valid_from", "valid_until"],
             )?;
-            show_page(&state, &user, &id, None, f, errors, None).await
+            show_page(&state, &user, &id, refused(f, errors)).await
         }
     }
 }
@@ -517,41 +508,26 @@ async fn suspend(
         };
         Suspension { from, until }
     };
-    let refused = |errors: FormErrors| SuspendState {
-        cert_id: cert.clone(),
-        from: f.from.clone(),
-        until: f.until.clone(),
-        errors,
+    let refused = |errors: FormErrors| Shown {
+        susp: Some(SuspendState {
+            cert_id: cert.clone(),
+            from: f.from.clone(),
+            until: f.until.clone(),
+            errors,
+        }),
+        ..Shown::default()
     };
     if !errors.is_empty() {
-        return show_page(
-            &state,
-            &user,
-            &id,
-            None,
-            CertForm::default(),
-            FormErrors::default(),
-            Some(refused(errors)),
-        )
-        .await;
+        return show_page(&state, &user, &id, refused(errors)).await;
     }
     match officer::suspend_certificate(&state, &user, &cert, input).await {
         Ok(row) => {
             let ok = if lift { "lifted" } else { "suspended" };
-            Ok(Redirect::to(&format!("/officers/{}?ok={ok}", row.officer_id)).into_response())
+            redirect(&format!("/officers/{}?ok={ok}", row.officer_id))
         }
         Err(e) => {
             let errors = FormErrors::from_service(e, &["from", "until"])?;
-            show_page(
-                &state,
-                &user,
-                &id,
-                None,
-                CertForm::default(),
-                FormErrors::default(),
-                Some(refused(errors)),
-            )
-            .await
+            show_page(&state, &user, &id, refused(errors)).await
         }
     }
 }

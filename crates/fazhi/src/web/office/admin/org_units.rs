@@ -6,13 +6,11 @@ use crate::service::AppState;
 use crate::service::auth::CurrentUser;
 use crate::service::org_unit::OrgUnit;
 use crate::service::org_unit::{self, NewOrgUnit};
-use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with};
-use crate::web::page::{PageForm, PageQuery};
+use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf};
+use crate::web::page::{OkQuery, PageForm, PageQuery, redirect, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -75,11 +73,6 @@ struct UnitForm {
     parent_id: String,
 }
 
-#[derive(Deserialize)]
-struct OkQuery {
-    ok: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "office/admin/org_units.html")]
 struct Page {
@@ -110,13 +103,8 @@ async fn page(
             .iter()
             .map(|u| Opt::new(u.id.clone(), u.name.clone(), &f.parent_id)),
     );
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        !errors.is_empty(),
         &Page {
             layout: Layout::new(state, user, "组织机构", "/org-units"),
             units: tree(&units),
@@ -130,7 +118,7 @@ async fn page(
             parents,
             errors,
         },
-    ))
+    )
 }
 
 async fn list(
@@ -161,7 +149,7 @@ async fn create(
         parent_id: (!parent.is_empty()).then(|| parent.to_string()),
     };
     match org_unit::create(&state, Some(&user), input).await {
-        Ok(_) => Ok(Redirect::to("/org-units?ok=created").into_response()),
+        Ok(_) => redirect("/org-units?ok=created"),
         Err(e) => {
             let errors = FormErrors::from_service(e, &["name", "kind", "parent_id"])?;
             page(&state, &user, &f, errors, false).await

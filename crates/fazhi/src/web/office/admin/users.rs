@@ -8,13 +8,11 @@ use super::{FormErrors, Opt};
 use crate::service::account::{self, UserUpdate};
 use crate::service::auth::{self, CurrentUser, NewUser, Role};
 use crate::service::{AppState, ServiceError, officer, org_unit};
-use crate::web::page::{Layout, OfficeUser, PageResult, check_csrf, render_with, role_label};
-use crate::web::page::{PageForm, PageQuery};
+use crate::web::page::{CsrfForm, Layout, OfficeUser, PageResult, check_csrf, role_label};
+use crate::web::page::{OkQuery, PageForm, PageQuery, redirect, render_form};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -60,11 +58,6 @@ struct UserForm {
     officer_id: String,
 }
 
-#[derive(Deserialize)]
-struct OkQuery {
-    ok: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "office/admin/users.html")]
 struct Page {
@@ -104,13 +97,8 @@ async fn page(
     } else {
         &f.role
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        !errors.is_empty(),
         &Page {
             layout: Layout::new(state, user, "用户", "/users"),
             users: users
@@ -141,7 +129,7 @@ async fn page(
             officers,
             errors,
         },
-    ))
+    )
 }
 
 async fn list(
@@ -203,7 +191,7 @@ async fn create(
         officer_id,
     };
     match auth::create_user(&state, Some(&user), input).await {
-        Ok(_) => Ok(Redirect::to("/users?ok=created").into_response()),
+        Ok(_) => redirect("/users?ok=created"),
         Err(crate::service::ServiceError::Duplicate { .. }) => {
             let mut errors = FormErrors::default();
             errors.add("username", format!("用户名“{}”已被使用", f.username.trim()));
@@ -253,11 +241,6 @@ struct UserPage {
     reset_errors: FormErrors,
 }
 
-#[derive(Deserialize)]
-struct UserNotice {
-    ok: Option<String>,
-}
-
 /// What an edit form carries back when refused.
 #[derive(Deserialize, Default)]
 struct EditForm {
@@ -283,21 +266,23 @@ struct ResetForm {
     new_password: String,
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default, rename = "_csrf")]
-    csrf: String,
-}
-
-async fn user_page(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-    edit: Option<&EditForm>,
+/// What one account's page shows besides the account: the edit form as typed (after a
+/// refusal), the refusals of the edit and the reset form, a notice.
+#[derive(Default)]
+struct Shown<'a> {
+    edit: Option<&'a EditForm>,
     errors: FormErrors,
     reset_errors: FormErrors,
     notice: Option<&'static str>,
-) -> PageResult {
+}
+
+async fn user_page(state: &AppState, user: &CurrentUser, id: &str, shown: Shown<'_>) -> PageResult {
+    let Shown {
+        edit,
+        errors,
+        reset_errors,
+        notice,
+    } = shown;
     let detail = account::get(state, user, id).await?;
     let u = &detail.user;
     let units = org_unit::list(state, user).await?;
@@ -313,13 +298,8 @@ async fn user_page(
             .into_iter()
             .map(|o| Opt::new(o.officer.id, o.officer.name, officer_id)),
     );
-    let status = if errors.is_empty() && reset_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(render_with(
-        status,
+    render_form(
+        !(errors.is_empty() && reset_errors.is_empty()),
         &UserPage {
             layout: Layout::new(state, user, &format!("用户 {}", u.display_name), "/users"),
             id: u.id.clone(),
@@ -348,14 +328,14 @@ async fn user_page(
             errors,
             reset_errors,
         },
-    ))
+    )
 }
 
 async fn show(
     State(state): State<AppState>,
     OfficeUser(user): OfficeUser,
     Path(id): Path<String>,
-    PageQuery(q): PageQuery<UserNotice>,
+    PageQuery(q): PageQuery<OkQuery>,
 ) -> PageResult {
     let notice = match q.ok.as_deref() {
         Some("saved") => Some("已保存"),
@@ -371,10 +351,10 @@ async fn show(
         &state,
         &user,
         &id,
-        None,
-        FormErrors::default(),
-        FormErrors::default(),
-        notice,
+        Shown {
+            notice,
+            ..Shown::default()
+        },
     )
     .await
 }
@@ -390,14 +370,16 @@ async fn edit(
         user.require(crate::service::permissions::Action::ManageUsers)?;
         let mut errors = FormErrors::default();
         errors.add("role", "请选择角色");
+        let edit = Some(&f);
         return user_page(
             &state,
             &user,
             &id,
-            Some(&f),
-            errors,
-            FormErrors::default(),
-            None,
+            Shown {
+                edit,
+                errors,
+                ..Shown::default()
+            },
         )
         .await;
     };
@@ -409,7 +391,7 @@ async fn edit(
         officer_id: Some(f.officer_id.clone()).filter(|o| !o.trim().is_empty()),
     };
     match account::update(&state, &user, &id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?ok=saved")).into_response()),
+        Ok(_) => redirect(&format!("/users/{id}?ok=saved")),
         Err(ServiceError::VersionConflict { .. }) => {
             let errors = FormErrors::for_form(
                 "该账号已被他人修改，下面显示的是修改后的内容，请核对后重新保存",
@@ -418,26 +400,26 @@ async fn edit(
                 &state,
                 &user,
                 &id,
-                None,
-                errors,
-                FormErrors::default(),
-                None,
+                Shown {
+                    errors,
+                    ..Shown::default()
+                },
             )
             .await
         }
         Err(e) => {
-            let errors = FormErrors::from_service(
-                e,
-                &["display_name", "role", "org_unit_id", "officer_id"],
-            )?;
+            let fields = ["display_name", "role", "org_unit_id", "officer_id"];
+            let errors = FormErrors::from_service(e, &fields)?;
+            let edit = Some(&f);
             user_page(
                 &state,
                 &user,
                 &id,
-                Some(&f),
-                errors,
-                FormErrors::default(),
-                None,
+                Shown {
+                    edit,
+                    errors,
+                    ..Shown::default()
+                },
             )
             .await
         }
@@ -452,10 +434,19 @@ async fn act(
     result: Result<&'static str, ServiceError>,
 ) -> PageResult {
     match result {
-        Ok(ok) => Ok(Redirect::to(&format!("/users/{id}?ok={ok}")).into_response()),
+        Ok(ok) => redirect(&format!("/users/{id}?ok={ok}")),
         Err(e) => {
             let errors = FormErrors::from_service(e, &[])?;
-            user_page(state, user, id, None, errors, FormErrors::default(), None).await
+            user_page(
+                state,
+                user,
+                id,
+                Shown {
+                    errors,
+                    ..Shown::default()
+                },
+            )
+            .await
         }
     }
 }
@@ -501,17 +492,17 @@ async fn reset_password(
 ) -> PageResult {
     check_csrf(&user, &f.csrf)?;
     match account::reset_password(&state, Some(&user), &id, &f.new_password).await {
-        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?ok=reset")).into_response()),
+        Ok(_) => redirect(&format!("/users/{id}?ok=reset")),
         Err(e) => {
-            let errors = FormErrors::from_service(e, &["new_password"])?;
+            let reset_errors = FormErrors::from_service(e, &["new_password"])?;
             user_page(
                 &state,
                 &user,
                 &id,
-                None,
-                FormErrors::default(),
-                errors,
-                None,
+                Shown {
+                    reset_errors,
+                    ..Shown::default()
+                },
             )
             .await
         }

@@ -7,13 +7,13 @@
 
 use super::{Opt, cn_datetime, opts, refusal, supervision_label};
 use crate::service::auth::CurrentUser;
-use crate::service::complaint::MediaUpload;
 use crate::service::complaint_workflow::{
     self as wf, CloseInput, ComplaintView, DispatchInput, FinalState, Photo, RatingInput,
     RatingValue, RecategoriseInput, Stage, SuperviseInput, Tag721, TextInput, ToCaseInput,
 };
 use crate::service::permissions::Action;
 use crate::service::{AppState, ServiceError, ServiceResult, catalogue, complaint};
+use crate::web::extract::read_upload;
 use crate::web::page::PageForm;
 use crate::web::page::{
     Layout, OfficeUser, PageError, PageResult, check_csrf, render_with, urlencode,
@@ -893,26 +893,15 @@ pub async fn verify(
                 continue;
             }
         };
-        let file_name = field.file_name().unwrap_or("").to_string();
-        let content_type = field
-            .content_type()
-            .unwrap_or("application/octet-stream")
-            .to_string();
-        match field.bytes().await {
+        match read_upload(field, "").await {
             // A file input left empty sends an empty part without a name.
-            Ok(b) if b.is_empty() && file_name.is_empty() => {}
-            Ok(b) => photos.push(Photo {
-                kind,
-                upload: MediaUpload {
-                    file_name: if file_name.is_empty() {
-                        kind.to_string()
-                    } else {
-                        file_name
-                    },
-                    content_type,
-                    bytes: b.to_vec(),
-                },
-            }),
+            Ok(u) if u.bytes.is_empty() && u.file_name.is_empty() => {}
+            Ok(mut upload) => {
+                if upload.file_name.is_empty() {
+                    upload.file_name = kind.to_string();
+                }
+                photos.push(Photo { kind, upload });
+            }
             Err(e) => unreadable = Some(format!("上传内容无法读取：{e}")),
         }
     }
