@@ -7,6 +7,7 @@
 //! case, so that what the check flags, the live API refuses.
 
 pub mod catalogue;
+pub mod complaint;
 pub mod config;
 pub mod engine;
 pub mod record;

@@ -511,6 +511,7 @@ fn service_code_not_found(code: &str) -> ServiceError {
         code: "service_code_not_found",
         message: format!("service_code“{code}”不存在"),
         field: Some("service_code".into()),
+        rule: None,
     }
 }
 
@@ -525,6 +526,7 @@ pub fn check_jurisdiction(state: &AppState, jurisdiction_id: Option<&str>) -> Se
             code: "jurisdiction_not_found",
             message: format!("jurisdiction_id“{j}”不存在（本接口只服务 {configured}）"),
             field: Some("jurisdiction_id".into()),
+            rule: None,
         }),
     }
 }
@@ -948,6 +950,7 @@ fn validate(
             code: "invalid_request",
             message: problems.join("；"),
             field: None,
+            rule: None,
         })
     }
 }

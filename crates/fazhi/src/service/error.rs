@@ -25,6 +25,9 @@ pub enum ServiceError {
         code: &'static str,
         message: String,
         field: Option<String>,
+        /// The procedure rule that refuses, with its basis (`hotline_closed_loop`, …), when
+        /// the refusal is a rule's.
+        rule: Option<(&'static str, &'static str)>,
     },
     #[error("{message}")]
     Duplicate { field: String, message: String },
@@ -46,6 +49,7 @@ impl ServiceError {
             code,
             message: message.into(),
             field: None,
+            rule: None,
         }
     }
     pub fn invalid_field(
@@ -57,6 +61,19 @@ impl ServiceError {
             code,
             message: message.into(),
             field: Some(field.into()),
+            rule: None,
+        }
+    }
+}
+
+/// A step the complaint procedure refuses: 422 with its code, the rule and its basis.
+impl From<fazhi_domain::complaint::Refusal> for ServiceError {
+    fn from(r: fazhi_domain::complaint::Refusal) -> Self {
+        Self::Invalid {
+            code: r.code,
+            message: r.message,
+            field: None,
+            rule: Some((r.rule.as_str(), r.rule.basis())),
         }
     }
 }

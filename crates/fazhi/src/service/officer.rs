@@ -195,6 +195,7 @@ pub async fn add_certificate(
             code: "certificate_required",
             message: "协管/辅助人员不得取得行政执法证（河南省行政执法条例第二十条）".into(),
             field: Some("employment".into()),
+            rule: None,
         });
     }
     let now = state.clock.now();

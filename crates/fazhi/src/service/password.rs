@@ -152,6 +152,7 @@ mod tests {
                 code,
                 field,
                 message,
+                ..
             } => {
                 assert_eq!(code, "weak_password");
                 assert_eq!(field.as_deref(), Some("new_password"));

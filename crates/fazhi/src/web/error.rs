@@ -89,9 +89,15 @@ impl From<ServiceError> for ApiError {
                 err
             }
             ServiceError::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", message),
-            ServiceError::Invalid { code, field, .. } => {
+            ServiceError::Invalid {
+                code, field, rule, ..
+            } => {
                 let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
                 err.detail.field = field;
+                if let Some((id, basis)) = rule {
+                    err.detail.rule = Some(id.to_string());
+                    err.detail.basis = Some(basis.to_string());
+                }
                 err
             }
             ServiceError::Duplicate { field, .. } => {

@@ -315,6 +315,18 @@ async fn a_phone_complaint_goes_round_the_whole_loop() {
     let (s, v) = public(&app, &token, "rating", json!({"rating": 5})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["code"], "already_rated");
+    // The refusal names the procedure's rule and its basis beside the message, not in it.
+    assert_eq!(v["error"]["rule"], "hotline_closed_loop", "{v}");
+    assert!(
+        v["error"]["basis"]
+            .as_str()
+            .is_some_and(|b| b.contains("国办发〔2020〕53号")),
+        "{v}"
+    );
+    assert!(
+        !v["error"]["message"].as_str().unwrap_or("").contains('_'),
+        "{v}"
+    );
     let (s, _) = public(&app, "no-such-token", "rating", json!({"rating": 5})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 

@@ -9,7 +9,7 @@ use super::{Opt, cn_datetime, opts, refusal, supervision_label};
 use crate::service::auth::CurrentUser;
 use crate::service::complaint_workflow::{
     self as wf, CloseInput, ComplaintView, DispatchInput, FinalState, Photo, RatingInput,
-    RatingValue, RecategoriseInput, Stage, SuperviseInput, Tag721, TextInput, ToCaseInput,
+    RatingValue, RecategoriseInput, Stage, Step, SuperviseInput, Tag721, TextInput, ToCaseInput,
 };
 use crate::service::permissions::Action;
 use crate::service::{AppState, ServiceError, ServiceResult, catalogue, complaint};
@@ -361,28 +361,31 @@ pub async fn page(
             .and_then(|f| f.values.get(name).cloned())
             .unwrap_or_default()
     };
+    // What the procedure allows next (the domain's list; a step not in it is not offered).
+    let next = stage.next_steps();
+    let allows = |step: Step| next.contains(&step);
     let final_opts: Vec<(String, String)> = FINAL_STATES
         .iter()
-        .filter(|f| stage.close(**f).is_ok())
+        .filter(|f| allows(Step::Close(**f)))
         .map(|f| (f.as_str().to_string(), f.label().to_string()))
         .collect();
     let may = |action: Action| user.may(action);
     let actions = Actions {
-        dispatch: may(Action::DispatchComplaint) && stage.dispatch().is_ok(),
+        dispatch: may(Action::DispatchComplaint) && allows(Step::Dispatch),
         reroute: stage.is_reroute(),
-        recategorise: may(Action::RecategoriseComplaint) && stage.recategorise().is_ok(),
-        handle: may(Action::HandleComplaint) && stage.handle().is_ok(),
-        reply: may(Action::ReplyComplaint) && stage.reply().is_ok(),
-        verify: may(Action::VerifyComplaint) && stage.verify().is_ok(),
+        recategorise: may(Action::RecategoriseComplaint) && allows(Step::Recategorise),
+        handle: may(Action::HandleComplaint) && allows(Step::Handle),
+        reply: may(Action::ReplyComplaint) && allows(Step::Reply),
+        verify: may(Action::VerifyComplaint) && allows(Step::Verify),
         close: may(Action::CloseComplaint) && !final_opts.is_empty(),
-        follow_up: may(Action::FollowUpComplaint) && stage.follow_up().is_ok(),
-        rate: may(Action::RateComplaint) && stage.rate().is_ok(),
+        follow_up: may(Action::FollowUpComplaint) && allows(Step::FollowUp),
+        rate: may(Action::RateComplaint) && allows(Step::Rate),
         supervise: may(Action::SuperviseComplaint) && stage.is_open(),
         to_case: may(Action::ComplaintToCase) && c.org_unit_id.is_some(),
     };
 
     // Duplicate suggestions (the service decides who may ask), each shown next to this one.
-    let can_merge_here = actions.close && stage.close(FinalState::DuplicateOf).is_ok();
+    let can_merge_here = actions.close && allows(Step::Close(FinalState::DuplicateOf));
     let (mut duplicates, mut duplicates_shown) = (Vec::new(), false);
     if c.duplicate_of.is_none() {
         match wf::duplicates(state, user, &c.id).await {
