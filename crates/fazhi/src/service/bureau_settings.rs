@@ -531,6 +531,16 @@ fn shown(spec: &Spec, v: &Value) -> (String, String) {
     }
 }
 
+/// The shape of [`SettingView::value`] in the API schema (documentation only).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only its schema is used")]
+pub enum SettingValue {
+    Number(f64),
+    Switch(bool),
+    Text(String),
+}
+
 /// One choice of a setting with a list of values.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SettingOption {
@@ -553,8 +563,9 @@ pub struct SettingView {
     pub editable: bool,
     /// `count`, `amount`, `switch`, `choice` or `text`.
     pub kind: &'static str,
-    /// The value in effect, as in the rules file.
-    #[schema(value_type = Object)]
+    /// The value in effect, as in the rules file: a number (`count`, `amount`), a boolean
+    /// (`switch`) or a text (`choice`, `text`).
+    #[schema(value_type = SettingValue)]
     pub value: Value,
     /// The value in effect in words (`5个工作日`, `5000元`, `是`).
     pub display: String,
