@@ -122,3 +122,47 @@ async fn admin_loads_next_years_holiday_arrangement() {
     b.screenshot("admin-calendar-loaded").await;
     b.close().await;
 }
+
+/// The legal office sets the bureau's statement period on /settings in a browser: a value out
+/// of range is refused next to the field with the reason kept, a valid one is saved with its
+/// reason, and the statutory numbers stay a read-only table with their basis.
+#[tokio::test]
+async fn the_legal_office_sets_the_statement_period() {
+    let app = TestApp::spawn_on("2026-03-02").await;
+    let _ = app.user("fazhi", Role::Legal, &app.bureau).await;
+    let Some(b) = Browser::start(&app.root(), Screen::Desktop).await else {
+        return;
+    };
+    b.login("fazhi", PASSWORD).await;
+    b.goto("/settings").await;
+    assert!(b.text("#statutory").await.contains("行政处罚法"));
+    assert!(!b.exists("#statutory form").await);
+    let form = "#setting-statement_working_days";
+    b.fill("#statement_working_days-value", "0").await;
+    b.fill("#statement_working_days-reason", "本局告知书模板修订")
+        .await;
+    b.submit(&format!("{form} button[type=submit]")).await;
+    assert!(
+        !b.text("#statement_working_days-value-error")
+            .await
+            .is_empty(),
+        "a refused value is named next to its field"
+    );
+    b.fill("#statement_working_days-value", "7").await;
+    b.fill("#statement_working_days-reason", "本局告知书模板修订")
+        .await;
+    b.submit(&format!("{form} button[type=submit]")).await;
+    assert!(b.text("#changed").await.contains("陈述、申辩期限"));
+    assert!(
+        b.text(&format!("{form} .current-value"))
+            .await
+            .contains('7')
+    );
+    assert!(
+        b.text(&format!("{form} .last-change"))
+            .await
+            .contains("本局告知书模板修订")
+    );
+    b.screenshot("admin-settings").await;
+    b.close().await;
+}
